@@ -5,6 +5,7 @@ import dev.speglar.agent.cli.ConfigurationCommand;
 import dev.speglar.agent.cli.GoDuration;
 import dev.speglar.agent.cli.RegistryCommand;
 import dev.speglar.agent.cli.VersionCommand;
+import dev.speglar.agent.demo.DemoImageCommand;
 import dev.speglar.agent.logging.LogLevels;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 /** Entry point of {@code speglar-agent}; subcommands and flags follow upstream Spegel so it can be swapped in. */
 @Command(name = "speglar-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Stateless cluster-local OCI registry mirror (Spegel-compatible).",
-    subcommands = {RegistryCommand.class, ConfigurationCommand.class, CleanupCommand.class, VersionCommand.class})
+    subcommands = {RegistryCommand.class, ConfigurationCommand.class, CleanupCommand.class, VersionCommand.class,
+        DemoImageCommand.class})
 public final class Main implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
