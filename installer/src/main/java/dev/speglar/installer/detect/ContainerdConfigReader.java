@@ -19,6 +19,8 @@ final class ContainerdConfigReader {
     static final String DEFAULT_LIST_2_2 = "/etc/containerd/certs.d:/etc/docker/certs.d";
     /** The built-in default config of 2.2+ imports this when no config file exists. */
     static final String DEFAULT_INCLUDE_2_2 = "/etc/containerd/conf.d/*.toml";
+    /** Problem text marking a containerd 1.x import that wipes earlier CRI settings. */
+    static final String REPLACES_CRI = "containerd 1.x replaces the whole CRI plugin table with this file's";
     private static final int MAX_IMPORT_DEPTH = 4;
     private static final int MAX_FILES = 64;
 
@@ -81,21 +83,28 @@ final class ContainerdConfigReader {
         List<String> mirrors = new ArrayList<>();
         Set<String> allConfigPaths = new LinkedHashSet<>();
         boolean criDisabled = false;
+        final Set<String> criKeys = new java.util.TreeSet<>();
         for (int i = 0; i < files.size(); i++) {
             CriSettings f = files.get(i);
             f.configPath().ifPresent(allConfigPaths::add);
             criDisabled |= f.disablesCri();
             if (!deepMerge && i > 0 && f.definesCriTable()) {
-                // containerd 1.x: the import's CRI table replaces the main file's whole CRI table.
-                problems.add(f.path() + ": containerd 1.x replaces the whole CRI plugin table of "
-                        + files.getFirst().path() + " with this file's (sandbox_image, runtimes, cni revert to"
-                        + " defaults unless repeated here)");
+                // containerd 1.x: the import's CRI table replaces the earlier CRI table wholesale.
+                List<String> lost = criKeys.stream().filter(k -> !f.criKeys().contains(k)).toList();
+                if (!lost.isEmpty()) {
+                    problems.add(f.path() + ": " + REPLACES_CRI + " (" + lost.size() + " settings revert to"
+                            + " defaults: " + String.join(", ", lost.subList(0, Math.min(5, lost.size())))
+                            + (lost.size() > 5 ? ", ..." : "") + "); carry the full CRI table in the drop-in");
+                }
+                criKeys.clear();
+                criKeys.addAll(f.criKeys());
                 configPath = f.configPath();
                 discard = f.discard();
                 localPull = f.localPull();
                 mirrors = new ArrayList<>(f.mirrors());
                 continue;
             }
+            criKeys.addAll(f.criKeys());
             Optional<String> previous = configPath;
             configPath = f.configPath().or(() -> previous);
             discard = f.discard().isPresent() ? f.discard() : discard;

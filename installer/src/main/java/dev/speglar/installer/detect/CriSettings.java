@@ -16,7 +16,8 @@ import org.tomlj.TomlTable;
  */
 record CriSettings(String path, int schema, Optional<String> configPath, Optional<Boolean> discard,
                    Optional<Boolean> localPull, List<String> mirrors, Set<String> pluginIds,
-                   List<String> disabledPlugins, List<String> imports, List<String> problems) {
+                   List<String> disabledPlugins, List<String> imports, List<String> problems,
+                   Set<String> criKeys) {
 
     static final String V1_CRI = "cri";
     static final String V2_CRI = "io.containerd.grpc.v1.cri";
@@ -29,7 +30,7 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
         if (toml.hasErrors()) {
             toml.errors().stream().limit(3).forEach(e -> problems.add(path + ": TOML error: " + e.toString()));
             return new CriSettings(path, 0, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                    Set.of(), List.of(), List.of(), problems);
+                    Set.of(), List.of(), List.of(), problems, Set.of());
         }
         Long version = toml.get("version") instanceof Long l ? l : null;
         int schema = version == null ? 1 : version.intValue();
@@ -51,7 +52,8 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
                         + "\"]; containerd ignores them (use [plugins.\"" + V3_IMAGES + "\"])");
             }
         } else {
-            String cri = schema == 1 ? V1_CRI : V2_CRI;
+            // Files without a header are v1; v1 accepts both the short "cri" and the full plugin ID.
+            String cri = schema == 1 && !ids.contains(V2_CRI) ? V1_CRI : V2_CRI;
             configPath = string(toml, "plugins", cri, "registry", "config_path");
             discard = bool(toml, "plugins", cri, "containerd", "discard_unpacked_layers");
             mirrors.addAll(keys(toml, "plugins", cri, "registry", "mirrors"));
@@ -66,7 +68,19 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
             }
         }
         return new CriSettings(path, schema, configPath, discard, localPull, List.copyOf(mirrors), ids,
-                strings(toml.get("disabled_plugins")), strings(toml.get("imports")), problems);
+                strings(toml.get("disabled_plugins")), strings(toml.get("imports")), problems,
+                criKeys(plugins, schema == 1 && !ids.contains(V2_CRI) ? V1_CRI : V2_CRI));
+    }
+
+    /** Dotted leaf keys under the CRI plugin table, to tell what a 1.x import would wipe out. */
+    private static Set<String> criKeys(TomlTable plugins, String criId) {
+        Set<String> out = new java.util.TreeSet<>();
+        if (plugins != null && plugins.get(List.of(criId)) instanceof TomlTable cri) {
+            for (String key : cri.dottedKeySet()) {
+                out.add(key);
+            }
+        }
+        return out;
     }
 
     /** True when this file defines the table that holds the CRI registry/discard settings for its schema. */

@@ -104,7 +104,8 @@ final class VerdictRules {
                     + " false");
         }
         if (!f.problems().isEmpty()) {
-            gaps.addAll(f.problems().stream().filter(p -> p.contains("TOML error") || p.contains("unreadable"))
+            gaps.addAll(f.problems().stream().filter(p -> p.contains("TOML error") || p.contains("unreadable")
+                            || p.contains(ContainerdConfigReader.REPLACES_CRI))
                     .collect(Collectors.toList()));
         }
         return gaps;
