@@ -66,18 +66,13 @@ public final class Agent implements AutoCloseable {
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
 
-    MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(registryBind.getPort())
-        .resolveTimeout(c.mirrorResolveTimeout())
-        .resolveRetries(c.mirrorResolveRetries())
-        .selfAddresses(SelfAddresses.of(registryBind.getAddress()));
-    auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
-    PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics));
-
+    // The registry binds first so an ephemeral port (tests) is known before the mirror, which needs it, exists.
+    MissHandlerSlot missHandler = new MissHandlerSlot();
     RegistryServer.Builder rb = RegistryServer.builder()
         .bind(registryBind)
         .store(store)
         .router(router)
-        .missHandler(mirror)
+        .missHandler(missHandler)
         .defaultRegistry(c.defaultRegistry())
         .filters(filters)
         .metrics(metrics)
@@ -85,6 +80,14 @@ public final class Agent implements AutoCloseable {
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
+
+    MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
+        .resolveTimeout(c.mirrorResolveTimeout())
+        .resolveRetries(c.mirrorResolveRetries())
+        .selfAddresses(SelfAddresses.of(bound.getAddress()));
+    auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
+    missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
+
     metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
