@@ -201,6 +201,14 @@ public final class Host implements AutoCloseable {
         }
     }
 
+    /** Simulates a crash: closes every socket without GO_AWAY and stops the event loops. */
+    public void kill() {
+        closed = true;
+        servers.forEach(Channel::close);
+        connections.values().forEach(Connection::abort);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
     @Override
     public void close() {
         closed = true;
