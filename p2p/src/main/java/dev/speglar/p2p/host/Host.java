@@ -55,6 +55,10 @@ public final class Host implements AutoCloseable {
         return identity.peerId();
     }
 
+    public HostConfig config() {
+        return config;
+    }
+
     public ProtocolRegistry protocols() {
         return protocols;
     }
