@@ -23,12 +23,11 @@ class BadRequestE2ETest {
 
   @BeforeAll
   static void start() throws Exception {
-    source = SourceNode.start();
+    source = SourceNode.shared();
     // Requests without ?ns= belong to the upstream: what Docker's --registry-mirror sends.
     String[] flags = Stream.concat(Stream.of(source.storeFlags()),
         Stream.of("--default-registry=" + source.registryHost())).toArray(String[]::new);
     agent = InProcessAgent.start(flags);
-    source.upstream.stop();
     BlobInfo l = source.images.test().layers().getFirst();
     layer = "/v2/library/test/blobs/" + l.digest();
   }
@@ -37,9 +36,6 @@ class BadRequestE2ETest {
   static void stop() {
     if (agent != null) {
       agent.close();
-    }
-    if (source != null) {
-      source.close();
     }
   }
 

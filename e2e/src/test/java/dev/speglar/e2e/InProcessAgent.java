@@ -35,7 +35,6 @@ final class InProcessAgent implements AutoCloseable {
         "--router-addr=" + ip.getHostAddress() + ":" + LoopbackAddresses.freePort(ip),
         "--metrics-addr=" + ip.getHostAddress() + ":" + LoopbackAddresses.freePort(ip),
         "--standalone",
-        "--verify-containerd-config=false",
         "--basic-auth-dir=/nonexistent/speglar-e2e"));
     args.addAll(List.of(flags));
     RegistryCommand cmd = new RegistryCommand();

@@ -25,18 +25,14 @@ class PullThroughAgentE2ETest {
 
   @BeforeAll
   static void start() throws Exception {
-    source = SourceNode.start();
+    source = SourceNode.shared();
     agent = InProcessAgent.start(source.storeFlags());
-    source.upstream.stop();
   }
 
   @AfterAll
   static void stop() {
     if (agent != null) {
       agent.close();
-    }
-    if (source != null) {
-      source.close();
     }
   }
 

@@ -13,10 +13,9 @@ import org.junit.jupiter.api.Test;
 class ResumeE2ETest {
   @Test
   void containerdResumesACutBlobWithRangeAndThePullCompletes() throws Exception {
-    try (SourceNode source = SourceNode.start();
-        InProcessAgent agent = InProcessAgent.start(source.storeFlags());
+    SourceNode source = SourceNode.shared();
+    try (InProcessAgent agent = InProcessAgent.start(source.storeFlags());
         TapProxy cutter = TapProxy.to(agent.address())) {
-      source.upstream.stop();
       ImageFixture test = source.images.test();
       BlobInfo big = test.layers().getFirst();
       long half = big.size() / 2;

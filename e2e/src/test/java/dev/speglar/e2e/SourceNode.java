@@ -12,9 +12,12 @@ import java.nio.file.Path;
 /**
  * The node that already has the images: an upstream registry holding library/test:1.0, library/multi:1.0 and a
  * throw-away library/gone:1.0, and a containerd that pulled all three from it. Agents under test serve this
- * containerd's content; the upstream can then be stopped so only the agent can serve a pull.
+ * containerd's content. The upstream is stopped once the pulls are done, so only an agent can serve a pull.
+ * One instance per test JVM (setup costs seconds); tests may remove library/gone:1.0 but nothing else.
  */
 final class SourceNode implements AutoCloseable {
+  private static SourceNode shared;
+
   final DistributionRegistry upstream;
   final TestImages images;
   final ImageFixture gone;
@@ -30,7 +33,16 @@ final class SourceNode implements AutoCloseable {
     this.containerd = containerd;
   }
 
-  static SourceNode start() {
+  static synchronized SourceNode shared() {
+    if (shared == null) {
+      shared = start();
+      shared.upstream.stop();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "speglar-e2e-source"));
+    }
+    return shared;
+  }
+
+  private static SourceNode start() {
     DistributionRegistry upstream = DistributionRegistry.create().start();
     TestImages images = TestImages.shared().pushTo(upstream);
     Path goneDir = TempDirs.create("gone");
