@@ -41,11 +41,13 @@ class P2pMirrorE2ETest {
     InetAddress first = LoopbackAddresses.nextAddress();
     int registryPort = LoopbackAddresses.freePort(first);
     int routerPort = LoopbackAddresses.freePort(first);
-    Node n1 = new Node("node1", first, registryPort, routerPort, upstream.hostPort(), List.of());
+    // Every node, the seed included, gets the seed's address, as with a headless service; a node skips itself.
+    String seed = "/ip4/" + first.getHostAddress() + "/tcp/" + routerPort;
+    Node n1 = new Node("node1", first, registryPort, routerPort, upstream.hostPort(), List.of(seed));
     nodes.add(n1);
     for (int i = 2; i <= 3; i++) {
       nodes.add(new Node("node" + i, LoopbackAddresses.nextAddress(), registryPort, routerPort, upstream.hostPort(),
-          List.of(n1.routerMultiaddr())));
+          List.of(seed)));
     }
     for (Node n : nodes) {
       n.startAgent();
