@@ -94,6 +94,16 @@ class RealContainerdStoreTest {
   }
 
   @Test
+  void startFailsNamingTheSocketWhenNothingListens() {
+    var socket = real.daemon.dir().resolve("nothing.sock");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            start(ContainerdStoreConfig.of(socket, List.of("k8s.io"))))
+        .isInstanceOfSatisfying(ContainerdException.class,
+            e -> assertThat(e.code()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE))
+        .hasMessageContaining(socket.toString());
+  }
+
+  @Test
   void survivesAContainerdRestart() throws Exception {
     real.criPull(real.testRef());
     start(config().withMaxBackoff(Duration.ofMillis(500)));
