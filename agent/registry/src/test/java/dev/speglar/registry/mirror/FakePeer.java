@@ -196,7 +196,7 @@ final class FakePeer implements AutoCloseable {
       }
       ctx.write(r);
       if (m == Mode.DIE_AFTER_40 || m == Mode.STALL_AFTER_40) {
-        int cut = len * 4 / 10;
+        int cut = Math.max(1, len * 4 / 10); // at least one byte, so every attempt makes progress
         var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes, (int) first, cut));
         if (m == Mode.DIE_AFTER_40) {
           f.addListener(ChannelFutureListener.CLOSE);

@@ -57,7 +57,7 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
 
     var r = get(agent.uri(blobPath(content.digest())));
 
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
     assertThat(r.body()).isEqualTo(bytes);
     assertThat(r.headers().firstValue("Content-Length")).hasValue("100000");
     assertThat(r.headers().firstValue("Docker-Content-Digest")).hasValue(content.digest().toString());
@@ -151,7 +151,7 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
 
     var r = head(agent.uri(blobPath(content.digest())));
 
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
     assertThat(r.body()).isEmpty();
     assertThat(r.headers().firstValue("Content-Length")).hasValue("5000");
     assertThat(r.headers().firstValue("Docker-Content-Digest")).hasValue(content.digest().toString());
@@ -168,7 +168,7 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
 
     var r = get(agent.uri(blobPath(content.digest())));
 
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
     assertThat(r.body()).isEqualTo(content.bytes());
   }
 }
