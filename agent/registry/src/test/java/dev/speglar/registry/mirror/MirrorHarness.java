@@ -61,7 +61,7 @@ final class MirrorHarness implements AutoCloseable {
         .selfAddresses(Set.of(InetAddress.getLoopbackAddress()))
         // Loaded CI machines can take longer than Spegel's 100 ms for a first connection; races are not under test
         // for their timing here.
-        .raceBudgetFloor(java.time.Duration.ofSeconds(1))).build();
+        .raceBudgetFloor(java.time.Duration.ofSeconds(5))).build();
     mirror = new PeerMirror(router, config, registry);
     holder[0] = mirror;
   }

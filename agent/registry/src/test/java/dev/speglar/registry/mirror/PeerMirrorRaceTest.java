@@ -107,7 +107,9 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
   @Test
   void twoSilentPeersEndIn404OnceTheRaceBudgetIsSpent() throws Exception {
     var content = blob(randomBytes(10, 1));
-    var agent = agent(OrderedRouter.of(peer(10, SILENT), peer(11, SILENT)));
+    // Spegel's race floor: both silent peers are asked (second one at the 50 ms hedge), then the race gives up.
+    var agent = agent(OrderedRouter.of(peer(10, SILENT), peer(11, SILENT)),
+        b -> b.raceBudgetFloor(Duration.ofMillis(100)));
 
     var r = get(agent.uri(blobPath(content.digest())));
 
