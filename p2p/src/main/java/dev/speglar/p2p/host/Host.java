@@ -55,6 +55,10 @@ public final class Host implements AutoCloseable {
         return identity.peerId();
     }
 
+    public HostConfig config() {
+        return config;
+    }
+
     public ProtocolRegistry protocols() {
         return protocols;
     }
@@ -199,6 +203,14 @@ public final class Host implements AutoCloseable {
                 LOG.warn("connection listener failed for {}", c, e);
             }
         }
+    }
+
+    /** Simulates a crash: closes every socket without GO_AWAY and stops the event loops. */
+    public void kill() {
+        closed = true;
+        servers.forEach(Channel::close);
+        connections.values().forEach(Connection::abort);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.List;
  */
 final class SecureUpgradeHandler extends ByteToMessageDecoder {
     static final String NOISE = "/noise";
-    private static final List<String> MUXERS = List.of(NoiseIdentity.YAMUX);
 
     private final Upgrade upgrade;
     private final MultistreamNegotiator select;
@@ -92,7 +91,8 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
     }
 
     private byte[] ourPayload() {
-        return NoiseIdentity.payload(upgrade.identity, handshake.localStaticPublic(), MUXERS).encode();
+        List<String> muxers = upgrade.earlyMuxer ? List.of(NoiseIdentity.YAMUX) : List.of();
+        return NoiseIdentity.payload(upgrade.identity, handshake.localStaticPublic(), muxers).encode();
     }
 
     private void finish(ChannelHandlerContext ctx, NoiseIdentity.Remote remote) {
@@ -103,7 +103,7 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
         var p = ctx.pipeline();
         p.addAfter(ctx.name(), "noise", new NoiseTransportCodec(cs[0], cs[1]));
         // Both sides list yamux ⇒ agreed inside Noise; otherwise both fall back to multistream (go and js agree).
-        boolean early = remote.streamMuxers().contains(NoiseIdentity.YAMUX);
+        boolean early = upgrade.earlyMuxer && remote.streamMuxers().contains(NoiseIdentity.YAMUX);
         if (early) {
             MuxerSelectHandler.installYamux(p, "noise", upgrade, ctx.channel(), remote.peerId());
         } else {

@@ -11,6 +11,7 @@ final class Upgrade {
     final Ed25519Identity identity;
     /** The id we dialed, or null to accept whoever answers (bootstrap by address). */
     final PeerId expected;
+    final boolean earlyMuxer;
     final CompletableFuture<Connection> result = new CompletableFuture<>();
     private final Host host;
 
@@ -19,6 +20,7 @@ final class Upgrade {
         this.outbound = outbound;
         this.identity = host.identity();
         this.expected = expected;
+        this.earlyMuxer = host.config().earlyMuxer();
     }
 
     /** Called on the event loop once the muxer is agreed; returns the connection whose session must be installed. */

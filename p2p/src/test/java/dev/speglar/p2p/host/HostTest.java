@@ -37,7 +37,11 @@ class HostTest {
     }
 
     private static Host newHost() {
-        Host h = new Host(Ed25519Identity.generate(), HostConfig.defaults());
+        return newHost(HostConfig.defaults());
+    }
+
+    private static Host newHost(HostConfig config) {
+        Host h = new Host(Ed25519Identity.generate(), config);
         new PingService(h);
         new IdentifyService(h, () -> h.boundAddresses().stream()
                 .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort())).toList());
@@ -119,6 +123,67 @@ class HostTest {
                     .isInstanceOf(ExecutionException.class);
         } finally {
             small.close();
+        }
+    }
+
+    @Test
+    void muxerFallsBackToMultistreamWhenEitherSideListsNoMuxer() throws Exception {
+        for (boolean dialerEarly : new boolean[] {true, false}) {
+            Host plain = newHost(HostConfig.defaults().withEarlyMuxer(false));
+            Host early = newHost(HostConfig.defaults().withEarlyMuxer(true));
+            try {
+                Host listener = dialerEarly ? plain : early;
+                Host dialer = dialerEarly ? early : plain;
+                InetSocketAddress addr = listener.listen(new InetSocketAddress("127.0.0.5", 0));
+                Connection c = dialer.dial(addr, listener.peerId()).get(10, TimeUnit.SECONDS);
+                assertThat(PingService.ping(c).get(10, TimeUnit.SECONDS)).isPositive();
+            } finally {
+                plain.close();
+                early.close();
+            }
+        }
+    }
+
+    @Test
+    void ipv6ListenAndDial() throws Exception {
+        Host v6 = newHost();
+        try {
+            InetSocketAddress addr = v6.listen(new InetSocketAddress("::1", 0));
+            Connection c = a.dial(addr, v6.peerId()).get(10, TimeUnit.SECONDS);
+            assertThat(c.remoteMultiaddr().toString()).startsWith("/ip6/::1/tcp/");
+            assertThat(PingService.ping(c).get(10, TimeUnit.SECONDS)).isPositive();
+        } finally {
+            v6.close();
+        }
+    }
+
+    @Test
+    void silentClientIsDroppedAfterTheHandshakeTimeout() throws Exception {
+        Host strict = newHost(HostConfig.defaults().withTimeouts(Duration.ofMillis(300), Duration.ofMinutes(1)));
+        try {
+            InetSocketAddress addr = strict.listen(new InetSocketAddress("127.0.0.6", 0));
+            try (Socket s = new Socket(addr.getAddress(), addr.getPort())) {
+                s.setSoTimeout(10_000);
+                InputStream in = s.getInputStream();
+                // The listener's multistream header arrives first, then EOF once the timeout fires.
+                assertThat(in.readNBytes(20)).hasSize(20);
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        } finally {
+            strict.close();
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        Host idle = newHost(HostConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500)));
+        try {
+            InetSocketAddress addr = idle.listen(new InetSocketAddress("127.0.0.7", 0));
+            Connection c = a.dial(addr, idle.peerId()).get(10, TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !c.isActive());
+            assertThat(a.connection(idle.peerId())).isEmpty();
+        } finally {
+            idle.close();
         }
     }
 }
