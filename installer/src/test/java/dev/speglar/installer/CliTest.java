@@ -103,6 +103,17 @@ class CliTest {
     }
 
     @Test
+    void k3sAndRke2GetNativeMirrorAdviceWithTheirCurrentState() {
+        CliRun k3s = CliRun.of("detect", "--host-root", HOSTS.resolve("k3s").toString());
+        CliRun rke2 = CliRun.of("detect", "--host-root", HOSTS.resolve("rke2").toString());
+
+        assertThat(k3s.out()).contains("verdict:  native-mirror", "embedded mirror on this node: enabled",
+                "listed in registries.yaml", "speglar render k3s", "TCP 5001");
+        assertThat(rke2.out()).contains("verdict:  native-mirror", "not enabled here", "not listed",
+                "/etc/rancher/rke2/registries.yaml");
+    }
+
+    @Test
     void textReportShowsEvidenceTrustAndIgnoredSignals() {
         CliRun run = CliRun.of("detect", "--host-root", HOSTS.resolve("kind-on-ec2").toString());
 

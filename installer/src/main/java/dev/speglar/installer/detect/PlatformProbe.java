@@ -108,6 +108,8 @@ final class PlatformProbe {
     }
 
     private void distributionFiles() {
+        embeddedRegistry("k3s");
+        embeddedRegistry("rke2");
         present("/etc/rancher/k3s", K3S, HIGH);
         present("/var/lib/rancher/k3s/agent/etc/containerd/config.toml", K3S, HIGH);
         present("/usr/local/bin/k3s", K3S, MEDIUM);
@@ -146,6 +148,21 @@ final class PlatformProbe {
         String aksConfig = host.readQuietly("/etc/containerd/config.toml").orElse("");
         if (aksConfig.contains("azure/aks")) {
             add("/etc/containerd/config.toml", "AgentBaker header X-Meta-Source-Client = azure/aks", AKS, HIGH);
+        }
+    }
+
+    /** Whether K3s/RKE2's embedded mirror is already on (server flag) and which node opted registries in. */
+    private void embeddedRegistry(String distro) {
+        String dir = "/etc/rancher/" + distro + "/";
+        String config = host.readQuietly(dir + "config.yaml").orElse("");
+        if (config.lines().anyMatch(l -> l.strip().matches("\"?embedded-registry\"?\s*:\s*\"?true\"?"))) {
+            signals.add(Signal.fact(dir + "config.yaml", "embedded-registry: true (embedded mirror enabled)",
+                    HIGH));
+        }
+        String registries = host.readQuietly(dir + "registries.yaml").orElse("");
+        if (registries.lines().anyMatch(l -> l.strip().startsWith("mirrors:"))) {
+            signals.add(Signal.fact(dir + "registries.yaml", "mirrors listed (node joins the embedded P2P mirror)",
+                    HIGH));
         }
     }
 
