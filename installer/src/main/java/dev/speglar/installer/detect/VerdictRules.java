@@ -51,6 +51,11 @@ final class VerdictRules {
                     + " in a container, mount the host's / and pass --host-root");
             return new Outcome(Verdict.REFUSED, reasons);
         }
+        if (platform == Platform.BOTTLEROCKET) {
+            reasons.add("Bottlerocket does not expose use_local_image_pull (bottlerocket#4710): on containerd >= 2.1"
+                    + " the mirror is used only if the generated config_path is a single directory; check after boot"
+                    + " with 'speglar detect'");
+        }
         List<String> gaps = configGaps(facts, configPathDefaulted);
         if (gaps.isEmpty()) {
             reasons.add("containerd reads hosts.toml from " + facts.effectiveConfigPath().orElseThrow()
