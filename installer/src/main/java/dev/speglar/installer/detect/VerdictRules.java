@@ -16,17 +16,9 @@ final class VerdictRules {
     static Outcome decide(Platform platform, Evidence evidence, ContainerdFacts facts, boolean dockerRuntime,
                           boolean configPathDefaulted) {
         List<String> reasons = new ArrayList<>();
-        switch (platform) {
-            case GKE -> {
-                reasons.add(Refusals.gke(evidence, facts));
-                return new Outcome(Verdict.REFUSED, reasons);
-            }
-            case DIGITALOCEAN -> {
-                reasons.add(Refusals.digitalOcean(evidence));
-                return new Outcome(Verdict.REFUSED, reasons);
-            }
-            default -> {
-            }
+        if (platform.refusedByDefault()) {
+            reasons.add(platform == Platform.GKE ? Refusals.gke(evidence, facts) : Refusals.digitalOcean(evidence));
+            return new Outcome(Verdict.REFUSED, reasons);
         }
         if (dockerRuntime) {
             reasons.add(Refusals.dockerOnly(evidence));
