@@ -34,6 +34,11 @@ final class VerdictRules {
         }
         if (platform == Platform.K3S || platform == Platform.RKE2) {
             String name = platform == Platform.K3S ? "k3s" : "rke2";
+            boolean enabled = evidence.signals().stream().anyMatch(s -> s.observed().startsWith("embedded-registry"));
+            boolean listed = evidence.signals().stream().anyMatch(s -> s.observed().startsWith("mirrors listed"));
+            reasons.add("embedded mirror on this node: " + (enabled ? "enabled" : "not enabled here (set on servers)")
+                    + ", registries " + (listed ? "listed in registries.yaml" : "not listed (node stays out of the"
+                    + " P2P network)"));
             reasons.add(platform + " embeds a P2P mirror (Spegel): enable it with 'embedded-registry: true' in"
                     + " /etc/rancher/" + name + "/config.yaml on servers and list registries in /etc/rancher/" + name
                     + "/registries.yaml on every node ('speglar render " + name + "'); do not install a second agent"
@@ -45,6 +50,11 @@ final class VerdictRules {
                     + String.join(", ", ContainerdLocator.SOCKETS) + ", no binary, no config): if the installer runs"
                     + " in a container, mount the host's / and pass --host-root");
             return new Outcome(Verdict.REFUSED, reasons);
+        }
+        if (platform == Platform.BOTTLEROCKET) {
+            reasons.add("Bottlerocket does not expose use_local_image_pull (bottlerocket#4710): on containerd >= 2.1"
+                    + " the mirror is used only if the generated config_path is a single directory; check after boot"
+                    + " with 'speglar detect'");
         }
         List<String> gaps = configGaps(facts, configPathDefaulted);
         if (gaps.isEmpty()) {
@@ -89,6 +99,10 @@ final class VerdictRules {
                     + ": convert them to hosts.toml files; containerd refuses to load CRI when mirrors and"
                     + " config_path are both set");
         }
+        f.version().filter(v -> f.schemaVersion() > v.maxConfigSchema()).ifPresent(v -> gaps.add(
+                "config version " + f.schemaVersion() + " is newer than containerd " + v + " reads (at most "
+                        + v.maxConfigSchema() + "): containerd refuses to start; write version "
+                        + v.maxConfigSchema()));
         boolean is21 = f.version().map(v -> v.atLeast(2, 1)).orElse(f.schemaVersion() >= 3);
         if (f.effectiveConfigPath().isEmpty() || f.effectiveConfigPath().get().isBlank()) {
             gaps.add("registry config_path is not set: containerd never reads hosts.toml; set it to a single"

@@ -123,9 +123,10 @@ final class BlobRelay {
         String actual = HexFormat.of().formatHex(md.digest());
         if (!actual.equals(expected.hex())) {
           finalBytes.release();
-          ctx.channel().close(); // cut short: the client must not receive a complete, wrong blob
+          // Reported before closing: the close would otherwise be seen first, as the client leaving.
           post.accept(new MirrorEvent.IntegrityFailed(
               "blob from " + contributors + " hashes to " + expected.algorithm() + ":" + actual + ", not " + expected));
+          ctx.channel().close(); // cut short: the client must not receive a complete, wrong blob
           return;
         }
       }

@@ -41,9 +41,9 @@ final class Hedger {
     return out;
   }
 
-  /** The race budget once a fetch is in flight: max(2 × p90, 100 ms). */
-  long raceBudgetNanos() {
+  /** The race budget once a fetch is in flight: max(2 × p90, floor); Spegel's floor is 100 ms. */
+  long raceBudgetNanos(Duration floor) {
     long[] d = delaysNanos();
-    return Math.max(2 * d[d.length - 1], Duration.ofMillis(100).toNanos());
+    return Math.max(2 * d[d.length - 1], floor.toNanos());
   }
 }

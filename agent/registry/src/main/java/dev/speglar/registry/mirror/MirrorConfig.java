@@ -22,6 +22,8 @@ import java.util.Set;
  * @param deadline overall budget of manifest requests and HEADs
  * @param stallTimeout a body that makes no progress for this long, while the client is reading, is resumed elsewhere
  * @param connectTimeout TCP connect timeout towards a peer
+ * @param raceBudgetFloor the least time a race waits for in-flight peers to answer (Spegel: 100 ms; the budget is
+ *     max(2 × p90 latency, this))
  * @param eventLoopGroup loops for peer connections when the client channel's own loop cannot be used (not NIO/epoll);
  *     null → a small shared NIO group is created lazily
  */
@@ -36,6 +38,7 @@ public record MirrorConfig(
     Duration deadline,
     Duration stallTimeout,
     Duration connectTimeout,
+    Duration raceBudgetFloor,
     EventLoopGroup eventLoopGroup) {
 
   public MirrorConfig {
@@ -44,6 +47,7 @@ public record MirrorConfig(
     positive(deadline, "deadline");
     positive(stallTimeout, "stallTimeout");
     positive(connectTimeout, "connectTimeout");
+    positive(raceBudgetFloor, "raceBudgetFloor");
     if (resolveRetries < 1 || resolveRetries > 100) {
       throw new IllegalArgumentException("resolveRetries must be within 1..100, got " + resolveRetries);
     }
@@ -86,6 +90,7 @@ public record MirrorConfig(
     private Duration deadline = Duration.ofSeconds(3);
     private Duration stallTimeout = Duration.ofSeconds(5);
     private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration raceBudgetFloor = Duration.ofMillis(100);
     private EventLoopGroup eventLoopGroup;
 
     private Builder(int localRegistryPort) {
@@ -138,6 +143,11 @@ public record MirrorConfig(
       return this;
     }
 
+    public Builder raceBudgetFloor(Duration v) {
+      raceBudgetFloor = v;
+      return this;
+    }
+
     public Builder eventLoopGroup(EventLoopGroup v) {
       eventLoopGroup = v;
       return this;
@@ -145,7 +155,7 @@ public record MirrorConfig(
 
     public MirrorConfig build() {
       return new MirrorConfig(resolveTimeout, resolveRetries, localRegistryPort, selfAddresses, basicAuth, quarantine,
-          manifestSizeLimit, deadline, stallTimeout, connectTimeout, eventLoopGroup);
+          manifestSizeLimit, deadline, stallTimeout, connectTimeout, raceBudgetFloor, eventLoopGroup);
     }
   }
 }

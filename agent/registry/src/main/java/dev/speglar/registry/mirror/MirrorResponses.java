@@ -1,18 +1,15 @@
 package dev.speglar.registry.mirror;
 
 import dev.speglar.registry.DistributionRequest;
+import dev.speglar.registry.OciErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 
 /** The mirror's own answers: OCI error bodies and empty statuses (format of Spegel §2.8). */
 final class MirrorResponses {
@@ -20,20 +17,14 @@ final class MirrorResponses {
   /** 404 {@code BLOB_UNKNOWN}/{@code MANIFEST_UNKNOWN} with {@code {"attempts":N}}: containerd moves to the next host. */
   static void notFound(ChannelHandlerContext ctx, DistributionRequest req, int attempts, String message,
       boolean keepAlive) {
-    String code = req.kind() == DistributionRequest.Kind.BLOB ? "BLOB_UNKNOWN" : "MANIFEST_UNKNOWN";
-    byte[] body = errorBody(code, "{\"attempts\":" + attempts + "}", message);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
-        req.head() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    send(ctx, r, keepAlive);
+    String code = req.kind() == DistributionRequest.Kind.BLOB ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN;
+    OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, code, message, "{\"attempts\":" + attempts + "}", req.head(),
+        keepAlive);
   }
 
   /** A status with an empty body ({@code Content-Length: 0}, no type). */
   static void empty(ChannelHandlerContext ctx, HttpResponseStatus status, boolean keepAlive) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
-    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-    send(ctx, r, keepAlive);
+    OciErrors.writeEmpty(ctx, status, keepAlive);
   }
 
   /** 416 for a range outside the content; names the size when known (RFC 9110 §15.5.17). */
@@ -58,38 +49,7 @@ final class MirrorResponses {
   }
 
   private static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
-    HttpUtil.setKeepAlive(r, keepAlive);
-    var f = ctx.writeAndFlush(r);
-    if (!keepAlive) {
-      f.addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  static byte[] errorBody(String code, String detailJson, String message) {
-    return ("{\"errors\":[{\"code\":\"" + code + "\",\"detail\":" + detailJson + ",\"message\":\"" + json(message)
-        + "\"}]}").getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String json(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            b.append(String.format("\\u%04x", (int) c)); // Go's encoder escapes HTML characters too
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
+    OciErrors.send(ctx, r, keepAlive);
   }
 
   private MirrorResponses() {}

@@ -28,7 +28,30 @@ final class MirrorSession implements AutoCloseable {
     this.ctx = ctx;
     this.lookup = lookup;
     ctx.channel().closeFuture().addListener(onClientClose);
-    this.feeder = Thread.ofVirtual().name("mirror-lookup").start(() -> feed(config, quarantine));
+    // Providers the router already knows are taken right away: a thread start is no reason to miss the idle window.
+    try {
+      Optional<Peer> p;
+      while (!lookup.finished() && (p = lookup.next(Duration.ZERO)).isPresent()) {
+        found(p.get(), config, quarantine);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (lookup.finished()) {
+      pool.lookupDone();
+      this.feeder = null;
+    } else {
+      this.feeder = Thread.ofVirtual().name("mirror-lookup").start(() -> feed(config, quarantine));
+    }
+  }
+
+  private void found(Peer p, MirrorConfig config, Quarantine quarantine) {
+    if (!quarantine.contains(p.id())) {
+      PeerTarget t = PeerTarget.of(p, config.localRegistryPort(), config.selfAddresses());
+      if (t != null) {
+        pool.add(t);
+      }
+    }
   }
 
   private void feed(MirrorConfig config, Quarantine quarantine) {
@@ -73,7 +96,9 @@ final class MirrorSession implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    feeder.interrupt();
+    if (feeder != null) {
+      feeder.interrupt();
+    }
     lookup.close();
     ctx.channel().closeFuture().removeListener(onClientClose);
   }

@@ -43,6 +43,8 @@ final class Race {
   private int attempts;
   private int counted;
   private int pending = 1;
+  /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
+  private boolean answered;
 
   Race(MirrorSession session, PeerMirror mirror, DistributionRequest req, Plan plan) {
     this.session = session;
@@ -72,7 +74,7 @@ final class Race {
           inflight.add(mirror.start(session, req, t, plan.range()));
           if (!raceArmed) {
             raceArmed = true;
-            raceEnd = now + mirror.hedger.raceBudgetNanos();
+            raceEnd = now + mirror.hedger.raceBudgetNanos(mirror.config.raceBudgetFloor());
           }
         }
         if (inflight.isEmpty() && session.pool.exhausted()) {
@@ -83,7 +85,7 @@ final class Race {
         if (inflight.isEmpty()) {
           wait = Math.min(wait, idleEnd - now);
         }
-        if (raceArmed) {
+        if (raceArmed && !answered) {
           wait = Math.min(wait, raceEnd - now);
         }
         if (nextHedge < hedges.length) {
@@ -95,7 +97,7 @@ final class Race {
           if (now - deadline >= 0) {
             return new Outcome.Expired();
           }
-          if (raceArmed && now - raceEnd >= 0) {
+          if (raceArmed && !answered && now - raceEnd >= 0) {
             return lost("waited too long for inflight dials to complete for ");
           }
           if (inflight.isEmpty() && now - idleEnd >= 0) {
@@ -158,6 +160,7 @@ final class Race {
         return null;
       }
       ex.attach(new ManifestCollector(ex, head, session::post));
+      answered = true;
       return null;
     }
     mirror.hedger.record(java.time.Duration.ofNanos(ex.headLatencyNanos()));

@@ -76,6 +76,10 @@ final class FakePeer implements AutoCloseable {
   final String id;
   final InetAddress address;
   final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  /** Full bodies whose last byte the kernel accepted (for backpressure tests). */
+  /** Connections accepted. */
+  final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger bodiesWritten = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Content> contents = new ConcurrentHashMap<>();
   private volatile Mode mode;
   private final Channel server;
@@ -92,6 +96,7 @@ final class FakePeer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.incrementAndGet();
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
           }
         })
@@ -196,7 +201,7 @@ final class FakePeer implements AutoCloseable {
       }
       ctx.write(r);
       if (m == Mode.DIE_AFTER_40 || m == Mode.STALL_AFTER_40) {
-        int cut = len * 4 / 10;
+        int cut = Math.max(1, len * 4 / 10); // at least one byte, so every attempt makes progress
         var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes, (int) first, cut));
         if (m == Mode.DIE_AFTER_40) {
           f.addListener(ChannelFutureListener.CLOSE);
@@ -204,7 +209,11 @@ final class FakePeer implements AutoCloseable {
         return;
       }
       ctx.write(Unpooled.wrappedBuffer(bytes, (int) first, len));
-      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+        if (f.isSuccess()) {
+          bodiesWritten.incrementAndGet();
+        }
+      });
     }
   }
 }

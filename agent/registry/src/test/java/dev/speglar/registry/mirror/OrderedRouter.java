@@ -13,11 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A router that finds the given peers for every key, in the given order (InMemoryRouter's order is a hash order). */
 final class OrderedRouter implements Router {
-  private final List<Peer> peers;
+  private volatile List<Peer> peers;
   final AtomicInteger lookups = new AtomicInteger();
 
   OrderedRouter(List<Peer> peers) {
     this.peers = List.copyOf(peers);
+  }
+
+  /** Changes what later lookups find. */
+  void set(FakePeer... fakes) {
+    peers = java.util.Arrays.stream(fakes).map(FakePeer::peer).toList();
   }
 
   static OrderedRouter of(FakePeer... fakes) {
@@ -38,7 +43,8 @@ final class OrderedRouter implements Router {
   @Override
   public Lookup lookup(String key, int count) {
     lookups.incrementAndGet();
-    Deque<Peer> found = new ArrayDeque<>(peers.subList(0, Math.min(count, peers.size())));
+    List<Peer> now = peers;
+    Deque<Peer> found = new ArrayDeque<>(now.subList(0, Math.min(count, now.size())));
     return new Lookup() {
       @Override
       public synchronized Optional<Peer> next(Duration timeout) {

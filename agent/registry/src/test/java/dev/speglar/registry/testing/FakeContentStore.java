@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory {@link ContentStore}. With a directory, blobs are also written to files so the server can use
  * sendfile; without one, only {@link Blob#openStream} is available.
  */
-public final class FakeContentStore implements ContentStore {
+public class FakeContentStore implements ContentStore {
   private final Path dir;
   private final Map<Digest, Descriptor> descriptors = new ConcurrentHashMap<>();
   private final Map<Digest, byte[]> bytes = new ConcurrentHashMap<>();
