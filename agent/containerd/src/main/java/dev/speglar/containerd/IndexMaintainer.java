@@ -39,6 +39,7 @@ final class IndexMaintainer implements AutoCloseable {
   private final AtomicBoolean rebuildPending = new AtomicBoolean();
   private volatile ContentIndex index = ContentIndex.EMPTY;
   private volatile boolean closed;
+  private volatile boolean connected;
   // Touched on the exec thread only.
   private volatile Context.CancellableContext subscription;
   private long generation;
@@ -57,12 +58,18 @@ final class IndexMaintainer implements AutoCloseable {
     return index;
   }
 
+  /** False from a broken event stream until the re-list after reconnecting succeeded. */
+  boolean connected() {
+    return connected && !closed;
+  }
+
   /** Subscribes and builds the first index; fails if containerd cannot be listed now. */
   void start(Duration resyncInterval) throws IOException {
     try {
       exec.submit(() -> {
         subscribe();
         index = builder.build();
+        connected = true;
         return null;
       }).get();
     } catch (ExecutionException e) {
@@ -142,6 +149,7 @@ final class IndexMaintainer implements AutoCloseable {
     }
     run(() -> {
       if (gen == generation) {
+        connected = false;
         log.warn("containerd event stream ended ({}); reconnecting", why);
         scheduleReconnect();
       }
@@ -173,7 +181,9 @@ final class IndexMaintainer implements AutoCloseable {
     client.resetConnectBackoff();
     subscribe();
     try {
-      publish(builder.build(), true);
+      ContentIndex next = builder.build();
+      connected = true;
+      publish(next, true);
       backoff = INITIAL_BACKOFF;
       log.info("reconnected to containerd and re-listed {} images", index.images().size());
     } catch (IOException e) {

@@ -121,18 +121,21 @@ class ContainerdStoreTest {
     AtomicInteger changes = new AtomicInteger();
     store.subscribe(changes::incrementAndGet);
     // containerd goes away: streams break, calls fail. Meanwhile its state changes.
+    assertThat(store.connected()).isTrue();
     fake.down.set(true);
     fake.breakStreams();
+    await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(store.connected()).isFalse());
     TestImage later = new TestImage("later");
     later.blobs.values().forEach(b -> fake.putContent("k8s.io", b));
     fake.images.get("k8s.io").clear();
     fake.putImage("k8s.io", "registry.example/later:1", later.index);
     assertThat(store.images()).extracting(i -> i.name().toString()).containsExactly("registry.example/app:1");
     fake.down.set(false);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(store.images()).extracting(i -> i.name().toString()).containsExactly("registry.example/later:1");
       assertThat(changes).hasPositiveValue();
       assertThat(fake.subscriberCount()).isEqualTo(1);
+      assertThat(store.connected()).isTrue();
     });
     // And follows events again.
     fake.removeImage("k8s.io", "registry.example/later:1");
