@@ -44,6 +44,7 @@ final class IndexMaintainer implements AutoCloseable {
   private volatile Context.CancellableContext subscription;
   private long generation;
   private Duration backoff = INITIAL_BACKOFF;
+  private boolean started;
 
   IndexMaintainer(ContainerdClient client, IndexBuilder builder, List<String> namespaces, Subscribers subscribers,
       Duration maxBackoff) {
@@ -70,6 +71,7 @@ final class IndexMaintainer implements AutoCloseable {
         subscribe();
         index = builder.build();
         connected = true;
+        started = true;
         return null;
       }).get();
     } catch (ExecutionException e) {
@@ -148,7 +150,8 @@ final class IndexMaintainer implements AutoCloseable {
       return;
     }
     run(() -> {
-      if (gen == generation) {
+      // Before a successful start there is nothing to keep alive: start() reports the failure instead.
+      if (started && gen == generation) {
         connected = false;
         log.warn("containerd event stream ended ({}); reconnecting", why);
         scheduleReconnect();
