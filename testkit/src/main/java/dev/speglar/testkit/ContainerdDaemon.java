@@ -122,6 +122,15 @@ public final class ContainerdDaemon implements AutoCloseable {
     return ctr("images", "ls", "-q").lines().filter(l -> !l.isBlank()).toList();
   }
 
+  /** Target digest of image {@code name} (column DIGEST of {@code ctr images ls}), or empty if there is no such image. */
+  public java.util.Optional<String> imageDigest(String name) {
+    return ctr("images", "ls").lines().skip(1)
+        .map(l -> l.split("\\s+"))
+        .filter(cols -> cols.length >= 3 && cols[0].equals(name))
+        .map(cols -> cols[2])
+        .findFirst();
+  }
+
   /** Writes {@code certs.d/<registry>/hosts.toml} (the registry host as containerd names it, e.g. "docker.io"). */
   public Path writeHostsToml(String registryHost, String toml) {
     try {

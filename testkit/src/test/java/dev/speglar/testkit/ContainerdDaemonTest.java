@@ -32,6 +32,7 @@ class ContainerdDaemonTest {
       containerd.ctr("images", "pull", "--hosts-dir", containerd.certsDir().toString(), ref);
 
       assertThat(containerd.imageNames()).contains(ref);
+      assertThat(containerd.imageDigest(ref)).hasValue(test.manifest().digest());
       for (BlobInfo blob : test.allBlobs()) {
         assertThat(containerd.contentBlob(blob.digest())).exists();
         assertThat("sha256:" + OciLayout.sha256(containerd.contentBlob(blob.digest()))).isEqualTo(blob.digest());

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Everything the {@code registry} subcommand needs, independent of the CLI so tests can start agents in-process.
  *
  * @param store {@code containerd} or {@code oci-layout}
- * @param ociLayoutDirs OCI image layout directories served by the {@code oci-layout} store
+ * @param ociLayouts OCI image layout directories ({@code path} or {@code registry/repo=path}) for {@code oci-layout}
  * @param standalone true to run without P2P (a single node serving local content; always ready)
  */
 public record AgentConfig(
@@ -20,8 +20,7 @@ public record AgentConfig(
     String containerdSock,
     List<String> containerdNamespaces,
     String containerdContentPath,
-    List<Path> ociLayoutDirs,
-    String ociLayoutRegistry,
+    List<String> ociLayouts,
     Path dataDir,
     List<String> mirroredRegistries,
     List<String> registryFilters,
@@ -41,7 +40,7 @@ public record AgentConfig(
   public AgentConfig {
     Objects.requireNonNull(registryAddr, "registryAddr");
     containerdNamespaces = List.copyOf(containerdNamespaces);
-    ociLayoutDirs = List.copyOf(ociLayoutDirs);
+    ociLayouts = List.copyOf(ociLayouts);
     mirroredRegistries = List.copyOf(mirroredRegistries);
     registryFilters = List.copyOf(registryFilters);
     staticBootstrapPeers = List.copyOf(staticBootstrapPeers);
@@ -51,7 +50,7 @@ public record AgentConfig(
     if (!store.equals("containerd") && !store.equals("oci-layout")) {
       throw new IllegalArgumentException("unknown store '" + store + "' (containerd or oci-layout)");
     }
-    if (store.equals("oci-layout") && ociLayoutDirs.isEmpty()) {
+    if (store.equals("oci-layout") && ociLayouts.isEmpty()) {
       throw new IllegalArgumentException("the oci-layout store needs --oci-layout-dir");
     }
     if (!standalone && !List.of("static", "dns", "http").contains(bootstrapKind)) {

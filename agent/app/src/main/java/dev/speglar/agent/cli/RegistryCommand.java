@@ -39,12 +39,9 @@ public final class RegistryCommand implements Callable<Integer> {
   String containerdContentPath;
 
   @Option(names = "--oci-layout-dir", arity = "1..*", split = ",", defaultValue = "${env:OCI_LAYOUT_DIR}",
-      description = "OCI image layout directories for --store=oci-layout.")
-  List<Path> ociLayoutDirs = new ArrayList<>();
-
-  @Option(names = "--oci-layout-registry", defaultValue = "${env:OCI_LAYOUT_REGISTRY:-docker.io}",
-      description = "Registry that short names in an OCI layout belong to (default: ${DEFAULT-VALUE}).")
-  String ociLayoutRegistry;
+      description = "OCI image layout directories for --store=oci-layout: PATH, or REGISTRY/REPO=PATH to name "
+          + "images whose index.json carries bare tags (as skopeo and umoci write).")
+  List<String> ociLayouts = new ArrayList<>();
 
   @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR}", description = "Where the P2P identity key is kept.")
   Path dataDir;
@@ -101,7 +98,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
   public AgentConfig config() {
     return new AgentConfig(registryAddr, routerAddr, metricsAddr, store, containerdSock,
-        ConfigurationCommand.nonBlank(containerdNamespaces), containerdContentPath, ociLayoutDirs, ociLayoutRegistry,
+        ConfigurationCommand.nonBlank(containerdNamespaces), containerdContentPath, ConfigurationCommand.nonBlank(ociLayouts),
         dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
         defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
         dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, ConfigurationCommand.nonBlank(staticBootstrapPeers),

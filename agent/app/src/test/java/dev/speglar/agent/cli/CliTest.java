@@ -47,6 +47,7 @@ class CliTest {
     assertThat(c.mirrorResolveRetries()).isEqualTo(3);
     assertThat(c.defaultRegistry()).isEqualTo("docker.io");
     assertThat(c.staticBootstrapPeers()).hasSize(1);
+    assertThat(c.ociLayouts()).isEmpty();
   }
 
   @Test
