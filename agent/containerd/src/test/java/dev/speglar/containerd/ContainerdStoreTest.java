@@ -91,6 +91,20 @@ class ContainerdStoreTest {
   }
 
   @Test
+  void everyTagOfOneDigestIsKept() throws Exception {
+    // Upstream keyed its listing by digest and dropped all but one tag (spegel#1495).
+    load("k8s.io", image, "registry.example/app:1");
+    fake.putImage("k8s.io", "registry.example/app:latest", image.index);
+    fake.putImage("k8s.io", "registry.example/other:1", image.index);
+    start(config("k8s.io"));
+    assertThat(store.images()).extracting(i -> i.name().toString()).containsExactlyInAnyOrder(
+        "registry.example/app:1", "registry.example/app:latest", "registry.example/other:1");
+    for (String tag : List.of("registry.example/app:latest", "registry.example/other:1")) {
+      assertThat(store.resolve(ImageName.parse(tag))).contains(image.index.digest());
+    }
+  }
+
+  @Test
   void imageWhoseRootContentIsMissingIsNotListed() throws Exception {
     fake.putImage("k8s.io", "registry.example/ghost:1", image.index);
     start(config("k8s.io"));
