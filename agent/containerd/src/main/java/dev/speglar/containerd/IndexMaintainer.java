@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class IndexMaintainer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexMaintainer.class);
   static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
+  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final ContainerdClient client;
   private final IndexBuilder builder;
@@ -97,9 +98,13 @@ final class IndexMaintainer implements AutoCloseable {
     rebuildPending.set(false);
     try {
       publish(builder.build(), false);
-    } catch (IOException e) {
-      // The event stream fails too if containerd went away; its reconnect re-lists. Else the next event retries.
-      log.warn("could not re-list containerd: {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // If containerd went away the event stream fails too and its reconnect re-lists; otherwise (a timeout under
+      // load) retry soon, so a removal is not left in the index until the next resync.
+      if (connected && !closed) {
+        log.warn("could not re-list containerd, retrying in {} ms: {}", RETRY.toMillis(), e.toString());
+        exec.schedule(this::requestRebuild, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 
@@ -189,8 +194,9 @@ final class IndexMaintainer implements AutoCloseable {
       publish(next, true);
       backoff = INITIAL_BACKOFF;
       log.info("reconnected to containerd and re-listed {} images", index.images().size());
-    } catch (IOException e) {
-      log.debug("containerd still unreachable: {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // RuntimeExceptions too: a scheduled task that throws would end the reconnect chain for good.
+      log.debug("containerd still unreachable: {}", e.toString());
       subscription.cancel(null);
       scheduleReconnect();
     }
