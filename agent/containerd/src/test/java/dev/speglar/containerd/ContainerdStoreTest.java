@@ -157,6 +157,18 @@ class ContainerdStoreTest {
   }
 
   @Test
+  void aFailedReListIsRetriedWithoutWaitingForTheResync() throws Exception {
+    load("k8s.io", image, "registry.example/app:1");
+    start(config("k8s.io"));
+    fake.failingLists.set(1);
+    fake.removeImage("k8s.io", "registry.example/app:1");
+    // The resync is 30 s away; the retry comes after about 1 s.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(store.images()).isEmpty());
+    assertThat(fake.failingLists).hasValue(0);
+    assertThat(store.connected()).isTrue();
+  }
+
+  @Test
   void contentPathFileIsPreferredAndAMissingFileFallsBackToTheApi(@TempDir Path root) throws Exception {
     load("k8s.io", image, "registry.example/app:1");
     Path layer = root.resolve("blobs/sha256").resolve(image.layer1.digest().hex());
