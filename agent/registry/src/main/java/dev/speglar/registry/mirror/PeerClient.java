@@ -144,10 +144,18 @@ final class PeerClient implements AutoCloseable {
 
   @Override
   public void close() {
-    idle.forEach((loop, pools) -> loop.execute(() -> {
-      pools.values().forEach(q -> q.forEach(Channel::close));
-      pools.clear();
-    }));
+    idle.forEach((loop, pools) -> {
+      if (!loop.isShuttingDown()) { // a loop that is shutting down closes its channels itself
+        try {
+          loop.execute(() -> {
+            pools.values().forEach(q -> q.forEach(Channel::close));
+            pools.clear();
+          });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // terminated meanwhile: its channels are closed already
+        }
+      }
+    });
     EventLoopGroup g = ownGroup;
     if (g != null) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
