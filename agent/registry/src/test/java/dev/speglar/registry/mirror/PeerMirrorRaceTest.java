@@ -146,6 +146,19 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
   }
 
   @Test
+  void aPeerIsReachedOnItsSecondAddressWhenTheFirstRefuses() throws Exception {
+    var content = blob(randomBytes(3000, 4));
+    var good = peer(82, GOOD).put(content);
+    var twoAddresses = new Peer("dual", List.of(InetAddress.getByName("127.0.0.81"), good.address), good.port());
+    var agent = agent(new OrderedRouter(List.of(twoAddresses)));
+
+    var r = get(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(content.bytes());
+  }
+
+  @Test
   void headOfABlobGetsHeadersOnly() throws Exception {
     var content = blob(randomBytes(5000, 3));
     var good = peer(10, GOOD).put(content);
