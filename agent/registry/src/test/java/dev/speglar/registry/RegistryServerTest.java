@@ -229,4 +229,35 @@ class RegistryServerTest {
       assertThat(c.exchange("HEAD", "/v2/x/blobs/" + layer.digest()).status()).isEqualTo(200);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void concurrentClientsEachGetTheirOwnCorrectAnswers(Source source) throws Exception {
+    start(source, Transport.AUTO);
+    int clients = 32;
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        int offset = i * 1000;
+        results.add(pool.submit(() -> {
+          int ok = 0;
+          try (RawHttp c = new RawHttp(address)) {
+            for (int k = 0; k < 10; k++) {
+              Response r = c.exchange("GET", "/v2/x/blobs/" + layer.digest(), "Range: bytes=" + offset + "-"
+                  + (offset + 999));
+              Response h = c.exchange("HEAD", "/v2/team/app/manifests/v1?ns=127.0.0.1:5000");
+              if (r.status() == 206 && java.util.Arrays.equals(r.body(),
+                  java.util.Arrays.copyOfRange(layerBytes, offset, offset + 1000)) && h.status() == 200) {
+                ok++;
+              }
+            }
+          }
+          return ok;
+        }));
+      }
+      for (var f : results) {
+        assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(10);
+      }
+    }
+  }
 }
