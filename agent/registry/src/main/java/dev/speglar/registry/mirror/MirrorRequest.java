@@ -145,6 +145,15 @@ final class MirrorRequest implements Runnable {
     }
     ctx.write(r);
     BlobRelay relay = new BlobRelay(ctx, req.digest(), first, last, whole, keepAlive, session::post);
+    try {
+      return relay(session, relay, ex, head, last, total);
+    } finally {
+      relay.close();
+    }
+  }
+
+  private boolean relay(MirrorSession session, BlobRelay relay, PeerExchange ex, PeerHead head, long last,
+      long total) throws InterruptedException {
     long lastBreak = -1;
     int stuck = 0;
     while (true) {
