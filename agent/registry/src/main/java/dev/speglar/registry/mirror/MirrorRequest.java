@@ -171,6 +171,7 @@ final class MirrorRequest implements Runnable {
         }
         case MirrorEvent.StreamBroken b -> {
           ex.cancel();
+          session.pool.penalize(ex.target);
           mirror.log(Level.DEBUG, "body of " + req.key() + " from " + ex.target + " broke at " + b.position()
               + ": " + b.cause());
           stuck = b.position() == lastBreak ? stuck + 1 : 0;

@@ -34,7 +34,10 @@ public final class MirrorBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
     int misses = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
     Path dir = Files.createTempDirectory("speglar-mirror-bench");
-    try (TwoNodes nodes = new TwoNodes(dir, "127.0.0.71", "127.0.0.72", b -> b)) {
+    // Spegel's defaults; -DraceFloorMs raises the 100 ms race floor when the machine is too loaded to answer in time.
+    long raceFloor = Long.getLong("raceFloorMs", 100);
+    try (TwoNodes nodes = new TwoNodes(dir, "127.0.0.71", "127.0.0.72",
+        b -> b.raceBudgetFloor(java.time.Duration.ofMillis(raceFloor)))) {
       byte[] blob = new byte[blobMiB << 20];
       new Random(1).nextBytes(blob);
       var d = nodes.seedStore.add(LAYER, blob);
