@@ -145,6 +145,15 @@ final class MirrorRequest implements Runnable {
     }
     ctx.write(r);
     BlobRelay relay = new BlobRelay(ctx, req.digest(), first, last, whole, keepAlive, session::post);
+    try {
+      return relay(session, relay, ex, head, last, total);
+    } finally {
+      relay.close();
+    }
+  }
+
+  private boolean relay(MirrorSession session, BlobRelay relay, PeerExchange ex, PeerHead head, long last,
+      long total) throws InterruptedException {
     long lastBreak = -1;
     int stuck = 0;
     while (true) {
@@ -162,6 +171,7 @@ final class MirrorRequest implements Runnable {
         }
         case MirrorEvent.StreamBroken b -> {
           ex.cancel();
+          session.pool.penalize(ex.target);
           mirror.log(Level.DEBUG, "body of " + req.key() + " from " + ex.target + " broke at " + b.position()
               + ": " + b.cause());
           stuck = b.position() == lastBreak ? stuck + 1 : 0;

@@ -19,6 +19,8 @@ import java.util.Objects;
  */
 public final class PeerMirror implements MissHandler, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PeerMirror.class.getName());
+  /** One virtual thread per miss: it waits on lookups and timers, never on sockets (those are event-loop work). */
+  private static final java.util.concurrent.ThreadFactory THREADS = Thread.ofVirtual().name("mirror-", 0).factory();
 
   final Router router;
   final MirrorConfig config;
@@ -42,7 +44,7 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
       MirrorResponses.notFound(ctx, request, 0, "could not find peer for " + request.key(), keepAlive);
       return;
     }
-    Thread.ofVirtual().name("mirror ", 0).start(new MirrorRequest(this, ctx, request, keepAlive));
+    THREADS.newThread(new MirrorRequest(this, ctx, request, keepAlive)).start();
   }
 
   /** True if {@code peerId} is avoided because it served wrong bytes recently. */

@@ -94,6 +94,9 @@ final class Race {
         MirrorEvent e = session.poll(wait);
         now = System.nanoTime();
         if (e == null) {
+          if (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
+            continue; // a late wake-up: hedges that were due come before the race timer
+          }
           if (now - deadline >= 0) {
             return new Outcome.Expired();
           }

@@ -103,7 +103,8 @@ class PeerMirrorResumeTest extends MirrorTestSupport {
     var r = pending.get(5, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
     assertThat(r.body()).isEqualTo(bytes);
-    assertThat(good.requests.getLast().headers().get("Range")).isEqualTo("bytes=200000-499999");
+    // The body was resumed at the good peer (after one or more stalls, at whatever offset was reached by then).
+    assertThat(good.requests.getLast().headers().get("Range")).matches("bytes=[1-9][0-9]*-499999");
   }
 
   @Test
