@@ -79,7 +79,10 @@ public final class P2pNode implements AutoCloseable {
             }
         }));
         this.reprovider = new Reprovider(dht, scheduler);
-        scheduler.scheduleWithFixedDelay(dht.providerStore()::expire, 1, 1, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(() -> {
+            dht.providerStore().expire();
+            dht.peerStore().expire();
+        }, 1, 1, TimeUnit.MINUTES);
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
     }
