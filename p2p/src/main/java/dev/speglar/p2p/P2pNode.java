@@ -79,7 +79,10 @@ public final class P2pNode implements AutoCloseable {
             }
         }));
         this.reprovider = new Reprovider(dht, scheduler);
-        scheduler.scheduleWithFixedDelay(dht.providerStore()::expire, 1, 1, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(() -> {
+            dht.providerStore().expire();
+            dht.peerStore().expire();
+        }, 1, 1, TimeUnit.MINUTES);
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
     }
@@ -140,7 +143,9 @@ public final class P2pNode implements AutoCloseable {
         byte[] mh = Cid.ofKey(key).multihash().bytes();
         return lookups.get(key, count, target -> {
             SharedProviders shared = new SharedProviders(target);
-            dht.findProviders(mh, p -> toProvider(p).ifPresent(shared::add), shared::enough)
+            // Stop walking once enough providers arrived or the lookup timed out.
+            dht.findProviders(mh, p -> toProvider(p).ifPresent(shared::add),
+                            () -> shared.enough() || shared.done())
                     .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((v, e) -> shared.finish());
             return shared;

@@ -46,6 +46,11 @@ public final class Connection {
         return channel.isActive();
     }
 
+    /** Active and not shutting down (no GO_AWAY seen), so new streams can be opened. */
+    public boolean isUsable() {
+        return channel.isActive() && !session.goingAway();
+    }
+
     public CompletableFuture<Void> closeFuture() {
         CompletableFuture<Void> f = new CompletableFuture<>();
         channel.closeFuture().addListener(x -> f.complete(null));
@@ -77,6 +82,11 @@ public final class Connection {
             }
         });
         return result;
+    }
+
+    /** Opens a stream without multistream negotiation (tests, and callers doing their own select). */
+    public CompletableFuture<YamuxStream> openRawStream(StreamHandler handler) {
+        return session.open(handler);
     }
 
     private void accept(YamuxStream stream) {

@@ -24,7 +24,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private int nextId;
     private int inbound;
-    private boolean goAway;
+    private volatile boolean goAway;
     private final Map<Long, CompletableFuture<Void>> pings = new HashMap<>();
     private long nextPing = 1;
 
@@ -64,6 +64,11 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
         if (s != null && (id & 1) != (client ? 1 : 0)) {
             inbound--;
         }
+    }
+
+    /** True after either side sent GO_AWAY: no new streams may be opened on this session. */
+    public boolean goingAway() {
+        return goAway;
     }
 
     public int streamCount() {
