@@ -47,7 +47,11 @@ public final class CandidateDump {
             byte[] main = overrides.get(mainNodePath);
             Path realMain = root.resolve(mainNodePath);
             if (main == null && Files.isRegularFile(realMain)) main = Files.readAllBytes(realMain);
-            if (main == null) return binary.dump(stage.resolve("absent.toml")); // containerd's defaults
+            if (main == null) {
+                // No config file: containerd runs on its defaults, which is what an empty file yields too.
+                Path empty = Files.writeString(stage.resolve("absent.toml"), "");
+                return binary.dump(empty);
+            }
             String text = new String(main, StandardCharsets.UTF_8);
             TomlParseResult parsed = Toml.parse(text);
             if (parsed.hasErrors()) {
