@@ -18,11 +18,15 @@ public final class Manifest {
     public static final String STATE_DIR = "/var/lib/speglar/installer";
     private static final String HEADER = "# speglar installer manifest v1";
 
-    /** One touched resource. {@code backup} is the backup file name, or null when the file did not exist. */
-    public record Entry(String type, String target, String backup) {
+    /**
+     * One touched resource. {@code backup} is the backup file name (null when the file did not exist, or the
+     * previous state of a Kubernetes object); {@code kind} says what the file is for.
+     */
+    public record Entry(String type, String target, String backup, String kind) {
         public Entry {
             if (!List.of("file", "dir", "k8s").contains(type)) throw new IllegalArgumentException("unknown manifest entry " + type);
             if (target.contains("\t") || target.contains("\n")) throw new IllegalArgumentException("bad manifest target " + target);
+            kind = kind == null ? "-" : kind;
         }
     }
 
@@ -41,8 +45,8 @@ public final class Manifest {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] f = line.split("\t", -1);
-                if (f.length != 3) throw new IOException("corrupt manifest line in " + file + ": " + line);
-                entries.add(new Entry(f[0], f[1], f[2].equals("-") ? null : f[2]));
+                if (f.length != 4) throw new IOException("corrupt manifest line in " + file + ": " + line);
+                entries.add(new Entry(f[0], f[1], f[2].equals("-") ? null : f[2], f[3]));
             }
         }
         return new Manifest(root, entries);
@@ -69,12 +73,12 @@ public final class Manifest {
         List<String> missing = new ArrayList<>();
         for (Path p = root.resolve(STATE_DIR); p != null && !Files.exists(p); p = p.getParent()) missing.add(root.nodePath(p));
         for (String d : missing) {
-            if (find("dir", d).isEmpty()) entries.addFirst(new Entry("dir", d, null));
+            if (find("dir", d).isEmpty()) entries.addFirst(new Entry("dir", d, null, "-"));
         }
     }
 
     /** Records a file's original content before the first change to it; saves a backup copy. */
-    public void recordFile(String nodePath, byte[] original) throws IOException {
+    public void recordFile(String nodePath, byte[] original, FileChange.Kind kind) throws IOException {
         if (find("file", nodePath).isPresent()) return;
         prepare();
         String backup = null;
@@ -82,21 +86,27 @@ public final class Manifest {
             backup = String.format("%04d", entries.size() + 1);
             AtomicFiles.write(backupPath(backup), original, "rw-------");
         }
-        entries.add(new Entry("file", nodePath, backup));
+        entries.add(new Entry("file", nodePath, backup, kind.name()));
         save();
     }
 
     public void recordDir(String nodePath) throws IOException {
         if (find("dir", nodePath).isPresent()) return;
         prepare();
-        entries.add(new Entry("dir", nodePath, null));
+        entries.add(new Entry("dir", nodePath, null, "-"));
         save();
     }
 
-    public void recordK8s(String ref, String previousState) throws IOException {
+    /** Records a Kubernetes object before its first change; {@code previous} is its YAML, null when it did not exist. */
+    public void recordK8s(String ref, byte[] previous) throws IOException {
         if (find("k8s", ref).isPresent()) return;
         prepare();
-        entries.add(new Entry("k8s", ref, previousState));
+        String backup = null;
+        if (previous != null) {
+            backup = String.format("%04d", entries.size() + 1);
+            AtomicFiles.write(backupPath(backup), previous, "rw-------");
+        }
+        entries.add(new Entry("k8s", ref, backup, "-"));
         save();
     }
 
@@ -112,7 +122,8 @@ public final class Manifest {
         Path file = root.resolve(STATE_DIR + "/manifest");
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Entry e : entries) {
-            sb.append(e.type).append('\t').append(e.target).append('\t').append(e.backup == null ? "-" : e.backup).append('\n');
+            sb.append(e.type).append('\t').append(e.target).append('\t').append(e.backup == null ? "-" : e.backup)
+                    .append('\t').append(e.kind).append('\n');
         }
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), "rw-------");
     }
