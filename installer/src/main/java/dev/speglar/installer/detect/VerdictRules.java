@@ -1,0 +1,113 @@
+package dev.speglar.installer.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Turns platform + containerd facts into a verdict and the reasons a user can act on (platforms.md §6). */
+final class VerdictRules {
+
+    record Outcome(Verdict verdict, List<String> reasons) {
+    }
+
+    private VerdictRules() {
+    }
+
+    static Outcome decide(Platform platform, Evidence evidence, ContainerdFacts facts, boolean dockerRuntime,
+                          boolean configPathDefaulted) {
+        List<String> reasons = new ArrayList<>();
+        switch (platform) {
+            case GKE -> {
+                reasons.add(Refusals.gke(evidence, facts));
+                return new Outcome(Verdict.REFUSED, reasons);
+            }
+            case DIGITALOCEAN -> {
+                reasons.add(Refusals.digitalOcean(evidence));
+                return new Outcome(Verdict.REFUSED, reasons);
+            }
+            default -> {
+            }
+        }
+        if (dockerRuntime) {
+            reasons.add(Refusals.dockerOnly(evidence));
+            return new Outcome(Verdict.REFUSED, reasons);
+        }
+        if (platform == Platform.K3S || platform == Platform.RKE2) {
+            String name = platform == Platform.K3S ? "k3s" : "rke2";
+            reasons.add(platform + " embeds a P2P mirror (Spegel): enable it with 'embedded-registry: true' in"
+                    + " /etc/rancher/" + name + "/config.yaml on servers and list registries in /etc/rancher/" + name
+                    + "/registries.yaml on every node ('speglar render " + name + "'); do not install a second agent"
+                    + " (it would clash on TCP 5001)");
+            return new Outcome(Verdict.NATIVE_MIRROR, reasons);
+        }
+        if (!facts.present()) {
+            reasons.add("no containerd found under the host root (no socket at "
+                    + String.join(", ", ContainerdLocator.SOCKETS) + ", no binary, no config): if the installer runs"
+                    + " in a container, mount the host's / and pass --host-root");
+            return new Outcome(Verdict.REFUSED, reasons);
+        }
+        List<String> gaps = configGaps(facts, configPathDefaulted);
+        if (gaps.isEmpty()) {
+            reasons.add("containerd reads hosts.toml from " + facts.effectiveConfigPath().orElseThrow()
+                    + " and keeps unpacked layers: only the agent is needed");
+            return new Outcome(Verdict.READY, reasons);
+        }
+        reasons.addAll(gaps);
+        switch (platform) {
+            case TALOS -> {
+                reasons.add("Talos has no shell: apply a machine-config patch ('speglar render talos')");
+                return new Outcome(Verdict.PRE_BOOT_ONLY, reasons);
+            }
+            case BOTTLEROCKET -> {
+                reasons.add("Bottlerocket's containerd config is generated and read-only: use settings"
+                        + " ('speglar render bottlerocket')");
+                return new Outcome(Verdict.PRE_BOOT_ONLY, reasons);
+            }
+            case KIND -> {
+                reasons.add("kind nodes are configured at cluster creation: 'speglar render kind' and recreate the"
+                        + " cluster");
+                return new Outcome(Verdict.PRE_BOOT_ONLY, reasons);
+            }
+            case EKS_AL2023 -> reasons.add("nodeadm rewrites /etc/containerd/config.toml on every boot: persist the"
+                    + " change in /etc/eks/nodeadm.d/ or user data ('speglar render eks-al2023')");
+            case EKS_AL2 -> reasons.add("containerd 1.x imports replace whole plugin tables: a drop-in must carry the"
+                    + " full CRI table, or pre-boot user data ('speglar render eks-al2')");
+            default -> {
+            }
+        }
+        return new Outcome(Verdict.PATCH_NEEDED, reasons);
+    }
+
+    /** Everything that keeps containerd from using a hosts.toml mirror with layers retained. Empty: ready. */
+    static List<String> configGaps(ContainerdFacts f, boolean configPathDefaulted) {
+        List<String> gaps = new ArrayList<>();
+        if (f.criDisabled()) {
+            gaps.add("the CRI plugin is disabled (disabled_plugins contains cri): remove it from disabled_plugins");
+        }
+        if (!f.inlineMirrors().isEmpty()) {
+            gaps.add("deprecated inline registry.mirrors for " + String.join(", ", f.inlineMirrors())
+                    + ": convert them to hosts.toml files; containerd refuses to load CRI when mirrors and"
+                    + " config_path are both set");
+        }
+        boolean is21 = f.version().map(v -> v.atLeast(2, 1)).orElse(f.schemaVersion() >= 3);
+        if (f.effectiveConfigPath().isEmpty() || f.effectiveConfigPath().get().isBlank()) {
+            gaps.add("registry config_path is not set: containerd never reads hosts.toml; set it to a single"
+                    + " directory such as /etc/containerd/certs.d");
+        } else if (f.configPathIsList() && is21 && !f.useLocalImagePull().orElse(false)) {
+            gaps.add("config_path is a list (" + f.effectiveConfigPath().get() + (configPathDefaulted
+                    ? ", containerd 2.2+'s default for an unset value" : "")
+                    + ") and containerd >= 2.1 pulls through the transfer service, which treats it as one"
+                    + " directory: set a single directory and/or use_local_image_pull = true");
+        }
+        if (f.discardsLayers()) {
+            gaps.add("discard_unpacked_layers = true: peers cannot serve layers the node discarded; set it to"
+                    + " false");
+        }
+        if (!f.problems().isEmpty()) {
+            gaps.addAll(f.problems().stream().filter(p -> p.contains("TOML error") || p.contains("unreadable")
+                            || p.contains(ContainerdConfigReader.REPLACES_CRI))
+                    .collect(Collectors.toList()));
+        }
+        return gaps;
+    }
+}

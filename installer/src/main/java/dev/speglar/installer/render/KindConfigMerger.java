@@ -1,0 +1,88 @@
+package dev.speglar.installer.render;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+
+/** Adds Speglar's containerdConfigPatches to a user's own kind Cluster config, keeping everything else. */
+public final class KindConfigMerger {
+    static final String API_PREFIX = "kind.x-k8s.io/";
+
+    private KindConfigMerger() {
+    }
+
+    /** The containerdConfigPatches of a rendered Speglar kind config. */
+    static List<String> patchesOf(String clusterYaml) {
+        Map<String, Object> doc = load(clusterYaml);
+        List<String> out = new ArrayList<>();
+        if (doc.get("containerdConfigPatches") instanceof List<?> l) {
+            l.forEach(p -> out.add(String.valueOf(p)));
+        }
+        return out;
+    }
+
+    /** Appends each patch not already present; rejects anything that is not a kind Cluster config. */
+    public static String merge(String userYaml, List<String> patches) {
+        Map<String, Object> doc = load(userYaml);
+        Object kind = doc.get("kind");
+        Object api = doc.get("apiVersion");
+        if (!"Cluster".equals(kind) || !(api instanceof String a) || !a.startsWith(API_PREFIX)) {
+            throw new IllegalArgumentException("--kind-config is not a kind Cluster config (need kind: Cluster and"
+                    + " apiVersion: kind.x-k8s.io/v1alpha4; found kind=" + kind + ", apiVersion=" + api + ")");
+        }
+        List<Object> existing = new ArrayList<>();
+        Object current = doc.get("containerdConfigPatches");
+        if (current instanceof List<?> l) {
+            existing.addAll(l);
+        } else if (current != null) {
+            throw new IllegalArgumentException("--kind-config: containerdConfigPatches must be a list");
+        }
+        for (String p : patches) {
+            if (!existing.contains(p)) {
+                existing.add(p);
+            }
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(doc);
+        merged.put("containerdConfigPatches", existing);
+        return "# Merged by speglar render kind: containerdConfigPatches for the Speglar mirror appended.\n"
+                + dumper().dump(merged);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(String yaml) {
+        try {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+            if (doc instanceof Map<?, ?> m) {
+                return (Map<String, Object>) m;
+            }
+            throw new IllegalArgumentException("--kind-config: expected a YAML mapping at the top level");
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException("--kind-config is not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static Yaml dumper() {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndicatorIndent(0);
+        options.setWidth(200);
+        Representer representer = new Representer(options) {
+            {
+                this.representers.put(String.class, data -> {
+                    String s = (String) data;
+                    return representScalar(Tag.STR, s,
+                            s.contains("\n") ? DumperOptions.ScalarStyle.LITERAL : DumperOptions.ScalarStyle.PLAIN);
+                });
+            }
+        };
+        return new Yaml(representer, options);
+    }
+}

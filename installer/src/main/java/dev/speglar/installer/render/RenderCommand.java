@@ -1,0 +1,176 @@
+package dev.speglar.installer.render;
+
+import dev.speglar.installer.ExitCode;
+import dev.speglar.installer.UserException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code speglar render PRESET [-o DIR]}: pre-boot configuration for a platform. Touches nothing on the host. */
+@Command(name = "render",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Render a pre-boot preset: launch-template user data, kind/Talos config, k3s/RKE2 embedded-mirror",
+            "config, Bottlerocket settings, a systemd unit or DaemonSet manifests. Prints to stdout unless -o is given.",
+        },
+        footer = {"", "Presets: eks-al2, eks-al2023, kind, talos, k3s, rke2, bottlerocket, systemd, daemonset.",
+            "Examples:",
+            "  speglar render kind --kind-config my-kind.yaml -o out/",
+            "  speglar render talos --talos-version v1.11.2",
+            "  speglar render daemonset --image registry.example.com/speglar-agent:0.1.0 > speglar.yaml"})
+public final class RenderCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PRESET", completionCandidates = PresetCandidates.class,
+            description = "One of: ${COMPLETION-CANDIDATES}")
+    String preset;
+
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
+            description = "Write the files into DIR (created if needed) instead of printing them.")
+    Path outputDir;
+
+    @Option(names = "--config-path", paramLabel = "DIR",
+            description = "containerd registry config path (hosts.toml root). Default: /etc/containerd/certs.d"
+                    + " (talos: /etc/cri/conf.d/hosts).")
+    String configPath;
+
+    @Option(names = "--namespace", paramLabel = "NAME", description = "Namespace for the agent (default: speglar).")
+    String namespace;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Agent image (daemonset, talos).")
+    String image;
+
+    @Option(names = "--node-port", paramLabel = "PORT", description = "Registry NodePort (default: 30020).")
+    Integer nodePort;
+
+    @Option(names = "--containerd-sock", paramLabel = "PATH", description = "containerd socket the agent uses.")
+    String containerdSock;
+
+    @Option(names = "--containerd-content-path", paramLabel = "DIR", description = "containerd content store.")
+    String contentPath;
+
+    @Option(names = "--no-mirror-add", negatable = false,
+            description = "DaemonSet without the init container that writes hosts.toml (Bottlerocket).")
+    boolean noMirrorAdd;
+
+    @Option(names = "--kind-name", paramLabel = "NAME", description = "kind cluster name (default: speglar).")
+    String kindName;
+
+    @Option(names = "--kind-config", paramLabel = "FILE",
+            description = "Merge Speglar's containerdConfigPatches into this existing kind Cluster config.")
+    Path kindConfig;
+
+    @Option(names = "--talos-version", paramLabel = "VERSION",
+            description = "Talos version, selects the patch form: >= 1.14 CRICustomizationConfig, 1.8-1.13"
+                    + " machine.files with v3 keys, <= 1.7 v2 keys. Default: v1.14.")
+    String talosVersion;
+
+    @Option(names = "--agent-path", paramLabel = "PATH", description = "speglar-agent binary (systemd unit).")
+    String agentPath;
+
+    @Option(names = "--node-ip", paramLabel = "IP", description = "Node address in agent.env (systemd).")
+    String nodeIp;
+
+    @Option(names = "--bootstrap-args", paramLabel = "ARGS",
+            description = "Agent bootstrap flags in agent.env (systemd), e.g. '--bootstrap-kind=dns"
+                    + " --dns-bootstrap-domain=speglar.example.com'.")
+    String bootstrapArgs;
+
+    @Option(names = "--eks-bootstrap-args", paramLabel = "ARGS",
+            description = "eks-al2, self-managed nodes only: arguments for /etc/eks/bootstrap.sh (cluster name ...).")
+    String eksBootstrapArgs;
+
+    @Option(names = "--mirror-endpoint", paramLabel = "URL",
+            description = "bottlerocket: mirror endpoint (default: http://127.0.0.1:30020).")
+    String mirrorEndpoint;
+
+    @Option(names = "--mirrored-registries", paramLabel = "HOST", split = ",",
+            description = "k3s/rke2: registries to mirror (default: \"*\", all).")
+    List<String> mirroredRegistries = new ArrayList<>();
+
+    /** Preset names for completion and help. */
+    static final class PresetCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return java.util.Arrays.stream(Preset.values()).map(Preset::id).iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Preset p;
+        RenderOptions options;
+        try {
+            p = Preset.fromId(preset);
+            options = new RenderOptions(Optional.ofNullable(configPath), Optional.ofNullable(namespace),
+                    Optional.ofNullable(image), Optional.ofNullable(nodePort), Optional.ofNullable(containerdSock),
+                    Optional.ofNullable(contentPath), Optional.ofNullable(kindName), Optional.ofNullable(kindConfig),
+                    Optional.ofNullable(talosVersion), Optional.ofNullable(agentPath), Optional.ofNullable(nodeIp),
+                    Optional.ofNullable(bootstrapArgs), Optional.ofNullable(eksBootstrapArgs),
+                    Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), ExitCode.USAGE);
+        }
+        if (kindConfig != null && p != Preset.KIND) {
+            throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);
+        }
+        Map<String, String> files;
+        try {
+            files = PresetRenderer.render(p, options);
+        } catch (NoSuchFileException e) {
+            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config path", ExitCode.USAGE);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), ExitCode.USAGE);
+        } catch (IOException e) {
+            throw new UserException("cannot read input: " + e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (outputDir == null) {
+            boolean several = files.size() > 1;
+            files.forEach((name, content) -> {
+                if (several) {
+                    out.println("# ---- speglar render " + p.id() + ": " + name + " ----");
+                }
+                out.print(content);
+            });
+        } else {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path target = write(outputDir, f.getKey(), f.getValue());
+                out.println(target);
+            }
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /** Writes via a temp file and rename so a reader never sees half a file. */
+    static Path write(Path dir, String name, String content) {
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve(name);
+            Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+            Files.writeString(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UserException("cannot write " + dir.resolve(name) + ": " + e.getMessage()
+                    + " (choose a writable -o DIR)", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.speglar.installer.render;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a preset can be customised with. Empty values mean "the preset's default" (its defaults.env), so the
+ * standalone templates and {@code speglar render} agree. Values are validated here so that no template ever
+ * receives text that would break its syntax (quotes, newlines, spaces in paths).
+ */
+public record RenderOptions(Optional<String> configPath, Optional<String> namespace, Optional<String> image,
+                            Optional<Integer> nodePort, Optional<String> containerdSock, Optional<String> contentPath,
+                            Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
+                            Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
+                            Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
+                            List<String> mirroredRegistries, boolean mirrorAdd) {
+
+    private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]*");
+    private static final Pattern REGISTRY = Pattern.compile("\\*|[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+    private static final Pattern SAFE_ARGS = Pattern.compile("[A-Za-z0-9 ._/:=,@+-]*");
+    private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?/?");
+
+    public RenderOptions {
+        configPath.ifPresent(p -> require(ABS_PATH, p, "--config-path", "an absolute path like /etc/containerd/certs.d"));
+        containerdSock.ifPresent(p -> require(ABS_PATH, p, "--containerd-sock", "an absolute socket path"));
+        contentPath.ifPresent(p -> require(ABS_PATH, p, "--containerd-content-path", "an absolute path"));
+        agentPath.ifPresent(p -> require(ABS_PATH, p, "--agent-path", "an absolute path to speglar-agent"));
+        namespace.ifPresent(n -> require(DNS_LABEL, n, "--namespace", "a DNS label such as speglar"));
+        kindName.ifPresent(n -> require(DNS_LABEL, n, "--kind-name", "a DNS label such as speglar"));
+        image.ifPresent(i -> require(IMAGE, i, "--image", "an image reference such as ghcr.io/org/speglar-agent:1.0"));
+        nodeIp.ifPresent(i -> require(Pattern.compile("[0-9a-fA-F.:]+"), i, "--node-ip", "an IP address"));
+        bootstrapArgs.ifPresent(a -> require(SAFE_ARGS, a, "--bootstrap-args", "agent flags without quotes"));
+        eksBootstrapArgs.ifPresent(a -> require(SAFE_ARGS, a, "--eks-bootstrap-args",
+                "bootstrap.sh arguments without quotes, e.g. 'my-cluster --b64-cluster-ca ...'"));
+        mirrorEndpoint.ifPresent(u -> require(URL, u, "--mirror-endpoint", "a URL like http://127.0.0.1:30020"));
+        nodePort.ifPresent(p -> {
+            if (p < 30000 || p > 32767) {
+                throw new IllegalArgumentException("--node-port " + p + " is outside the NodePort range 30000-32767");
+            }
+        });
+        talosVersion.ifPresent(RenderOptions::talosMinor);
+        mirroredRegistries = List.copyOf(mirroredRegistries);
+        mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
+                "registry hosts such as docker.io,ghcr.io or *"));
+    }
+
+    public static RenderOptions defaults() {
+        return new RenderOptions(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                true);
+    }
+
+    /** Minor version of a Talos release written as v1.11, 1.11 or v1.11.2 (major must be 1). */
+    static int talosMinor(String version) {
+        var m = Pattern.compile("v?1\\.(\\d{1,2})(\\.\\d+)?").matcher(version);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--talos-version '" + version + "' is not a Talos 1.x version like"
+                    + " v1.11.2");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static void require(Pattern p, String value, String flag, String what) {
+        if (!p.matcher(value).matches()) {
+            throw new IllegalArgumentException(flag + " '" + value + "' is invalid: expected " + what);
+        }
+    }
+}
