@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** A temp host root plus the real containerd binary. Fails loudly when containerd is not installed. */
-final class TestNode {
+public final class TestNode {
 
     final Path root;
     final HostRoot host;
@@ -59,10 +59,16 @@ final class TestNode {
 
     /** Every file and directory under the root with its bytes, for byte-identical comparisons. */
     Map<String, String> snapshot() {
+        return snapshot("\0");
+    }
+
+    /** As {@link #snapshot()}, leaving out one top-level subtree (a daemon's own state). */
+    Map<String, String> snapshot(String excludedPrefix) {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
                 String rel = root.relativize(p).toString();
+                if (rel.startsWith(excludedPrefix)) continue;
                 if (Files.isDirectory(p)) out.put(rel + "/", "dir " + Files.getPosixFilePermissions(p));
                 else if (Files.isRegularFile(p)) out.put(rel, FileChange.sha256(Files.readAllBytes(p)) + " " + Files.getPosixFilePermissions(p));
                 else out.put(rel, "other");
