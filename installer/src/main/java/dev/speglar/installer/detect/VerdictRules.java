@@ -34,6 +34,11 @@ final class VerdictRules {
         }
         if (platform == Platform.K3S || platform == Platform.RKE2) {
             String name = platform == Platform.K3S ? "k3s" : "rke2";
+            boolean enabled = evidence.signals().stream().anyMatch(s -> s.observed().startsWith("embedded-registry"));
+            boolean listed = evidence.signals().stream().anyMatch(s -> s.observed().startsWith("mirrors listed"));
+            reasons.add("embedded mirror on this node: " + (enabled ? "enabled" : "not enabled here (set on servers)")
+                    + ", registries " + (listed ? "listed in registries.yaml" : "not listed (node stays out of the"
+                    + " P2P network)"));
             reasons.add(platform + " embeds a P2P mirror (Spegel): enable it with 'embedded-registry: true' in"
                     + " /etc/rancher/" + name + "/config.yaml on servers and list registries in /etc/rancher/" + name
                     + "/registries.yaml on every node ('speglar render " + name + "'); do not install a second agent"
