@@ -87,7 +87,8 @@ public final class Doctor {
             for (URI m : mirrors) {
                 try {
                     ImageRef ref = ImageRef.parse(checkImage);
-                    URI u = URI.create(m + "/v2/" + ref.repository() + "/manifests/" + ref.reference() + "?ns=" + ref.registry());
+                    URI u = URI.create(m + "/v2/" + ref.repository() + "/manifests/" + ref.reference() + "?ns="
+                            + java.net.URLEncoder.encode(ref.registry(), StandardCharsets.UTF_8)); // as containerd sends it
                     out.add(get("pull through mirror " + m, u, "HEAD", MANIFEST_ACCEPT));
                 } catch (IllegalArgumentException e) {
                     out.add(new Check("pull through mirror", Status.FAIL, e.getMessage()));

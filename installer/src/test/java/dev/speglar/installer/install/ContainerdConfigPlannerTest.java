@@ -44,6 +44,19 @@ class ContainerdConfigPlannerTest {
         return new CandidateDump(node.host, node.binary, node.version).dump(CONFIG, Map.of());
     }
 
+    /** Effective config after = before, except exactly {@code changed} (dotted key -> new value). */
+    private static void assertOnlyChanged(EffectiveConfig before, EffectiveConfig after, Map<String, Object> changed) {
+        Map<String, Object> expected = new java.util.TreeMap<>(before.flatten());
+        expected.putAll(changed);
+        expected.remove("imports");
+        Map<String, Object> actual = new java.util.TreeMap<>(after.flatten());
+        actual.remove("imports");
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static final String V2_CONFIG_PATH = "plugins.\"io.containerd.grpc.v1.cri\".registry.config_path";
+    private static final String V2_DISCARD = "plugins.\"io.containerd.grpc.v1.cri\".containerd.discard_unpacked_layers";
+
     private void apply(ContainerdConfigPlanner.Result r) throws Exception {
         for (FileChange c : r.changes()) AtomicFiles.write(node.path(c.nodePath()), c.after(), c.mode());
     }
@@ -88,6 +101,7 @@ class ContainerdConfigPlannerTest {
                 [plugins."io.containerd.grpc.v1.cri".registry]
                   config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"
                 """);
+        EffectiveConfig before = dumpOnDisk();
         var plan = planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false));
         assertThat(plan.effectiveChanges()).containsOnlyKeys(
                 "plugins.\"io.containerd.grpc.v1.cri\".registry.config_path",
@@ -100,15 +114,17 @@ class ContainerdConfigPlannerTest {
                 [plugins."io.containerd.grpc.v1.cri".registry]
                   config_path = "/etc/containerd/certs.d"
                 """);
+        assertOnlyChanged(before, dumpOnDisk(), Map.of(V2_CONFIG_PATH, "/etc/containerd/certs.d", V2_DISCARD, false));
     }
 
     @Test
     void missingConfigGetsAMinimalFileWithVersionHeader() throws Exception {
+        EffectiveConfig before = dumpOnDisk();
         var plan = planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false));
         assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.before()).isNull());
         apply(plan);
         assertThat(node.read(CONFIG)).startsWith("version = 2\n");
-        assertThat(dumpOnDisk().configPath()).isEqualTo("/etc/containerd/certs.d");
+        assertOnlyChanged(before, dumpOnDisk(), Map.of(V2_CONFIG_PATH, "/etc/containerd/certs.d"));
     }
 
     @Test
@@ -138,6 +154,7 @@ class ContainerdConfigPlannerTest {
         assertThat(node.read(CONFIG)).isEqualTo(main);
 
         EffectiveConfig after = dumpOnDisk();
+        assertOnlyChanged(before, after, Map.of(V2_CONFIG_PATH, "/etc/containerd/certs.d", V2_DISCARD, false));
         assertThat(after.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image"))).isEqualTo("example.invalid/pause:main");
         assertThat(after.get(List.of("plugins", "io.containerd.grpc.v1.cri", "containerd", "snapshotter"))).isEqualTo("native");
         assertThat(after.configPath()).isEqualTo("/etc/containerd/certs.d");

@@ -35,6 +35,7 @@ class InstallCliTest {
     Path script;
     HttpServer agent;
     String mirror;
+    final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -82,6 +83,7 @@ class InstallCliTest {
             ex.close();
         });
         agent.createContext("/v2/", ex -> {
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestURI());
             boolean known = ex.getRequestURI().getPath().equals("/v2/library/test/manifests/1.0")
                     && "ns=127.0.0.1:5000".equals(ex.getRequestURI().getQuery());
             ex.getResponseHeaders().add("Docker-Content-Digest", "sha256:" + "a".repeat(64));
@@ -160,6 +162,12 @@ class InstallCliTest {
         assertThat(install.code()).as(install.out() + install.err()).isZero();
         assertThat(install.out()).contains("write containerd config: ok", "restart containerd", "verify containerd", "Installed.");
         assertThat(restarts()).isEqualTo(1);
+
+        // containerd's own hosts.toml resolver reads the written file and asks the mirror first, with ?ns=.
+        Exec.Result fetch = Exec.run(List.of("ctr", "--address", socket(), "content", "fetch", "--hosts-dir",
+                root.resolve("etc/containerd/certs.d").toString(), "127.0.0.1:1/library/test:1.0"), Duration.ofSeconds(30));
+        assertThat(fetch.ok()).isFalse(); // nothing serves the image; the point is where containerd asked
+        assertThat(seen).contains("HEAD /v2/library/test/manifests/1.0?ns=127.0.0.1%3A1");
 
         Run doctor = speglar("doctor", "--check-image", "127.0.0.1:5000/library/test:1.0");
         assertThat(doctor.code()).as(doctor.out()).isZero();
