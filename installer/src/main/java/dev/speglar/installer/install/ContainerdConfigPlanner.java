@@ -191,6 +191,10 @@ public final class ContainerdConfigPlanner {
                 + " not be loaded; configure containerd through the platform (speglar render)");
     }
 
+    private static String show(Object v) {
+        return v == null ? "(unset)" : v instanceof String s ? TomlKeys.string(s) : v.toString();
+    }
+
     private static Object effective(EffectiveConfig c, Role role) {
         return switch (role) {
             case CONFIG_PATH -> c.configPath();
@@ -224,7 +228,7 @@ public final class ContainerdConfigPlanner {
         for (String key : keys) {
             if (Objects.equals(a.get(key), b.get(key))) continue;
             if (allowed.contains(key)) {
-                if (!key.equals("imports")) changed.put(key, a.get(key) + " -> " + b.get(key));
+                if (!key.equals("imports")) changed.put(key, show(a.get(key)) + " -> " + show(b.get(key)));
             } else {
                 unexpected.add(key + " (" + a.get(key) + " -> " + b.get(key) + ")");
             }

@@ -10,9 +10,16 @@ final class LineDiff {
 
     private LineDiff() {}
 
+    private static List<String> lines(String s) {
+        if (s.isEmpty()) return List.of();
+        List<String> l = new ArrayList<>(List.of(s.split("\n", -1)));
+        if (s.endsWith("\n")) l.removeLast();
+        return l;
+    }
+
     static String diff(String a, String b) {
-        List<String> x = a.isEmpty() ? List.of() : List.of(a.split("\n", -1));
-        List<String> y = b.isEmpty() ? List.of() : List.of(b.split("\n", -1));
+        List<String> x = lines(a);
+        List<String> y = lines(b);
         if (x.size() > MAX_LINES || y.size() > MAX_LINES) return "  (file too large to diff)\n";
         int[][] lcs = new int[x.size() + 1][y.size() + 1];
         for (int i = x.size() - 1; i >= 0; i--) {
@@ -27,10 +34,10 @@ final class LineDiff {
             if (i < x.size() && j < y.size() && x.get(i).equals(y.get(j))) {
                 i++;
                 j++;
-            } else if (j < y.size() && (i == x.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                out.add("  + " + y.get(j++));
-            } else {
+            } else if (i < x.size() && (j == y.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 out.add("  - " + x.get(i++));
+            } else {
+                out.add("  + " + y.get(j++));
             }
         }
         return out.isEmpty() ? "" : String.join("\n", out) + "\n";

@@ -150,7 +150,7 @@ class InstallCliTest {
         assertThat(plan.code()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("modify /etc/containerd/config.toml", "+       discard_unpacked_layers = false",
                 "create /etc/containerd/certs.d/_default/hosts.toml", "containerd restart: required",
-                "registry.config_path:  -> /etc/containerd/certs.d");
+                "registry.config_path: \"\" -> \"/etc/containerd/certs.d\"");
         assertThat(snapshot()).isEqualTo(original);
 
         Run dry = speglar("install");
