@@ -161,6 +161,17 @@ class CliTest {
     }
 
     @Test
+    void fileOptionPrintsOneFileVerbatim() throws Exception {
+        CliRun run = CliRun.of("render", "eks-al2023", "--file", "user-data.mime");
+        CliRun bad = CliRun.of("render", "eks-al2023", "--file", "nope.yaml");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("MIME-Version: 1.0\n").doesNotContain("# ----");
+        assertThat(bad.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("user-data.mime", "50-speglar.yaml");
+    }
+
+    @Test
     void renderToUnwritableDirectoryFailsWithAdvice() throws Exception {
         Path file = dir.resolve("plain-file");
         Files.writeString(file, "x");

@@ -51,6 +51,11 @@ final class VerdictRules {
                     + " in a container, mount the host's / and pass --host-root");
             return new Outcome(Verdict.REFUSED, reasons);
         }
+        if (platform == Platform.BOTTLEROCKET) {
+            reasons.add("Bottlerocket does not expose use_local_image_pull (bottlerocket#4710): on containerd >= 2.1"
+                    + " the mirror is used only if the generated config_path is a single directory; check after boot"
+                    + " with 'speglar detect'");
+        }
         List<String> gaps = configGaps(facts, configPathDefaulted);
         if (gaps.isEmpty()) {
             reasons.add("containerd reads hosts.toml from " + facts.effectiveConfigPath().orElseThrow()
@@ -94,6 +99,10 @@ final class VerdictRules {
                     + ": convert them to hosts.toml files; containerd refuses to load CRI when mirrors and"
                     + " config_path are both set");
         }
+        f.version().filter(v -> f.schemaVersion() > v.maxConfigSchema()).ifPresent(v -> gaps.add(
+                "config version " + f.schemaVersion() + " is newer than containerd " + v + " reads (at most "
+                        + v.maxConfigSchema() + "): containerd refuses to start; write version "
+                        + v.maxConfigSchema()));
         boolean is21 = f.version().map(v -> v.atLeast(2, 1)).orElse(f.schemaVersion() >= 3);
         if (f.effectiveConfigPath().isEmpty() || f.effectiveConfigPath().get().isBlank()) {
             gaps.add("registry config_path is not set: containerd never reads hosts.toml; set it to a single"

@@ -87,6 +87,26 @@ class DetectUnitsTest {
     }
 
     @Test
+    void configVersionNewerThanTheBinaryIsAGap() throws Exception {
+        Files.createDirectories(root.resolve("etc/containerd"));
+        Files.writeString(root.resolve("etc/containerd/config.toml"), "version = 3\n"
+                + "[plugins.\"io.containerd.cri.v1.images\".registry]\nconfig_path = \"/etc/containerd/certs.d\"\n");
+
+        Detection d = new Detector(new HostRoot(root), Optional.of(ContainerdVersion.of(1, 7, 27))).detect();
+
+        assertThat(d.verdict()).isEqualTo(Verdict.PATCH_NEEDED);
+        assertThat(d.reasons()).anyMatch(r -> r.contains("config version 3 is newer than containerd 1.7.27"));
+    }
+
+    @Test
+    void apkDatabaseGivesTheVersion() {
+        String db = "P:musl\nV:1.2.5-r0\n\nP:containerd\nV:1.7.22-r1\nA:x86_64\n";
+        assertThat(ContainerdLocator.apkVersion(db)).contains("1.7.22-r1");
+        assertThat(ContainerdLocator.dpkgVersion("Package: containerd\nStatus: deinstall ok config-files\n"
+                + "Version: 1.6.20\n")).isEmpty();
+    }
+
+    @Test
     void osReleaseQuotes() {
         OsRelease os = OsRelease.parse("# c\nNAME=\"Amazon Linux\"\nID='amzn'\nVERSION_ID=\"2023\"\nbad line\n");
         assertThat(os.id()).isEqualTo("amzn");

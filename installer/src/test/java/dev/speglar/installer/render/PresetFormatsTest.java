@@ -1,6 +1,7 @@
 package dev.speglar.installer.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ class PresetFormatsTest {
         assertThat(mime.parts()).extracting(Mime.Part::contentType).containsExactly("application/node.eks.aws");
         Map<String, Object> nodeConfig = Rendered.yaml(mime.parts().getFirst().body());
         assertThat(nodeConfig).containsEntry("apiVersion", "node.eks.aws/v1alpha1").containsEntry("kind", "NodeConfig");
+        assertThat(nodeConfig).containsOnlyKeys("apiVersion", "kind", "spec");
+        assertThat((Map<String, Object>) Rendered.at(nodeConfig, "spec", "containerd")).containsOnlyKeys("config");
         String toml = Rendered.at(nodeConfig, "spec", "containerd", "config");
         TomlParseResult parsed = Toml.parse(toml);
         assertThat(parsed.errors()).isEmpty();
@@ -42,6 +45,16 @@ class PresetFormatsTest {
         assertThat(parsed.getBoolean(List.of("plugins", "io.containerd.grpc.v1.cri", "containerd",
                 "discard_unpacked_layers"))).isFalse();
         assertThat(Rendered.yaml(Rendered.render(Preset.EKS_AL2023).get("50-speglar.yaml"))).isEqualTo(nodeConfig);
+    }
+
+    @Test
+    void mimeParserRejectsBrokenDocuments() {
+        String ok = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nx\n--B--\n";
+        assertThat(Mime.parse(ok).parts()).singleElement().extracting(Mime.Part::body).isEqualTo("x");
+        assertThatThrownBy(() -> Mime.parse(ok.replace("--B--", "--B"))).hasMessageContaining("closing boundary");
+        assertThatThrownBy(() -> Mime.parse(ok.replace("MIME-Version: 1.0\n", ""))).hasMessageContaining("MIME-Version");
+        assertThatThrownBy(() -> Mime.parse(ok.replace("multipart/mixed", "text/plain")))
+                .hasMessageContaining("multipart");
     }
 
     @Test
@@ -64,6 +77,14 @@ class PresetFormatsTest {
         assertThat(v3.getBoolean(List.of("plugins", "io.containerd.cri.v1.images", "use_local_image_pull")))
                 .isTrue();
         assertThat(patches.get(1)).doesNotContain("grpc.v1.cri");
+        // kind's v1alpha4 decoder is strict: only fields of its Cluster and Node types.
+        assertThat(cluster.keySet()).isSubsetOf("kind", "apiVersion", "name", "nodes", "networking", "featureGates",
+                "runtimeConfig", "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902", "containerdConfigPatches",
+                "containerdConfigPatchesJSON6902");
+        for (Map<String, Object> node : (List<Map<String, Object>>) Rendered.at(cluster, "nodes")) {
+            assertThat(node.keySet()).isSubsetOf("role", "image", "labels", "extraMounts", "extraPortMappings",
+                    "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902");
+        }
     }
 
     @ParameterizedTest(name = "Talos {0}")
@@ -81,11 +102,13 @@ class PresetFormatsTest {
         String content;
         if (form.equals("CRICustomizationConfig")) {
             assertThat(patch).containsEntry("apiVersion", "v1alpha1").containsEntry("kind", "CRICustomizationConfig")
-                    .containsEntry("name", "speglar");
+                    .containsEntry("name", "speglar").containsOnlyKeys("apiVersion", "kind", "name", "content");
             content = (String) patch.get("content");
         } else {
             List<Map<String, Object>> files = Rendered.at(patch, "machine", "files");
+            assertThat(patch).containsOnlyKeys("machine");
             assertThat(files).hasSize(1);
+            assertThat(files.getFirst()).containsOnlyKeys("path", "op", "content");
             assertThat(files.getFirst()).containsEntry("path", "/etc/cri/conf.d/20-customization.part")
                     .containsEntry("op", "create");
             content = (String) files.getFirst().get("content");

@@ -1,0 +1,147 @@
+package dev.speglar.agent;
+
+import dev.speglar.agent.cli.Addresses;
+import dev.speglar.agent.cli.BasicAuthFiles;
+import dev.speglar.agent.routing.P2pRouter;
+import dev.speglar.agent.sync.StateSync;
+import dev.speglar.p2p.P2pNode;
+import dev.speglar.registry.Readiness;
+import dev.speglar.registry.RegistryServer;
+import dev.speglar.registry.filter.ReferenceFilter;
+import dev.speglar.registry.filter.ReferenceFilters;
+import dev.speglar.registry.metrics.MetricsServer;
+import dev.speglar.registry.mirror.MirrorConfig;
+import dev.speglar.registry.mirror.PeerMirror;
+import dev.speglar.routing.InMemoryRouter;
+import dev.speglar.routing.Peer;
+import dev.speglar.routing.Router;
+import dev.speglar.store.ContentStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: content store, router, state sync, peer mirror, registry and metrics servers. Built in dependency
+ * order and closed in reverse, so a failure half-way through start releases what was already started.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private ContentStore store;
+  private Router router;
+  private StateSync sync;
+  private RegistryServer registry;
+  private MetricsServer metricsServer;
+
+  private Agent() {}
+
+  public static Agent start(AgentConfig c) throws Exception {
+    Agent a = new Agent();
+    try {
+      a.doStart(c);
+      return a;
+    } catch (Exception | Error e) {
+      a.close();
+      throw e;
+    }
+  }
+
+  private void doStart(AgentConfig c) throws Exception {
+    InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
+    PrometheusRegistry metrics = new PrometheusRegistry();
+    ProcessMetrics.register(metrics);
+    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
+
+    store = own(Stores.open(c));
+    router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c))));
+    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
+    sync = own(new StateSync(store, router,
+        n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
+
+    // The registry binds first so an ephemeral port (tests) is known before the mirror, which needs it, exists.
+    MissHandlerSlot missHandler = new MissHandlerSlot();
+    RegistryServer.Builder rb = RegistryServer.builder()
+        .bind(registryBind)
+        .store(store)
+        .router(router)
+        .missHandler(missHandler)
+        .defaultRegistry(c.defaultRegistry())
+        .filters(filters)
+        .metrics(metrics)
+        .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
+    auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
+    registry = own(rb.build());
+    InetSocketAddress bound = registry.start();
+
+    MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
+        .resolveTimeout(c.mirrorResolveTimeout())
+        .resolveRetries(c.mirrorResolveRetries())
+        .selfAddresses(SelfAddresses.of(bound.getAddress()));
+    auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
+    missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
+
+    metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
+    InetSocketAddress metricsBound = metricsServer.start();
+    log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
+        .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
+        .log("running Speglar");
+  }
+
+  private static Router standaloneRouter(InetSocketAddress bind) {
+    InMemoryRouter r = InMemoryRouter.standalone(new Peer("self", List.of(bind.getAddress()), 0));
+    r.setReady(true);
+    return r;
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  public ContentStore store() {
+    return store;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  public StateSync sync() {
+    return sync;
+  }
+
+  public InetSocketAddress registryAddress() {
+    return registry.address();
+  }
+
+  public InetSocketAddress metricsAddress() {
+    return metricsServer.address();
+  }
+
+  /** Blocks until {@link #close()} or a termination signal. */
+  public void awaitShutdown() throws InterruptedException {
+    Signals.onTermination(this::close);
+    stopped.await();
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        log.atWarn().setCause(e).log("error while stopping " + r.getClass().getSimpleName());
+      }
+    }
+    stopped.countDown();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.speglar.agent;
+
+import dev.speglar.agent.cli.CleanupCommand;
+import dev.speglar.agent.cli.ConfigurationCommand;
+import dev.speglar.agent.cli.GoDuration;
+import dev.speglar.agent.cli.RegistryCommand;
+import dev.speglar.agent.cli.VersionCommand;
+import dev.speglar.agent.demo.DemoImageCommand;
+import dev.speglar.agent.logging.LogLevels;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Entry point of {@code speglar-agent}; subcommands and flags follow upstream Spegel so it can be swapped in. */
+@Command(name = "speglar-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Stateless cluster-local OCI registry mirror (Spegel-compatible).",
+    subcommands = {RegistryCommand.class, ConfigurationCommand.class, CleanupCommand.class, VersionCommand.class,
+        DemoImageCommand.class})
+public final class Main implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  @Option(names = "--log-level", scope = ScopeType.INHERIT, defaultValue = "${env:LOG_LEVEL:-INFO}",
+      description = "DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "unknown subcommand: specify one of registry, configuration, cleanup, version");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (tests call this in-process). */
+  public static int run(String... args) {
+    CommandLine cl = commandLine();
+    return cl.execute(args);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.registerConverter(Duration.class, new GoDuration());
+    cl.setExecutionStrategy(pr -> {
+      Object top = pr.commandSpec().root().userObject();
+      if (top instanceof Main m) {
+        LogLevels.apply(m.logLevel);
+      }
+      return new CommandLine.RunLast().execute(pr);
+    });
+    cl.setExecutionExceptionHandler((e, cmd, pr) -> {
+      log.atError().addKeyValue("err", String.valueOf(e.getMessage())).setCause(log.isDebugEnabled() ? e : null)
+          .log("exit with error");
+      cmd.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"speglar " + VersionCommand.version()};
+    }
+  }
+}

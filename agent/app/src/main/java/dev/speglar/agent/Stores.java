@@ -1,0 +1,40 @@
+package dev.speglar.agent;
+
+import dev.speglar.agent.store.MultiStore;
+import dev.speglar.containerd.ContainerdStore;
+import dev.speglar.containerd.ContainerdStoreConfig;
+import dev.speglar.store.ContentStore;
+import dev.speglar.store.layout.LayoutSource;
+import dev.speglar.store.layout.OciLayoutStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens the content store the configuration names. */
+final class Stores {
+  private Stores() {}
+
+  static ContentStore open(AgentConfig c) throws IOException {
+    if (c.store().equals("oci-layout")) {
+      List<ContentStore> stores = new ArrayList<>();
+      try {
+        for (String spec : c.ociLayouts()) {
+          stores.add(OciLayoutStore.open(LayoutSource.parse(spec)));
+        }
+      } catch (IOException | RuntimeException e) {
+        for (ContentStore s : stores) {
+          s.close();
+        }
+        throw e;
+      }
+      return stores.size() == 1 ? stores.getFirst() : new MultiStore(stores);
+    }
+    ContainerdStoreConfig cfg = ContainerdStoreConfig.of(Path.of(c.containerdSock()), c.containerdNamespaces());
+    String content = c.containerdContentPath();
+    if (content != null && !content.isBlank()) {
+      cfg = cfg.withContentPath(Path.of(content));
+    }
+    return ContainerdStore.start(cfg);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.speglar.agent.cli;
+
+import dev.speglar.agent.Agent;
+import dev.speglar.agent.AgentConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The long-running agent: registry server, content store watcher, P2P router. Flags and env vars as upstream. */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+    description = "Serve the node's images as a read-only OCI registry and find missing content on peers.")
+public final class RegistryCommand implements Callable<Integer> {
+
+  @Option(names = "--registry-addr", defaultValue = "${env:REGISTRY_ADDR:-:5000}", description = "Registry listen address; its port is assumed for peers too.")
+  String registryAddr;
+
+  @Option(names = "--router-addr", defaultValue = "${env:ROUTER_ADDR:-:5001}", description = "libp2p listen address.")
+  String routerAddr;
+
+  @Option(names = "--metrics-addr", defaultValue = "${env:METRICS_ADDR:-:9090}", description = "Prometheus metrics listen address.")
+  String metricsAddr;
+
+  @Option(names = "--store", defaultValue = "${env:SPEGLAR_STORE:-containerd}", description = "containerd or oci-layout.")
+  String store;
+
+  @Option(names = "--containerd-sock", defaultValue = "${env:CONTAINERD_SOCK:-/run/containerd/containerd.sock}")
+  String containerdSock;
+
+  @Option(names = "--containerd-namespace", arity = "1..*", split = ",", defaultValue = "${env:CONTAINERD_NAMESPACE:-k8s.io}",
+      description = "containerd namespaces to serve (repeatable: k8s.io, moby).")
+  List<String> containerdNamespaces = new ArrayList<>();
+
+  @Option(names = "--containerd-content-path", defaultValue = "${env:CONTAINERD_CONTENT_PATH:-/var/lib/containerd/io.containerd.content.v1.content}",
+      description = "containerd content store directory; empty reads content over the API.")
+  String containerdContentPath;
+
+  @Option(names = "--oci-layout-dir", arity = "1..*", split = ",", defaultValue = "${env:OCI_LAYOUT_DIR}",
+      description = "OCI image layout directories for --store=oci-layout: PATH, or REGISTRY/REPO=PATH to name "
+          + "images whose index.json carries bare tags (as skopeo and umoci write).")
+  List<String> ociLayouts = new ArrayList<>();
+
+  @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR}", description = "Where the P2P identity key is kept.")
+  Path dataDir;
+
+  @Option(names = "--mirrored-registries", arity = "0..*", split = ",", defaultValue = "${env:MIRRORED_REGISTRIES}")
+  List<String> mirroredRegistries = new ArrayList<>();
+
+  @Option(names = "--registry-filters", arity = "0..*", split = ",", defaultValue = "${env:REGISTRY_FILTERS}",
+      description = "Regular expressions; matching references are neither served nor advertised.")
+  List<String> registryFilters = new ArrayList<>();
+
+  @Option(names = "--default-registry", defaultValue = "${env:DEFAULT_REGISTRY:-docker.io}",
+      description = "Registry for requests without ?ns= (Docker's --registry-mirror) (default: ${DEFAULT-VALUE}).")
+  String defaultRegistry;
+
+  @Option(names = "--mirror-resolve-timeout", defaultValue = "${env:MIRROR_RESOLVE_TIMEOUT:-20ms}")
+  Duration mirrorResolveTimeout;
+
+  @Option(names = "--mirror-resolve-retries", defaultValue = "${env:MIRROR_RESOLVE_RETRIES:-3}")
+  int mirrorResolveRetries;
+
+  @Option(names = "--debug-web-enabled", arity = "0..1", defaultValue = "${env:DEBUG_WEB_ENABLED:-true}", fallbackValue = "true",
+      description = "Accepted for compatibility.")
+  boolean debugWebEnabled;
+
+  @Option(names = "--bootstrap-kind", defaultValue = "${env:BOOTSTRAP_KIND}", description = "static, dns or http.")
+  String bootstrapKind;
+
+  @Option(names = "--dns-bootstrap-domain", defaultValue = "${env:DNS_BOOTSTRAP_DOMAIN}")
+  String dnsBootstrapDomain;
+
+  @Option(names = "--http-bootstrap-addr", defaultValue = "${env:HTTP_BOOTSTRAP_ADDR}")
+  String httpBootstrapAddr;
+
+  @Option(names = "--http-bootstrap-url", defaultValue = "${env:HTTP_BOOTSTRAP_URL}")
+  String httpBootstrapUrl;
+
+  @Option(names = "--static-bootstrap-peers", arity = "0..*", split = ",", defaultValue = "${env:STATIC_BOOTSTRAP_PEERS}")
+  List<String> staticBootstrapPeers = new ArrayList<>();
+
+  @Option(names = "--standalone", arity = "0..1", defaultValue = "${env:SPEGLAR_STANDALONE:-false}", fallbackValue = "true",
+      description = "Run a single node without P2P (serves local content; always ready).")
+  boolean standalone;
+
+  @Option(names = "--verify-containerd-config", arity = "0..1", defaultValue = "${env:VERIFY_CONTAINERD_CONFIG:-true}",
+      fallbackValue = "true", description = "Check containerd's CRI config_path and discard_unpacked_layers at start.")
+  boolean verifyContainerdConfig;
+
+  @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
+  Path basicAuthDir;
+
+  @Option(names = "--resync-interval", hidden = true, defaultValue = "1m")
+  Duration resyncInterval;
+
+  public AgentConfig config() {
+    return new AgentConfig(registryAddr, routerAddr, metricsAddr, store, containerdSock,
+        ConfigurationCommand.nonBlank(containerdNamespaces), containerdContentPath, ConfigurationCommand.nonBlank(ociLayouts),
+        dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
+        defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
+        dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, ConfigurationCommand.nonBlank(staticBootstrapPeers),
+        standalone, verifyContainerdConfig, basicAuthDir, resyncInterval);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (Agent agent = Agent.start(config())) {
+      agent.awaitShutdown();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.speglar.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+  @TempDir Path dir;
+
+  @Test
+  void configurationCommandWritesHostsTomlWithUpstreamFlags() throws Exception {
+    int rc = Main.run("configuration", "--log-level=WARN", "--containerd-registry-config-path", dir.toString(),
+        "--mirrored-registries", "https://docker.io", "https://ghcr.io", "--mirror-targets", "http://127.0.0.9:30020",
+        "--resolve-tags=false", "--basic-auth-dir", dir.resolve("none").toString());
+    assertThat(rc).isZero();
+    assertThat(Files.readString(dir.resolve("ghcr.io/hosts.toml")))
+        .isEqualTo("server = 'https://ghcr.io'\n\n[host.'http://127.0.0.9:30020']\ncapabilities = ['pull']\ndial_timeout = '200ms'");
+    assertThat(Files.exists(dir.resolve("docker.io/hosts.toml"))).isTrue();
+  }
+
+  @Test
+  void configurationWithoutTargetsFailsWithoutTouchingFiles() throws Exception {
+    Files.writeString(dir.resolve("orig"), "x");
+    int rc = Main.run("configuration", "--containerd-registry-config-path", dir.toString());
+    assertThat(rc).isEqualTo(1);
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("orig");
+  }
+
+  @Test
+  void registryFlagsParseLikeUpstream() {
+    RegistryCommand cmd = new RegistryCommand();
+    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs("--registry-addr=127.0.0.5:5000",
+        "--mirror-resolve-timeout=100ms", "--containerd-namespace", "k8s.io", "moby", "--bootstrap-kind=static",
+        "--static-bootstrap-peers", "/ip4/127.0.0.6/tcp/5001/p2p/12D3KooWabc");
+    AgentConfig c = cmd.config();
+    assertThat(c.mirrorResolveTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.containerdNamespaces()).containsExactly("k8s.io", "moby");
+    assertThat(c.mirrorResolveRetries()).isEqualTo(3);
+    assertThat(c.defaultRegistry()).isEqualTo("docker.io");
+    assertThat(c.staticBootstrapPeers()).hasSize(1);
+    assertThat(c.ociLayouts()).isEmpty();
+  }
+
+  @Test
+  void missingBootstrapKindIsAClearError() {
+    RegistryCommand cmd = new RegistryCommand();
+    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs();
+    assertThatThrownBy(cmd::config).hasMessageContaining("--bootstrap-kind static|dns|http");
+  }
+
+  @Test
+  void goDurations() {
+    assertThat(GoDuration.parse("20ms")).isEqualTo(Duration.ofMillis(20));
+    assertThat(GoDuration.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(GoDuration.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    for (String bad : List.of("", "10", "ms", "5x", "1s2")) {
+      assertThatThrownBy(() -> GoDuration.parse(bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void listenAddresses() {
+    assertThat(Addresses.parse(":5000").getPort()).isEqualTo(5000);
+    assertThat(Addresses.parse("127.0.0.5:5001").getHostString()).isEqualTo("127.0.0.5");
+    assertThat(Addresses.parse("[::1]:5001").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThatThrownBy(() -> Addresses.parse("5000")).hasMessageContaining("must contain a port");
+  }
+}

@@ -1,0 +1,9 @@
+package dev.speglar.registry;
+
+/** What {@code /readyz} reports. */
+public enum Readiness {
+  /** Upstream behaviour: ready only when the router can reach other nodes (a lone node is never ready). */
+  ROUTER,
+  /** Also ready when this node holds images itself, so a single node serving its own content is ready. */
+  ROUTER_OR_LOCAL_CONTENT
+}

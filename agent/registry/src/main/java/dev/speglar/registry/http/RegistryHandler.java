@@ -1,0 +1,199 @@
+package dev.speglar.registry.http;
+
+import dev.speglar.oci.Descriptor;
+import dev.speglar.registry.DistributionRequest;
+import dev.speglar.registry.MissHandler;
+import dev.speglar.registry.OciErrors;
+import dev.speglar.registry.Readiness;
+import dev.speglar.registry.RegistryException;
+import dev.speglar.registry.filter.ReferenceFilter;
+import dev.speglar.registry.filter.ReferenceFilters;
+import dev.speglar.routing.Router;
+import dev.speglar.store.ContentStore;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes registry requests: {@code /readyz}, {@code /livez}, {@code /v2/} and the read API. Content found in the local
+ * store is served here; a miss goes to the {@link MissHandler}, except for requests another node forwarded
+ * ({@code X-Spegel-Mirrored: true}), which are answered 404 so requests never loop between nodes.
+ */
+@Sharable
+public final class RegistryHandler extends SimpleChannelInboundHandler<HttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
+  static final String MIRRORED_HEADER = "X-Spegel-Mirrored";
+
+  /** Everything the handler needs; built by {@code RegistryServer}. */
+  public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+      List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {}
+
+  private final Config config;
+  private final LocalContent local;
+  private final LocalResponder responder;
+
+  public RegistryHandler(Config config) {
+    this.config = config;
+    this.local = new LocalContent(config.store());
+    this.responder = new LocalResponder(config.store());
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      OciErrors.writeEmpty(ctx, decodeFailureStatus(decoded.cause()), false);
+      return;
+    }
+    HttpMethod method = request.method();
+    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+      // Read-only registry. The connection is closed because a request body may follow that we will not read.
+      FullHttpResponse r = OciErrors.response(HttpResponseStatus.METHOD_NOT_ALLOWED, OciErrors.UNSUPPORTED,
+          "method " + method.name() + " is not supported by this read-only mirror", null, false);
+      r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      OciErrors.send(ctx, r, false);
+      return;
+    }
+    boolean head = method.equals(HttpMethod.HEAD);
+    String uri = request.uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    try {
+      route(ctx, request, head, path, q < 0 ? null : uri.substring(q + 1), keepAlive);
+    } catch (RegistryException e) {
+      refuse(ctx, e, head, keepAlive);
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, HttpRequest request, boolean head, String path, String query,
+      boolean keepAlive) {
+    switch (path) {
+      case "/readyz" -> {
+        HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
+        OciErrors.writeEmpty(ctx, ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            keepAlive);
+      }
+      case "/livez" -> {
+        HttpExchangeHandler.tag(ctx.channel(), "livez", "");
+        OciErrors.writeEmpty(ctx, HttpResponseStatus.OK, keepAlive);
+      }
+      case "/v2" -> {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY,
+            Unpooled.EMPTY_BUFFER);
+        r.headers().set(HttpHeaderNames.LOCATION, "/v2/").setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        OciErrors.send(ctx, r, keepAlive);
+      }
+      default -> {
+        if (!path.startsWith("/v2/")) {
+          throw RegistryException.empty(HttpResponseStatus.NOT_FOUND, "page not found");
+        }
+        if (config.auth() != null && !config.auth().accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+          throw new RegistryException(HttpResponseStatus.UNAUTHORIZED, OciErrors.UNAUTHORIZED, "invalid credentials");
+        }
+        if (path.equals("/v2/")) {
+          HttpExchangeHandler.tag(ctx.channel(), "v2", "");
+          FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+              Unpooled.EMPTY_BUFFER);
+          // Docker's registry ping looks for this header to recognise a v2 registry.
+          r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set("Docker-Distribution-API-Version", "registry/2.0");
+          OciErrors.send(ctx, r, keepAlive);
+          return;
+        }
+        distribution(ctx, request, head, path, query, keepAlive);
+      }
+    }
+  }
+
+  private void distribution(ChannelHandlerContext ctx, HttpRequest request, boolean head, String path, String query,
+      boolean keepAlive) {
+    DistributionRequest dr = config.parser().parse(head, path, Query.first(query, "ns"),
+        request.headers().get(HttpHeaderNames.RANGE), "true".equals(request.headers().get(MIRRORED_HEADER)));
+    HttpExchangeHandler.tag(ctx.channel(), dr.kind() == DistributionRequest.Kind.BLOB ? "blob" : "manifest",
+        dr.registry());
+    if (ReferenceFilters.excluded(config.filters(), dr.registry(), dr.repository(), dr.tag())) {
+      throw RegistryException.empty(HttpResponseStatus.NOT_FOUND, "filtered");
+    }
+    Executor executor = config.storeExecutor();
+    if (executor == null) {
+      serve(ctx, dr, keepAlive);
+    } else {
+      executor.execute(() -> serve(ctx, dr, keepAlive));
+    }
+  }
+
+  private void serve(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
+    Optional<Descriptor> found = local.find(dr);
+    if (found.isPresent()) {
+      responder.serve(ctx, dr, found.get(), keepAlive);
+    } else if (dr.mirrored()) {
+      boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          (blob ? "could not get blob " : dr.tag() != null ? "could not get digest for image tag "
+              : "could not get manifest ") + dr.key(), null, dr.head(), keepAlive);
+    } else {
+      HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
+      config.missHandler().handle(ctx, dr, keepAlive);
+    }
+  }
+
+  private boolean ready() {
+    if (config.router() != null && config.router().ready()) {
+      return true;
+    }
+    if (config.readiness() == Readiness.ROUTER_OR_LOCAL_CONTENT) {
+      try {
+        return !config.store().images().isEmpty();
+      } catch (Exception e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static void refuse(ChannelHandlerContext ctx, RegistryException e, boolean head, boolean keepAlive) {
+    if (e.code() == null) {
+      OciErrors.writeEmpty(ctx, e.status(), keepAlive);
+    } else {
+      OciErrors.write(ctx, e.status(), e.code(), e.getMessage(), null, head, keepAlive);
+    }
+  }
+
+  static HttpResponseStatus decodeFailureStatus(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    if (cause instanceof TooLongFrameException) {
+      return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+    }
+    return HttpResponseStatus.BAD_REQUEST;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Nothing reaches here for bad input; an I/O error or a bug mid-response leaves no clean way to answer.
+    LOG.debug("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.speglar.registry.metrics;
+
+import dev.speglar.registry.http.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/** The small HTTP server on {@code --metrics-addr}: {@code GET /metrics} in the Prometheus text format. */
+public final class MetricsServer implements AutoCloseable {
+  private final InetSocketAddress bind;
+  private final PrometheusRegistry registry;
+  private EventLoopGroup group;
+  private Channel channel;
+
+  public MetricsServer(InetSocketAddress bind, PrometheusRegistry registry) {
+    this.bind = Objects.requireNonNull(bind, "bind");
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /** Binds and starts serving; returns the bound address. */
+  public synchronized InetSocketAddress start() throws InterruptedException {
+    if (channel != null) {
+      throw new IllegalStateException("already started");
+    }
+    Transport t = Transport.AUTO.resolve();
+    group = t.newGroup(1);
+    MetricsHandler handler = new MetricsHandler(registry);
+    try {
+      channel = new ServerBootstrap()
+          .group(group)
+          .channel(t.serverChannel())
+          .childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline()
+                  .addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
+                      .setMaxHeaderSize(16384)))
+                  .addLast(new HttpObjectAggregator(0))
+                  .addLast(handler);
+            }
+          })
+          .bind(bind).sync().channel();
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      group = null;
+      throw e;
+    }
+    return address();
+  }
+
+  public InetSocketAddress address() {
+    return channel == null ? null : (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (channel != null) {
+      channel.close().awaitUninterruptibly();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    channel = null;
+    group = null;
+  }
+}

@@ -1,0 +1,174 @@
+package dev.speglar.registry.mirror;
+
+import dev.speglar.oci.Digest;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Streams a blob window {@code [first, last]} to the client from a succession of peer bodies ("legs"): when a leg
+ * breaks, the next one starts where the client stands, so the client sees one continuous body. When the window is
+ * the whole blob its bytes are hashed on the way, and the final bytes are only released once the digest matched:
+ * on a mismatch the connection is cut short, so the client never holds a complete, wrong blob.
+ * Confined to the client connection's event loop (peer connections share it).
+ */
+final class BlobRelay {
+  private final ChannelHandlerContext ctx;
+  private final Digest expected;
+  private final long last;
+  private final boolean keepAlive;
+  private final Consumer<MirrorEvent> post;
+  private final MessageDigest md;
+  private final Set<PeerTarget> contributors = new LinkedHashSet<>();
+  private long position;
+  private boolean finished;
+  private ChannelFuture lastWrite;
+  private Leg current;
+
+  BlobRelay(ChannelHandlerContext ctx, Digest expected, long first, long last, boolean verify, boolean keepAlive,
+      Consumer<MirrorEvent> post) {
+    this.ctx = ctx;
+    this.expected = expected;
+    this.position = first;
+    this.last = last;
+    this.keepAlive = keepAlive;
+    this.post = post;
+    try {
+      this.md = verify ? MessageDigest.getInstance(expected.jcaAlgorithm()) : null;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Continues the body from {@code ex}, whose body starts at absolute offset {@code head.start()}. */
+  void follow(PeerExchange ex, PeerHead head) {
+    ex.loop().execute(() -> {
+      contributors.add(ex.target);
+      current = new Leg(ex, head);
+      if (head.start() > position) {
+        post.accept(new MirrorEvent.StreamBroken(position, new IOException("peer body starts past " + position)));
+        current = null;
+        return;
+      }
+      ex.attach(current);
+    });
+  }
+
+  /** Peers whose bytes went into the body so far. */
+  Set<PeerTarget> contributors() {
+    return contributors;
+  }
+
+  private final class Leg implements BodySink {
+    private final PeerExchange ex;
+    private final long peerEnd;
+    private long offset;
+
+    Leg(PeerExchange ex, PeerHead head) {
+      this.ex = ex;
+      this.offset = head.start();
+      this.peerEnd = head.start() + head.length();
+    }
+
+    private boolean active() {
+      return current == this && !finished;
+    }
+
+    @Override
+    public void onData(ByteBuf buf) {
+      long bufStart = offset;
+      offset += buf.readableBytes();
+      if (!active()) {
+        buf.release();
+        return;
+      }
+      long from = Math.max(bufStart, position);
+      long to = Math.min(offset - 1, last);
+      if (from > to) {
+        buf.release();
+        return;
+      }
+      ByteBuf slice = buf.retainedSlice(buf.readerIndex() + (int) (from - bufStart), (int) (to - from + 1));
+      buf.release();
+      if (md != null) {
+        for (ByteBuffer b : slice.nioBuffers()) {
+          md.update(b);
+        }
+      }
+      position = to + 1;
+      if (position <= last) {
+        lastWrite = ctx.write(new DefaultHttpContent(slice));
+        return;
+      }
+      complete(slice);
+      if (peerEnd > position) {
+        ex.cancel(); // the peer would send more than the window: no reason to read it
+      }
+    }
+
+    private void complete(ByteBuf finalBytes) {
+      finished = true;
+      if (md != null) {
+        String actual = HexFormat.of().formatHex(md.digest());
+        if (!actual.equals(expected.hex())) {
+          finalBytes.release();
+          // Reported before closing: the close would otherwise be seen first, as the client leaving.
+          post.accept(new MirrorEvent.IntegrityFailed(
+              "blob from " + contributors + " hashes to " + expected.algorithm() + ":" + actual + ", not " + expected));
+          ctx.channel().close(); // cut short: the client must not receive a complete, wrong blob
+          return;
+        }
+      }
+      ctx.write(new DefaultHttpContent(finalBytes));
+      lastWrite = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (!keepAlive) {
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+      }
+      post.accept(new MirrorEvent.StreamEnded());
+    }
+
+    @Override
+    public void onBatchEnd(Runnable resume) {
+      if (!active()) {
+        return;
+      }
+      ctx.flush();
+      if (ctx.channel().isWritable() || lastWrite == null) {
+        resume.run();
+      } else {
+        lastWrite.addListener(f -> {
+          if (f.isSuccess()) {
+            resume.run();
+          }
+        });
+      }
+    }
+
+    @Override
+    public void onEnd() {
+      if (active()) {
+        current = null;
+        post.accept(new MirrorEvent.StreamBroken(position, new IOException("peer body ended at " + offset)));
+      }
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+      if (active()) {
+        current = null;
+        post.accept(new MirrorEvent.StreamBroken(position, cause));
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.speglar.registry.mirror;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** Spegel's mirror metrics (§6.1) plus Speglar's integrity counter. */
+final class MirrorMetrics {
+  private final Counter requests;
+  private final Gauge lastSuccess;
+  private final Counter integrityFailures;
+
+  MirrorMetrics(PrometheusRegistry registry) {
+    requests = Counter.builder()
+        .name("spegel_mirror_requests_total")
+        .help("Total number of mirror requests.")
+        .labelNames("registry", "cache")
+        .register(registry);
+    lastSuccess = Gauge.builder()
+        .name("spegel_mirror_last_success_timestamp_seconds")
+        .help("The timestamp of the last successful mirror request.")
+        .register(registry);
+    integrityFailures = Counter.builder()
+        .name("speglar_mirror_integrity_failures_total")
+        .help("Peer content whose digest did not match, by kind (blob or manifest).")
+        .labelNames("kind")
+        .register(registry);
+  }
+
+  void hit(String registry) {
+    requests.labelValues(registry, "hit").inc();
+    lastSuccess.set(System.currentTimeMillis() / 1000.0);
+  }
+
+  void miss(String registry) {
+    requests.labelValues(registry, "miss").inc();
+  }
+
+  void integrityFailure(String kind) {
+    integrityFailures.labelValues(kind).inc();
+  }
+}

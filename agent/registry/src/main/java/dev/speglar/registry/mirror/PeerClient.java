@@ -1,0 +1,156 @@
+package dev.speglar.registry.mirror;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens exchanges to peers. A peer connection lives on the event loop of the client connection it serves, so relaying
+ * needs no thread hand-off; idle keep-alive connections are pooled per loop and peer address (each pool touched only
+ * by its own loop, hence no locks).
+ */
+final class PeerClient implements AutoCloseable {
+  static final String EXCHANGE = "exchange";
+  private static final int MAX_IDLE_PER_ADDRESS = 32;
+
+  private final Map<EventLoop, Map<InetSocketAddress, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+  private final int connectTimeoutMillis;
+  private final long stallNanos;
+  private final EventLoopGroup configuredGroup;
+  private volatile EventLoopGroup ownGroup;
+
+  PeerClient(MirrorConfig config) {
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+    this.stallNanos = config.stallTimeout().toNanos();
+    this.configuredGroup = config.eventLoopGroup();
+  }
+
+  /** Starts {@code request} to {@code target} for the client connection {@code client}. */
+  PeerExchange start(Channel client, PeerTarget target, HttpRequest request, PeerExchange.Listener listener) {
+    EventLoop loop;
+    Class<? extends Channel> transport;
+    if (client instanceof SocketChannel && hasNoArgConstructor(client.getClass())) {
+      // Same transport (NIO, epoll, ...) and same loop as the accepted client connection.
+      loop = client.eventLoop();
+      transport = client.getClass();
+    } else {
+      loop = fallbackGroup().next();
+      transport = NioSocketChannel.class;
+    }
+    PeerExchange ex = new PeerExchange(this, loop, transport, target, request, listener, stallNanos);
+    loop.execute(() -> begin(ex));
+    return ex;
+  }
+
+  private void begin(PeerExchange ex) {
+    Map<InetSocketAddress, ArrayDeque<Channel>> pools = idle.get(ex.loop());
+    if (pools != null) {
+      for (InetSocketAddress a : ex.target.addresses()) {
+        ArrayDeque<Channel> q = pools.get(a);
+        Channel ch;
+        while (q != null && (ch = q.pollLast()) != null) {
+          if (ch.isActive()) {
+            ex.send(ch, true);
+            return;
+          }
+          ch.close();
+        }
+      }
+    }
+    connect(ex);
+  }
+
+  /** Opens a fresh connection, trying the peer's addresses in order. */
+  void connect(PeerExchange ex) {
+    connect(ex, 0);
+  }
+
+  private void connect(PeerExchange ex, int i) {
+    ChannelFuture f = new Bootstrap()
+        .group(ex.loop())
+        .channel(ex.transport)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .handler(new HttpClientCodec())
+        .connect(ex.target.addresses().get(i));
+    f.addListener(r -> {
+      if (r.isSuccess()) {
+        ex.send(f.channel(), false);
+      } else if (i + 1 < ex.target.addresses().size()) {
+        connect(ex, i + 1);
+      } else {
+        ex.connectFailed(r.cause());
+      }
+    });
+  }
+
+  /** Keeps a connection whose last response was read completely; called on its loop. */
+  void recycle(Channel ch, PeerTarget target) {
+    if (!ch.isActive() || !(ch.remoteAddress() instanceof InetSocketAddress remote)) {
+      ch.close();
+      return;
+    }
+    ArrayDeque<Channel> q = idle.computeIfAbsent(ch.eventLoop(), l -> new HashMap<>())
+        .computeIfAbsent(remote, a -> new ArrayDeque<>());
+    if (q.size() >= MAX_IDLE_PER_ADDRESS) {
+      ch.close();
+      return;
+    }
+    q.addLast(ch);
+  }
+
+  private static boolean hasNoArgConstructor(Class<?> c) {
+    try {
+      c.getConstructor();
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  private EventLoopGroup fallbackGroup() {
+    if (configuredGroup != null) {
+      return configuredGroup;
+    }
+    EventLoopGroup g = ownGroup;
+    if (g == null) {
+      synchronized (this) {
+        if (ownGroup == null) {
+          ownGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("speglar-mirror", true),
+              NioIoHandler.newFactory());
+        }
+        g = ownGroup;
+      }
+    }
+    return g;
+  }
+
+  @Override
+  public void close() {
+    idle.forEach((loop, pools) -> loop.execute(() -> {
+      pools.values().forEach(q -> q.forEach(Channel::close));
+      pools.clear();
+    }));
+    EventLoopGroup g = ownGroup;
+    if (g != null) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+}

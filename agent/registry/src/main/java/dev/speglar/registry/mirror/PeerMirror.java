@@ -1,0 +1,83 @@
+package dev.speglar.registry.mirror;
+
+import dev.speglar.registry.DistributionRequest;
+import dev.speglar.registry.MissHandler;
+import dev.speglar.routing.Router;
+import io.netty.channel.ChannelHandlerContext;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+
+/**
+ * Serves local misses from peers that hold the content (issue "P2P mirroring end to end"). Peers are found with the
+ * {@link Router}, raced with hedging, and their bytes relayed without buffering blobs; content is verified beyond
+ * what Spegel does (manifests before the first byte is sent, blobs while streaming), and peers that served wrong bytes
+ * are quarantined. When no peer can help the answer is a prompt 404 so containerd goes upstream.
+ *
+ * <p>Usage: {@code new PeerMirror(router, MirrorConfig.builder(port).selfAddresses(ips).build(), registry)}; close it
+ * on shutdown to drop pooled peer connections.
+ */
+public final class PeerMirror implements MissHandler, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(PeerMirror.class.getName());
+
+  final Router router;
+  final MirrorConfig config;
+  final MirrorMetrics metrics;
+  final Hedger hedger = new Hedger();
+  final Quarantine quarantine;
+  private final PeerClient client;
+
+  public PeerMirror(Router router, MirrorConfig config, PrometheusRegistry metrics) {
+    this.router = Objects.requireNonNull(router, "router");
+    this.config = Objects.requireNonNull(config, "config");
+    this.metrics = new MirrorMetrics(Objects.requireNonNull(metrics, "metrics"));
+    this.quarantine = new Quarantine(config.quarantine());
+    this.client = new PeerClient(config);
+  }
+
+  @Override
+  public void handle(ChannelHandlerContext ctx, DistributionRequest request, boolean keepAlive) {
+    if (request.mirrored()) {
+      // Forwarded requests are served locally or not at all: forwarding again could loop between peers.
+      MirrorResponses.notFound(ctx, request, 0, "could not find peer for " + request.key(), keepAlive);
+      return;
+    }
+    Thread.ofVirtual().name("mirror ", 0).start(new MirrorRequest(this, ctx, request, keepAlive));
+  }
+
+  /** True if {@code peerId} is avoided because it served wrong bytes recently. */
+  public boolean quarantined(String peerId) {
+    return quarantine.contains(peerId);
+  }
+
+  PeerExchange start(MirrorSession session, DistributionRequest req, PeerTarget target, String range) {
+    var request = PeerRequests.build(req, target.addresses().getFirst(), range, config.basicAuth());
+    return client.start(session.ctx.channel(), target, request, new PeerExchange.Listener() {
+      @Override
+      public void onHead(PeerExchange ex) {
+        session.post(new MirrorEvent.Head(ex));
+      }
+
+      @Override
+      public void onFailure(PeerExchange ex, Throwable cause) {
+        session.post(new MirrorEvent.Failed(ex, cause));
+      }
+    });
+  }
+
+  void integrityFailure(String kind, PeerTarget peer, String detail) {
+    metrics.integrityFailure(kind);
+    quarantine.add(peer.id());
+    LOG.log(Level.WARNING, "integrity failure ({0}), peer {1} quarantined for {2}: {3}", kind, peer,
+        config.quarantine(), detail);
+  }
+
+  void log(Level level, String message) {
+    LOG.log(level, message);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

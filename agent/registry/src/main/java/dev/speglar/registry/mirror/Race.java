@@ -1,0 +1,210 @@
+package dev.speglar.registry.mirror;
+
+import dev.speglar.registry.DistributionRequest;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One hedged race for a response (Spegel's {@code raceFetch}, §2.6.1): ask one peer at once and more as the race
+ * outlasts the observed latency percentiles or a peer fails; at most 1 + 3 counted triggers, so 4 attempts. The first
+ * usable response wins and the others are cancelled. Runs on the request's thread.
+ */
+final class Race {
+
+  /** How the race ends. */
+  sealed interface Outcome {
+    /** {@code manifest} is the verified body of a manifest GET, else null. */
+    record Won(PeerExchange ex, PeerHead head, byte[] manifest) implements Outcome {}
+
+    record Lost(int attempts, String reason) implements Outcome {}
+
+    /** The overall deadline passed. */
+    record Expired() implements Outcome {}
+
+    record Gone() implements Outcome {}
+  }
+
+  /**
+   * What to ask for.
+   *
+   * @param range Range header or null
+   * @param expectStart absolute offset the body must start at or before (resume), or -1
+   * @param expectTotal content size the peer must report (resume), or -1
+   */
+  record Plan(String range, long expectStart, long expectTotal) {}
+
+  private static final int MAX_COUNTED = Hedger.PERCENTILES.length;
+
+  private final MirrorSession session;
+  private final PeerMirror mirror;
+  private final DistributionRequest req;
+  private final Plan plan;
+  private final Set<PeerExchange> inflight = new HashSet<>();
+  private int attempts;
+  private int counted;
+  private int pending = 1;
+  /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
+  private boolean answered;
+
+  Race(MirrorSession session, PeerMirror mirror, DistributionRequest req, Plan plan) {
+    this.session = session;
+    this.mirror = mirror;
+    this.req = req;
+    this.plan = plan;
+  }
+
+  Outcome run(long deadline) throws InterruptedException {
+    PeerExchange winner = null;
+    try {
+      long start = System.nanoTime();
+      long[] hedges = mirror.hedger.delaysNanos();
+      int nextHedge = 0;
+      long raceEnd = 0;
+      boolean raceArmed = false;
+      while (true) {
+        long now = System.nanoTime();
+        while (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
+          nextHedge++;
+          trigger();
+        }
+        PeerTarget t;
+        while (pending > 0 && (t = session.pool.acquire()) != null) {
+          pending--;
+          attempts++;
+          inflight.add(mirror.start(session, req, t, plan.range()));
+          if (!raceArmed) {
+            raceArmed = true;
+            raceEnd = now + mirror.hedger.raceBudgetNanos(mirror.config.raceBudgetFloor());
+          }
+        }
+        if (inflight.isEmpty() && session.pool.exhausted()) {
+          return lost(attempts == 0 ? "could not find peer for " : "all request retries exhausted for ");
+        }
+        long wait = deadline - now;
+        long idleEnd = now + mirror.config.resolveTimeout().toNanos();
+        if (inflight.isEmpty()) {
+          wait = Math.min(wait, idleEnd - now);
+        }
+        if (raceArmed && !answered) {
+          wait = Math.min(wait, raceEnd - now);
+        }
+        if (nextHedge < hedges.length) {
+          wait = Math.min(wait, start + hedges[nextHedge] - now);
+        }
+        MirrorEvent e = session.poll(wait);
+        now = System.nanoTime();
+        if (e == null) {
+          if (now - deadline >= 0) {
+            return new Outcome.Expired();
+          }
+          if (raceArmed && !answered && now - raceEnd >= 0) {
+            return lost("waited too long for inflight dials to complete for ");
+          }
+          if (inflight.isEmpty() && now - idleEnd >= 0) {
+            return lost("waited too long for new peer with no inflight fetches for ");
+          }
+          continue;
+        }
+        switch (e) {
+          case MirrorEvent.ClientGone g -> {
+            return new Outcome.Gone();
+          }
+          case MirrorEvent.Head h when inflight.contains(h.ex()) -> {
+            Outcome o = onHead(h.ex());
+            if (o != null) {
+              winner = h.ex();
+              return o;
+            }
+          }
+          case MirrorEvent.Failed f when inflight.contains(f.ex()) -> failed(f.ex(), f.cause().toString());
+          case MirrorEvent.ManifestRead m when inflight.contains(m.ex()) -> {
+            if (m.body() == null) {
+              if (m.integrity()) {
+                mirror.integrityFailure("manifest", m.ex().target, m.failure());
+              }
+              failed(m.ex(), m.failure());
+            } else {
+              winner = m.ex();
+              mirror.hedger.record(java.time.Duration.ofNanos(m.ex().headLatencyNanos()));
+              return new Outcome.Won(m.ex(), parsedHead(m.ex()), m.body());
+            }
+          }
+          default -> { }
+        }
+      }
+    } finally {
+      for (PeerExchange ex : inflight) {
+        session.pool.release(ex.target);
+        if (ex != winner) {
+          ex.cancel();
+        }
+      }
+    }
+  }
+
+  /** Null while the exchange is still in the race (manifest body being read or a failure). */
+  private Outcome onHead(PeerExchange ex) {
+    PeerHead head;
+    try {
+      head = PeerHead.parse(ex.response(), req);
+      check(head);
+    } catch (PeerResponseException e) {
+      ex.cancel();
+      failed(ex, e.getMessage());
+      return null;
+    }
+    if (head.status() == 200 && req.kind() == DistributionRequest.Kind.MANIFEST && !req.head()) {
+      if (head.length() > mirror.config.manifestSizeLimit()) {
+        ex.cancel();
+        failed(ex, "manifest of " + head.length() + " bytes exceeds the limit");
+        return null;
+      }
+      ex.attach(new ManifestCollector(ex, head, session::post));
+      answered = true;
+      return null;
+    }
+    mirror.hedger.record(java.time.Duration.ofNanos(ex.headLatencyNanos()));
+    return new Outcome.Won(ex, head, null);
+  }
+
+  private PeerHead parsedHead(PeerExchange ex) {
+    try {
+      return PeerHead.parse(ex.response(), req);
+    } catch (PeerResponseException e) {
+      throw new IllegalStateException(e); // parsed successfully before
+    }
+  }
+
+  private void check(PeerHead head) throws PeerResponseException {
+    if (head.status() == 416) {
+      if (plan.range() == null || plan.expectStart() >= 0) {
+        throw new PeerResponseException("peer answered 416");
+      }
+      return;
+    }
+    if (plan.expectTotal() >= 0 && head.total() != plan.expectTotal()) {
+      throw new PeerResponseException("peer reports size " + head.total() + ", expected " + plan.expectTotal());
+    }
+    if (plan.expectStart() >= 0 && head.start() > plan.expectStart()) {
+      throw new PeerResponseException("peer body starts at " + head.start() + ", needed " + plan.expectStart());
+    }
+  }
+
+  private void failed(PeerExchange ex, String why) {
+    inflight.remove(ex);
+    session.pool.remove(ex.target);
+    mirror.log(System.Logger.Level.DEBUG, "request to peer " + ex.target + " failed for " + req.key() + ": " + why);
+    trigger();
+  }
+
+  private void trigger() {
+    if (counted < MAX_COUNTED) {
+      counted++;
+      pending++;
+    }
+  }
+
+  private Outcome lost(String reason) {
+    return new Outcome.Lost(attempts, reason + req.key());
+  }
+}

@@ -1,0 +1,176 @@
+package dev.speglar.registry.mirror;
+
+import static dev.speglar.registry.mirror.FakePeer.Mode.ERROR;
+import static dev.speglar.registry.mirror.FakePeer.Mode.GOOD;
+import static dev.speglar.registry.mirror.FakePeer.Mode.MANIFEST_TYPE;
+import static dev.speglar.registry.mirror.FakePeer.Mode.NOT_FOUND;
+import static dev.speglar.registry.mirror.FakePeer.Mode.SILENT;
+import static dev.speglar.registry.mirror.MirrorHarness.blobPath;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.speglar.oci.Digest;
+import dev.speglar.routing.InMemoryRouter;
+import dev.speglar.routing.Peer;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Finding a peer that answers, or failing fast with Spegel's 404 so containerd goes upstream. */
+class PeerMirrorRaceTest extends MirrorTestSupport {
+  private static final Digest SPEC_DIGEST =
+      Digest.parse("sha256:03ffdf45276dd38ffac79b0e9c6c14d89d9113ad783d5922580f4c66a3305591");
+
+  @Test
+  void noPeersAnswers404WithAttemptsZeroExactlyAsSpegel() throws Exception {
+    var agent = agent(InMemoryRouter.standalone(new Peer("self", List.of(InetAddress.getLoopbackAddress()), 0)));
+
+    var r = get(agent.uri(blobPath(SPEC_DIGEST)));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(r.headers().firstValue("Content-Length")).hasValue("168");
+    assertThat(body(r)).isEqualTo("{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"detail\":{\"attempts\":0},"
+        + "\"message\":\"could not find peer for " + SPEC_DIGEST + "\"}]}");
+    var h = head(agent.uri(blobPath(SPEC_DIGEST)));
+    assertThat(h.statusCode()).isEqualTo(404);
+    assertThat(h.headers().firstValue("Content-Length")).hasValue("168");
+    assertThat(h.body()).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isEqualTo(2));
+  }
+
+  @ParameterizedTest(name = "good peer at position {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void goodPeerAnywhereInTheListServesTheBlob(int goodAt) throws Exception {
+    byte[] bytes = randomBytes(100_000, goodAt);
+    var content = blob(bytes);
+    List<FakePeer> peers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      peers.add(peer(10 + i, i == goodAt ? GOOD : (i % 2 == 0 ? NOT_FOUND : ERROR)).put(content));
+    }
+    var agent = agent(OrderedRouter.of(peers.toArray(FakePeer[]::new)));
+
+    var r = get(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(bytes);
+    assertThat(r.headers().firstValue("Content-Length")).hasValue("100000");
+    assertThat(r.headers().firstValue("Docker-Content-Digest")).hasValue(content.digest().toString());
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(content.mediaType());
+    assertThat(r.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        agent.metric("spegel_mirror_requests_total{cache=\"hit\",registry=\"docker.io\"}")).isEqualTo(1));
+    assertThat(agent.metric("spegel_mirror_last_success_timestamp_seconds")).isPositive();
+  }
+
+  @Test
+  void forwardedRequestCarriesSpegelHeadersAndCredentials() throws Exception {
+    var content = blob(randomBytes(1000, 7));
+    var good = peer(10, GOOD).put(content);
+    var agent = agent(OrderedRouter.of(good),
+        b -> b.basicAuth(MirrorConfig.basicAuthHeader("foo", "bar")));
+
+    assertThat(get(agent.uri(blobPath(content.digest()))).statusCode()).isEqualTo(200);
+
+    var sent = good.requests.getFirst();
+    assertThat(sent.uri()).isEqualTo(blobPath(content.digest()));
+    assertThat(sent.headers().get("X-Spegel-Mirrored")).isEqualTo("true");
+    assertThat(sent.headers().get("User-Agent")).isEqualTo("speglar");
+    assertThat(sent.headers().get("Authorization")).isEqualTo("Basic Zm9vOmJhcg==");
+    assertThat(sent.headers().getAll("Accept")).containsExactly("application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json");
+    assertThat(sent.headers().contains("Range")).isFalse();
+  }
+
+  @Test
+  void allPeersBadOrUnreachableAnswers404WithAttemptsThree() throws Exception {
+    var content = blob(randomBytes(10, 1));
+    var a = peer(10, NOT_FOUND);
+    var b = peer(11, ERROR);
+    var router = new OrderedRouter(List.of(a.peer(), b.peer(), unreachable(12)));
+    var agent = agent(router);
+
+    for (var r : List.of(get(agent.uri(blobPath(content.digest()))), head(agent.uri(blobPath(content.digest()))))) {
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(body(r)).isIn("", "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"detail\":{\"attempts\":3},"
+          + "\"message\":\"all request retries exhausted for " + content.digest() + "\"}]}");
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    }
+  }
+
+  @Test
+  void twoSilentPeersEndIn404OnceTheRaceBudgetIsSpent() throws Exception {
+    var content = blob(randomBytes(10, 1));
+    // Spegel's race floor: both silent peers are asked (second one at the 50 ms hedge), then the race gives up.
+    var agent = agent(OrderedRouter.of(peer(10, SILENT), peer(11, SILENT)),
+        b -> b.raceBudgetFloor(Duration.ofMillis(100)));
+
+    var r = get(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(body(r)).isEqualTo("{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"detail\":{\"attempts\":2},"
+        + "\"message\":\"waited too long for inflight dials to complete for " + content.digest() + "\"}]}");
+  }
+
+  @Test
+  void manifestRequestedAsBlobIsNotServed() throws Exception {
+    var m = manifest("{\"schemaVersion\":2}");
+    var agent = agent(OrderedRouter.of(peer(10, MANIFEST_TYPE).put(m)));
+
+    var r = get(agent.uri(blobPath(m.digest())));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(body(r)).contains("\"code\":\"BLOB_UNKNOWN\"", "\"detail\":{\"attempts\":1}");
+  }
+
+  @Test
+  void thisNodeIsNeverAskedEvenIfTheRouterReturnsIt() throws Exception {
+    var content = blob(randomBytes(10, 1));
+    // Port 0 means "the local registry port": with a local address, that is this very node.
+    var self = new Peer("me", List.of(InetAddress.getLoopbackAddress()), 0);
+    var agent = agent(new OrderedRouter(List.of(self)));
+
+    var r = get(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(body(r)).contains("\"detail\":{\"attempts\":0}");
+    // Forwarding to itself would have shown up as a second mirrored request.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isEqualTo(1));
+  }
+
+  @Test
+  void headOfABlobGetsHeadersOnly() throws Exception {
+    var content = blob(randomBytes(5000, 3));
+    var good = peer(10, GOOD).put(content);
+    var agent = agent(OrderedRouter.of(good));
+
+    var r = head(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
+    assertThat(r.body()).isEmpty();
+    assertThat(r.headers().firstValue("Content-Length")).hasValue("5000");
+    assertThat(r.headers().firstValue("Docker-Content-Digest")).hasValue(content.digest().toString());
+    assertThat(good.requests.getFirst().method().name()).isEqualTo("HEAD");
+  }
+
+  @Test
+  void peersAreFoundThroughTheInMemoryRouter() throws Exception {
+    var content = blob(randomBytes(2000, 9));
+    var dir = new InMemoryRouter.Directory();
+    var good = peer(10, GOOD).put(content);
+    new InMemoryRouter(dir, good.peer(), true).advertise(List.of(content.digest().toString()));
+    var agent = agent(new InMemoryRouter(dir, new Peer("agent", List.of(InetAddress.getLoopbackAddress()), 0), true));
+
+    var r = get(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).as("%s", body(r)).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(content.bytes());
+  }
+}

@@ -1,0 +1,107 @@
+package dev.speglar.e2e.p2p;
+
+import dev.speglar.agent.Agent;
+import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.hosts.MirrorConfiguration;
+import dev.speglar.testkit.ContainerdDaemon;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One simulated cluster node: a private containerd daemon plus an in-process agent on its own 127.0.0.x address,
+ * with containerd's hosts.toml written by the agent's own configuration code (mirror first, then the upstream).
+ */
+final class Node implements AutoCloseable {
+  final String name;
+  final InetAddress address;
+  final int registryPort;
+  final int routerPort;
+  final ContainerdDaemon containerd;
+  private final List<String> bootstrap;
+  private final String upstream;
+  private Agent agent;
+
+  Node(String name, InetAddress address, int registryPort, int routerPort, String upstreamHostPort, List<String> bootstrap) {
+    this.name = name;
+    this.address = address;
+    this.registryPort = registryPort;
+    this.routerPort = routerPort;
+    this.upstream = upstreamHostPort;
+    this.bootstrap = bootstrap;
+    this.containerd = ContainerdDaemon.create().start();
+  }
+
+  Node startAgent() throws Exception {
+    AgentConfig config = new AgentConfig(host() + ":" + registryPort, host() + ":" + routerPort, host() + ":0",
+        "containerd", containerd.socket().toString(), List.of(ContainerdDaemon.NAMESPACE),
+        containerd.contentDir().toString(), List.of(), null, List.of(), List.of(), "docker.io", Duration.ofMillis(50),
+        3, "static", null, null, null, bootstrap, false, false, containerd.dir().resolve("no-auth"),
+        Duration.ofSeconds(30));
+    agent = Agent.start(config);
+    new MirrorConfiguration(containerd.certsDir()).write(List.of("http://" + upstream, "https://docker.io"),
+        List.of(mirrorUrl()), true, false, null);
+    // There is no Docker Hub here: docker.io's "upstream" is the local registry, behind the same mirror.
+    java.nio.file.Files.writeString(containerd.certsDir().resolve("docker.io/hosts.toml"),
+        "server = 'http://" + upstream + "'\n\n[host.'" + mirrorUrl() + "']\ncapabilities = ['pull', 'resolve']\n");
+    return this;
+  }
+
+  String host() {
+    return address.getHostAddress();
+  }
+
+  String mirrorUrl() {
+    return "http://" + host() + ":" + registryPort;
+  }
+
+  String routerMultiaddr() {
+    return "/ip4/" + host() + "/tcp/" + routerPort;
+  }
+
+  Agent agent() {
+    return agent;
+  }
+
+  /** {@code ctr image pull} with this node's hosts dir, as containerd's own resolver would use it. */
+  String pull(String reference) {
+    return containerd.ctr("image", "pull", "--hosts-dir", containerd.certsDir().toString(), reference);
+  }
+
+  /** The agent's Prometheus text, for assertions on mirror counters. */
+  String metrics() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host() + ":"
+        + agent.metricsAddress().getPort() + "/metrics")).build();
+    return http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** Sum of a counter's samples whose line contains {@code filter}. */
+  double counter(String name, String filter) throws Exception {
+    double sum = 0;
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(name) && line.contains(filter)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  void stopAgent() {
+    if (agent != null) {
+      agent.close();
+      agent = null;
+    }
+  }
+
+  Path certs() {
+    return containerd.certsDir();
+  }
+
+  @Override
+  public void close() {
+    stopAgent();
+    containerd.close();
+  }
+}

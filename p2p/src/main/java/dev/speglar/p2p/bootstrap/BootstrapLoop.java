@@ -1,0 +1,134 @@
+package dev.speglar.p2p.bootstrap;
+
+import dev.speglar.p2p.host.Host;
+import dev.speglar.p2p.kad.Dht;
+import dev.speglar.p2p.multiformats.Multiaddr;
+import dev.speglar.p2p.multiformats.Protocol;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects to seeds until the routing table is not empty, retrying with exponential backoff from 50 ms to 10 s,
+ * then refreshes the table; while online it re-checks every 30 s and starts over if the table emptied.
+ */
+public final class BootstrapLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BootstrapLoop.class);
+    static final Duration MIN_BACKOFF = Duration.ofMillis(50);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    static final Duration ONLINE_CHECK = Duration.ofSeconds(30);
+
+    private final Bootstrapper bootstrapper;
+    private final Host host;
+    private final Dht dht;
+    private final Supplier<List<Multiaddr>> selfAddrs;
+    private final int tcpPort;
+    private final ScheduledExecutorService scheduler;
+    private Duration backoff = MIN_BACKOFF;
+    private int attempt;
+    private volatile boolean closed;
+
+    public BootstrapLoop(Bootstrapper bootstrapper, Host host, Dht dht, Supplier<List<Multiaddr>> selfAddrs,
+            int tcpPort, ScheduledExecutorService scheduler) {
+        this.bootstrapper = bootstrapper;
+        this.host = host;
+        this.dht = dht;
+        this.selfAddrs = selfAddrs;
+        this.tcpPort = tcpPort;
+        this.scheduler = scheduler;
+    }
+
+    public void start() {
+        schedule(Duration.ZERO);
+    }
+
+    private void schedule(Duration d) {
+        if (!closed) {
+            scheduler.schedule(this::tick, d.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        if (dht.routingTable().size() > 0) {
+            if (attempt > 0) {
+                LOG.info("bootstrap completed, connectivity reached after {} attempt(s)", attempt);
+                attempt = 0;
+                dht.refresh();
+            }
+            backoff = MIN_BACKOFF;
+            schedule(ONLINE_CHECK);
+            return;
+        }
+        attempt++;
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        try {
+            CompletableFuture.allOf(connectAll(bootstrapper.get()))
+                    .orTimeout(30, TimeUnit.SECONDS)
+                    .whenComplete((v, e) -> schedule(wait));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            LOG.debug("failed to run bootstrap (attempt {}): {}", attempt, e.toString());
+            schedule(wait);
+        }
+    }
+
+    private CompletableFuture<?>[] connectAll(List<BootstrapPeer> peers) {
+        List<Multiaddr> own = selfAddrs.get();
+        List<CompletableFuture<?>> out = new ArrayList<>();
+        for (BootstrapPeer p : peers) {
+            if (host.peerId().equals(p.id())) {
+                continue;
+            }
+            List<Multiaddr> addrs = p.addrs().stream().map(this::withPort).filter(a -> !own.contains(a)).toList();
+            if (addrs.isEmpty()) {
+                continue;
+            }
+            CompletableFuture<?> f = p.id() != null
+                    ? host.connect(p.id(), addrs)
+                    : dialUnknown(addrs);
+            out.add(f.exceptionally(e -> {
+                LOG.debug("bootstrap dial to {} failed: {}", addrs, e.toString());
+                return null;
+            }));
+        }
+        return out.toArray(CompletableFuture[]::new);
+    }
+
+    /** Unknown id: accept whoever answers, the Noise handshake proves its real id. */
+    private CompletableFuture<?> dialUnknown(List<Multiaddr> addrs) {
+        InetSocketAddress target = addrs.getFirst().tcpSocketAddress().orElse(null);
+        if (target == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return host.dial(target, null);
+    }
+
+    /** IP-only seeds (DNS) get our own TCP port, assuming uniform ports cluster-wide as upstream does. */
+    private Multiaddr withPort(Multiaddr a) {
+        if (a.components().size() == 1 && a.ip().isPresent()) {
+            List<Multiaddr.Component> c = new ArrayList<>(a.components());
+            c.add(new Multiaddr.Component(Protocol.TCP, new byte[] {(byte) (tcpPort >> 8), (byte) tcpPort}));
+            return Multiaddr.of(c);
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

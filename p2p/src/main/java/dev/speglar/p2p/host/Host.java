@@ -1,0 +1,223 @@
+package dev.speglar.p2p.host;
+
+import dev.speglar.p2p.P2pProtocolException;
+import dev.speglar.p2p.crypto.Ed25519Identity;
+import dev.speglar.p2p.multiformats.Multiaddr;
+import dev.speglar.p2p.multiformats.PeerId;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A libp2p host over TCP: listens, dials, upgrades connections (multistream → Noise → yamux), keeps at most one
+ * registered connection per peer and a bounded total, and dispatches inbound streams to registered protocols.
+ */
+public final class Host implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+    private final Ed25519Identity identity;
+    private final HostConfig config;
+    private final ProtocolRegistry protocols = new ProtocolRegistry();
+    private final EventLoopGroup group;
+    private final Map<PeerId, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<PeerId, CompletableFuture<Connection>> dials = new ConcurrentHashMap<>();
+    private final List<Consumer<Connection>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Channel> servers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean closed;
+
+    public Host(Ed25519Identity identity, HostConfig config) {
+        this.identity = identity;
+        this.config = config;
+        this.group = Transport.newGroup(config.ioThreads());
+    }
+
+    public Ed25519Identity identity() {
+        return identity;
+    }
+
+    public PeerId peerId() {
+        return identity.peerId();
+    }
+
+    public HostConfig config() {
+        return config;
+    }
+
+    public ProtocolRegistry protocols() {
+        return protocols;
+    }
+
+    /** Called on the event loop for every new connection, after the muxer is up. */
+    public void onConnection(Consumer<Connection> listener) {
+        listeners.add(listener);
+    }
+
+    /** Binds a TCP listener; returns the bound address (port 0 picks one). */
+    public InetSocketAddress listen(InetSocketAddress address) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(Transport.serverChannel())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ConnectionInitializer(config, ch -> admit(false, null)));
+        Channel server = b.bind(address).syncUninterruptibly().channel();
+        servers.add(server);
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public List<InetSocketAddress> boundAddresses() {
+        return servers.stream().map(s -> (InetSocketAddress) s.localAddress()).toList();
+    }
+
+    private Upgrade admit(boolean outbound, PeerId expected) {
+        if (closed || open.incrementAndGet() > config.maxConnections()) {
+            open.decrementAndGet();
+            return null;
+        }
+        Upgrade u = new Upgrade(this, outbound, expected);
+        u.result.whenComplete((c, e) -> {
+            if (e != null) {
+                open.decrementAndGet();
+            }
+        });
+        return u;
+    }
+
+    /** The registered live connection to {@code peer}, if any. */
+    public Optional<Connection> connection(PeerId peer) {
+        Connection c = connections.get(peer);
+        return c != null && c.isActive() ? Optional.of(c) : Optional.empty();
+    }
+
+    public List<Connection> connections() {
+        return connections.values().stream().filter(Connection::isActive).toList();
+    }
+
+    /** Reuses a live connection to {@code peer} or dials its addresses in order (one dial in flight per peer). */
+    public CompletableFuture<Connection> connect(PeerId peer, List<Multiaddr> addrs) {
+        Optional<Connection> existing = connection(peer);
+        if (existing.isPresent()) {
+            return CompletableFuture.completedFuture(existing.get());
+        }
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (Multiaddr a : addrs) {
+            a.tcpSocketAddress().filter(s -> !s.getAddress().isAnyLocalAddress()).ifPresent(targets::add);
+        }
+        if (targets.isEmpty()) {
+            return CompletableFuture.failedFuture(new P2pProtocolException("no dialable TCP address for " + peer));
+        }
+        CompletableFuture<Connection> fresh = new CompletableFuture<>();
+        CompletableFuture<Connection> prior = dials.putIfAbsent(peer, fresh);
+        if (prior != null) {
+            return prior;
+        }
+        fresh.whenComplete((c, e) -> dials.remove(peer, fresh));
+        dialInOrder(peer, targets, 0, fresh, null);
+        return fresh;
+    }
+
+    private void dialInOrder(PeerId peer, List<InetSocketAddress> targets, int i, CompletableFuture<Connection> out,
+            Throwable last) {
+        if (i >= targets.size()) {
+            out.completeExceptionally(last);
+            return;
+        }
+        dial(targets.get(i), peer).whenComplete((c, e) -> {
+            if (e == null) {
+                out.complete(c);
+            } else {
+                dialInOrder(peer, targets, i + 1, out, e);
+            }
+        });
+    }
+
+    /** Dials one address; {@code expected} null accepts whichever peer answers (its id is proven by Noise). */
+    public CompletableFuture<Connection> dial(InetSocketAddress address, PeerId expected) {
+        Upgrade u = admit(true, expected);
+        if (u == null) {
+            return CompletableFuture.failedFuture(new P2pProtocolException("connection limit reached"));
+        }
+        new Bootstrap()
+                .group(group)
+                .channel(Transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
+                .handler(new ConnectionInitializer(config, ch -> u))
+                .connect(address, sourceFor(address))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        u.failed(f.cause());
+                    }
+                });
+        return u.result.orTimeout(config.dialTimeout().toMillis() + config.handshakeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Dials from our specific listen IP of the same family (so a node on 127.0.0.5 is seen as 127.0.0.5);
+     * null, i.e. kernel's choice, when we listen on a wildcard.
+     */
+    private InetSocketAddress sourceFor(InetSocketAddress target) {
+        for (InetSocketAddress s : boundAddresses()) {
+            var ip = s.getAddress();
+            if (!ip.isAnyLocalAddress() && ip.getClass() == target.getAddress().getClass()
+                    && ip.isLoopbackAddress() == target.getAddress().isLoopbackAddress()) {
+                return new InetSocketAddress(ip, 0);
+            }
+        }
+        return null;
+    }
+
+    void register(Connection c) {
+        Connection prev = connections.get(c.remotePeer());
+        if (prev == null || !prev.isActive()) {
+            connections.put(c.remotePeer(), c);
+        }
+    }
+
+    void unregister(Connection c) {
+        open.decrementAndGet();
+        connections.remove(c.remotePeer(), c);
+    }
+
+    void connected(Connection c) {
+        for (Consumer<Connection> l : listeners) {
+            try {
+                l.accept(c);
+            } catch (RuntimeException e) {
+                LOG.warn("connection listener failed for {}", c, e);
+            }
+        }
+    }
+
+    /** Simulates a crash: closes every socket without GO_AWAY and stops the event loops. */
+    public void kill() {
+        closed = true;
+        servers.forEach(Channel::close);
+        connections.values().forEach(Connection::abort);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        servers.forEach(Channel::close);
+        connections.values().forEach(Connection::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

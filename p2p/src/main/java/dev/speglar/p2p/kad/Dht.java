@@ -1,0 +1,216 @@
+package dev.speglar.p2p.kad;
+
+import dev.speglar.p2p.host.Connection;
+import dev.speglar.p2p.host.Host;
+import dev.speglar.p2p.identify.IdentifyMessage;
+import dev.speglar.p2p.multiformats.Multiaddr;
+import dev.speglar.p2p.multiformats.PeerId;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kademlia node: routing table admission (identify lists the protocol, then a FIND_NODE check), the server
+ * side, provider records, and iterative queries. Providing on a schedule lives in {@link Reprovider}.
+ */
+public final class Dht {
+    private static final Logger LOG = LoggerFactory.getLogger(Dht.class);
+
+    private final Host host;
+    private final DhtConfig config;
+    private final Supplier<List<Multiaddr>> selfAddrs;
+    private final RoutingTable routingTable;
+    private final PeerStore peerStore = new PeerStore();
+    private final ProviderStore providerStore;
+    private final KadClient client;
+    private final List<Runnable> onlineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public Dht(Host host, DhtConfig config, Supplier<List<Multiaddr>> selfAddrs) {
+        this.host = host;
+        this.config = config;
+        this.selfAddrs = selfAddrs;
+        this.routingTable = new RoutingTable(host.peerId(), config.k());
+        this.providerStore = new ProviderStore(config.providerValidity(), Clock.systemUTC());
+        this.client = new KadClient(host, peerStore, config.protocol(), config.requestTimeout());
+        host.protocols().register(config.protocol(), c -> new KadServer(this, c));
+    }
+
+    public PeerId self() {
+        return host.peerId();
+    }
+
+    public DhtConfig config() {
+        return config;
+    }
+
+    public RoutingTable routingTable() {
+        return routingTable;
+    }
+
+    public PeerStore peerStore() {
+        return peerStore;
+    }
+
+    public ProviderStore providerStore() {
+        return providerStore;
+    }
+
+    KadClient client() {
+        return client;
+    }
+
+    List<Multiaddr> selfAddrs() {
+        return selfAddrs.get();
+    }
+
+    /** After identify: a peer listing our DHT protocol is admitted once it answers a FIND_NODE for itself. */
+    public void peerIdentified(Connection c, IdentifyMessage id) {
+        PeerId peer = c.remotePeer();
+        if (!id.protocols().contains(config.protocol())) {
+            routingTable.remove(peer);
+            return;
+        }
+        List<Multiaddr> addrs = new ArrayList<>(id.listenAddrs());
+        if (c.outbound()) {
+            addrs.add(c.remoteMultiaddr());
+        }
+        peerStore.add(peer, addrs);
+        if (routingTable.contains(peer) || !routingTable.hasRoomFor(peer)) {
+            return;
+        }
+        client.request(peer, KadMessage.request(KadMessage.Type.FIND_NODE, peer.bytes())).whenComplete((r, e) -> {
+            if (e == null) {
+                responded(peer);
+            } else {
+                LOG.debug("lookup check of {} failed: {}", peer, e.toString());
+            }
+        });
+    }
+
+    void responded(PeerId peer) {
+        boolean wasEmpty = routingTable.size() == 0;
+        if (routingTable.add(peer)) {
+            LOG.debug("routing table: {} (size {})", peer, routingTable.size());
+            if (wasEmpty) {
+                onlineListeners.forEach(Runnable::run);
+            }
+        }
+    }
+
+    /** Runs (on a network thread) whenever the routing table goes from empty to non-empty. */
+    public void onOnline(Runnable r) {
+        onlineListeners.add(r);
+    }
+
+    void failed(PeerId peer, Throwable e) {
+        if (routingTable.remove(peer)) {
+            LOG.debug("routing table: removed {} after {}", peer, e.toString());
+        }
+    }
+
+    /** Closest known peers with addresses, excluding self and the requester. */
+    List<KadPeer> closerPeers(byte[] target, PeerId requester) {
+        List<KadPeer> out = new ArrayList<>();
+        for (PeerId p : routingTable.closest(target, config.k() + 2)) {
+            List<Multiaddr> a = peerStore.get(p);
+            if (!p.equals(requester) && !p.equals(self()) && !a.isEmpty() && out.size() < config.k()) {
+                out.add(new KadPeer(p, a));
+            }
+        }
+        return out;
+    }
+
+    /** Like go: the FIND_NODE target itself comes first when its addresses are known (even if it is the requester). */
+    List<KadPeer> closerPeersForFindNode(byte[] key, PeerId requester) {
+        List<KadPeer> out = new ArrayList<>();
+        PeerId target = null;
+        try {
+            target = PeerId.fromBytes(key);
+        } catch (RuntimeException e) {
+            // Not a peer id (go refreshes with random keys); only closer peers are returned.
+        }
+        if (target != null) {
+            List<Multiaddr> a = target.equals(self()) ? selfAddrs() : peerStore.get(target);
+            if (!a.isEmpty()) {
+                out.add(new KadPeer(target, a));
+            }
+        }
+        for (KadPeer p : closerPeers(KadId.of(key), requester)) {
+            if (!p.id().equals(target)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    List<KadPeer> providersFor(byte[] key) {
+        return providerStore.get(key);
+    }
+
+    void storeProvider(byte[] key, KadPeer p) {
+        providerStore.add(key, p.id(), p.addrs());
+        peerStore.add(p.id(), p.addrs());
+    }
+
+    /** Iterative FIND_NODE walk towards {@code key}; completes with the closest peers that answered. */
+    public CompletableFuture<List<PeerId>> closestPeers(byte[] key) {
+        return new IterativeQuery(this, KadMessage.request(KadMessage.Type.FIND_NODE, key), config.k(), config.alpha(),
+                null, () -> false).run();
+    }
+
+    /**
+     * Streams providers of content multihash {@code key} to {@code sink} (local records first, self excluded,
+     * duplicates possible) until the network is exhausted or {@code stop} is true.
+     */
+    public CompletableFuture<List<PeerId>> findProviders(byte[] key, Consumer<KadPeer> sink, BooleanSupplier stop) {
+        for (KadPeer p : providerStore.get(key)) {
+            if (!p.id().equals(self())) {
+                sink.accept(p);
+            }
+        }
+        Consumer<KadPeer> remote = p -> {
+            if (!p.id().equals(self())) {
+                peerStore.add(p.id(), p.addrs());
+                sink.accept(new KadPeer(p.id(), p.addrs().isEmpty() ? peerStore.get(p.id()) : p.addrs()));
+            }
+        };
+        return new IterativeQuery(this, KadMessage.request(KadMessage.Type.GET_PROVIDERS, key), config.k(),
+                config.alpha(), remote, stop).run();
+    }
+
+    /** Sends ADD_PROVIDER for {@code key} to {@code peers} with our addresses; completes when all were written. */
+    public CompletableFuture<Void> addProvider(byte[] key, List<PeerId> peers) {
+        List<Multiaddr> addrs = selfAddrs();
+        providerStore.add(key, self(), addrs);
+        if (addrs.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        KadMessage msg = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
+                List.of(new KadPeer(self(), addrs)));
+        CompletableFuture<?>[] sends = peers.stream()
+                .map(p -> client.request(p, msg).exceptionally(e -> null))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(sends);
+    }
+
+    /** Stores our own record and announces it to the k closest peers. */
+    public CompletableFuture<Void> provide(byte[] key) {
+        providerStore.add(key, self(), selfAddrs());
+        return closestPeers(key).thenCompose(peers -> addProvider(key, peers));
+    }
+
+    public void unprovide(byte[] key) {
+        providerStore.remove(key, self());
+    }
+
+    /** go-style refresh: walk towards our own id, which fills the routing table from the peers we know. */
+    public CompletableFuture<List<PeerId>> refresh() {
+        return closestPeers(self().bytes());
+    }
+}

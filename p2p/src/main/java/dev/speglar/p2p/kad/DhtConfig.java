@@ -1,0 +1,19 @@
+package dev.speglar.p2p.kad;
+
+import java.time.Duration;
+
+/**
+ * Kademlia parameters. Defaults follow go-libp2p-kad-dht for a custom prefix (k 20, alpha 10) and Spegel's timers
+ * (provider validity 19 min, reprovide 15 min); go waits at most 10 s for a response.
+ */
+public record DhtConfig(String protocol, int k, int alpha, Duration providerValidity, Duration reprovideInterval,
+        Duration requestTimeout, Duration refreshInterval) {
+    public static DhtConfig defaults(String protocol) {
+        return new DhtConfig(protocol, 20, 10, Duration.ofMinutes(19), Duration.ofMinutes(15), Duration.ofSeconds(10),
+                Duration.ofMinutes(10));
+    }
+
+    public DhtConfig withTimers(Duration validity, Duration reprovide) {
+        return new DhtConfig(protocol, k, alpha, validity, reprovide, requestTimeout, refreshInterval);
+    }
+}

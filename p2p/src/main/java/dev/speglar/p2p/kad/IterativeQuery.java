@@ -1,0 +1,122 @@
+package dev.speglar.p2p.kad;
+
+import dev.speglar.p2p.multiformats.PeerId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One iterative Kademlia walk: keep up to alpha requests in flight to the closest unqueried candidates, merge
+ * closerPeers, and finish when the k closest live candidates have all answered (or {@code stop} says so).
+ * Completes with the peers that answered, closest first.
+ */
+final class IterativeQuery {
+    private enum State { NEW, WAITING, DONE, FAILED }
+
+    private final Dht dht;
+    private final KadMessage request;
+    private final byte[] target;
+    private final int k;
+    private final int alpha;
+    private final Consumer<KadPeer> onProvider;
+    private final BooleanSupplier stop;
+    private final TreeMap<byte[], PeerId> ordered;
+    private final Map<PeerId, State> states = new HashMap<>();
+    private final CompletableFuture<List<PeerId>> result = new CompletableFuture<>();
+    private int inflight;
+
+    IterativeQuery(Dht dht, KadMessage request, int k, int alpha, Consumer<KadPeer> onProvider, BooleanSupplier stop) {
+        this.dht = dht;
+        this.request = request;
+        this.target = KadId.of(request.key());
+        this.k = k;
+        this.alpha = alpha;
+        this.onProvider = onProvider;
+        this.stop = stop;
+        this.ordered = new TreeMap<>(KadId.byDistanceTo(target).thenComparing(Arrays::compareUnsigned));
+    }
+
+    CompletableFuture<List<PeerId>> run() {
+        synchronized (this) {
+            dht.routingTable().closest(target, k).forEach(this::candidate);
+        }
+        step();
+        return result;
+    }
+
+    private void candidate(PeerId p) {
+        if (!states.containsKey(p) && !p.equals(dht.self())) {
+            states.put(p, State.NEW);
+            ordered.put(p.kadId(), p);
+        }
+    }
+
+    private void step() {
+        List<PeerId> toQuery = new ArrayList<>();
+        List<PeerId> finished = null;
+        synchronized (this) {
+            if (result.isDone()) {
+                return;
+            }
+            boolean pending = false;
+            int seen = 0;
+            for (PeerId p : ordered.values()) {
+                State s = states.get(p);
+                if (s == State.FAILED) {
+                    continue;
+                }
+                if (++seen > k) {
+                    break;
+                }
+                if (s == State.NEW) {
+                    pending = true;
+                    if (inflight < alpha) {
+                        states.put(p, State.WAITING);
+                        inflight++;
+                        toQuery.add(p);
+                    }
+                }
+            }
+            if (stop.getAsBoolean() || (!pending && inflight == 0)) {
+                finished = ordered.values().stream().filter(p -> states.get(p) == State.DONE).limit(k).toList();
+            }
+        }
+        if (finished != null) {
+            result.complete(finished);
+            return;
+        }
+        toQuery.forEach(this::query);
+    }
+
+    private void query(PeerId peer) {
+        dht.client().request(peer, request).whenComplete((resp, err) -> {
+            synchronized (this) {
+                inflight--;
+                states.put(peer, err == null ? State.DONE : State.FAILED);
+                if (err == null) {
+                    for (KadPeer c : resp.closerPeers()) {
+                        if (!c.id().equals(dht.self())) {
+                            dht.peerStore().add(c.id(), c.addrs());
+                            candidate(c.id());
+                        }
+                    }
+                }
+            }
+            if (err == null) {
+                dht.responded(peer);
+                if (onProvider != null) {
+                    resp.providerPeers().forEach(onProvider);
+                }
+            } else {
+                dht.failed(peer, err);
+            }
+            step();
+        });
+    }
+}
