@@ -17,6 +17,9 @@ public interface AgentDeployment {
     /** Undoes {@link #activate} after a failed install (best effort, called before files are restored). */
     void rollback() throws Exception;
 
+    /** Called after a rollback restored the files: e.g. restart the previous agent version. */
+    default void afterRestore() throws Exception {}
+
     /** Stops and removes what {@link #activate} created; called by uninstall before files are restored. */
     void uninstall(Manifest manifest) throws Exception;
 

@@ -101,7 +101,13 @@ public final class NodeInstaller {
 
     public InstallPlan install() throws InstallException {
         progress.start("plan and validate candidate config with containerd config dump");
-        InstallPlan plan = plan();
+        InstallPlan plan;
+        try {
+            plan = plan();
+        } catch (InstallException e) {
+            progress.failed(e.getMessage());
+            throw e;
+        }
         progress.ok(plan.files().size() + " file(s) to change" + (plan.restartContainerd() ? ", containerd restart required" : ""));
         for (String w : plan.warnings()) progress.info("warning: " + w);
         if (plan.isNoop()) {
@@ -238,6 +244,13 @@ public final class NodeInstaller {
                 restoreState();
             } catch (IOException e) {
                 problems.add("installer state: " + e.getMessage());
+            }
+            if (agentActivated) {
+                try {
+                    agent.afterRestore();
+                } catch (Exception e) {
+                    problems.add("restart previous agent: " + e.getMessage());
+                }
             }
             if (restarted) {
                 try {

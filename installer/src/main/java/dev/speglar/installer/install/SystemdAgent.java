@@ -21,6 +21,7 @@ public final class SystemdAgent implements AgentDeployment {
     private final Path agentJarSource;
     private final CommandHook start;
     private final CommandHook stop;
+    private boolean unitExistedBefore;
 
     /** @param agentJarSource jar to install at the unit's jar path, or null when it is already there */
     public SystemdAgent(HostRoot root, SystemdUnit unit, Path agentJarSource, CommandHook start, CommandHook stop) {
@@ -34,7 +35,9 @@ public final class SystemdAgent implements AgentDeployment {
     @Override
     public List<FileChange> files() throws IOException {
         List<FileChange> out = new ArrayList<>();
-        out.add(new FileChange(SystemdUnit.PATH, FileChange.Kind.AGENT_UNIT, read(SystemdUnit.PATH),
+        byte[] currentUnit = read(SystemdUnit.PATH);
+        unitExistedBefore = currentUnit != null;
+        out.add(new FileChange(SystemdUnit.PATH, FileChange.Kind.AGENT_UNIT, currentUnit,
                 unit.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rw-r--r--"));
         if (agentJarSource != null) {
             if (!Files.isRegularFile(agentJarSource)) throw new IOException("agent jar not found: " + agentJarSource);
@@ -59,9 +62,15 @@ public final class SystemdAgent implements AgentDeployment {
         if (filesChanged) start.run();
     }
 
+    /** A new unit is stopped before its file goes away; an upgraded one is restarted on its old files afterwards. */
     @Override
     public void rollback() throws IOException {
-        stop.run();
+        if (!unitExistedBefore) stop.run();
+    }
+
+    @Override
+    public void afterRestore() throws IOException {
+        if (unitExistedBefore) start.run();
     }
 
     @Override
