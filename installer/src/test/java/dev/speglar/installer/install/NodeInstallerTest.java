@@ -213,4 +213,26 @@ class NodeInstallerTest {
         assertThat(plan.containerd().candidate().configPath()).isEqualTo("/etc/containerd/certs.d");
         assertThat(node.snapshot()).isEqualTo(original);
     }
+
+    @Test
+    void failedAgentUpgradeRestoresAndRestartsThePreviousUnit() throws Exception {
+        // containerd is already configured, so no restart is involved; only the agent files change.
+        node.write(CONFIG, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n");
+        node.write("/etc/containerd/certs.d/_default/hosts.toml", "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']");
+        node.write(SystemdUnit.PATH, "[Service]\nExecStart=/usr/bin/old-agent\n");
+        Map<String, String> original = node.snapshot();
+        AtomicInteger starts = new AtomicInteger();
+        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
+        AgentDeployment agent = new SystemdAgent(node.host, unit, agentJar, () -> {
+            if (starts.incrementAndGet() == 1) throw new IOException("new agent failed to start (injected)");
+        }, agentStops::incrementAndGet);
+        var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
+        NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, agent,
+                () -> { throw new AssertionError("no containerd restart expected"); }, daemon.probe(Duration.ofSeconds(1)), null, Progress.silent());
+
+        assertThatThrownBy(installer::install).isInstanceOf(InstallException.class).hasMessageContaining("rolled back");
+        assertThat(node.snapshot()).isEqualTo(original);
+        assertThat(starts).hasValue(2); // the failed start, then the old unit started again
+        assertThat(agentStops).hasValue(0);
+    }
 }
