@@ -1,6 +1,5 @@
 package dev.speglar.installer.containerd;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,10 +37,5 @@ public record ContainerdBinary(String executable) {
         } catch (IllegalArgumentException e) {
             throw new ConfigValidationException(e.getMessage());
         }
-    }
-
-    public EffectiveConfig dumpExisting(Path configFile) throws ConfigValidationException {
-        if (!Files.isRegularFile(configFile)) throw new ConfigValidationException("config file does not exist: " + configFile);
-        return dump(configFile);
     }
 }

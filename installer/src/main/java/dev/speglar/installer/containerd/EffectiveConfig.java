@@ -60,11 +60,6 @@ public final class EffectiveConfig {
         return k == null ? null : (Boolean) get(k);
     }
 
-    public String grpcAddress() {
-        Object v = schema() >= 4 ? get(List.of("plugins", "io.containerd.grpc.v1.grpc", "address")) : get(List.of("grpc", "address"));
-        return v == null ? "" : v.toString();
-    }
-
     /** True when the CRI plugin is listed in {@code disabled_plugins}. */
     public boolean criDisabled() {
         TomlArray disabled = toml.getArray("disabled_plugins");

@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
@@ -94,7 +92,7 @@ public final class ContainerdConfigPlanner {
         }
 
         EffectiveConfig candidate = candidates.dump(mainNode, files);
-        Map<String, String> changes = check(before, candidate, target, hostsDir);
+        Map<String, String> changes = CandidateCheck.check(before, candidate, target, hostsDir);
         List<FileChange> out = new ArrayList<>();
         for (var e : files.entrySet()) {
             Path real = root.resolve(e.getKey());
@@ -191,53 +189,11 @@ public final class ContainerdConfigPlanner {
                 + " not be loaded; configure containerd through the platform (speglar render)");
     }
 
-    private static String show(Object v) {
-        return v == null ? "(unset)" : v instanceof String s ? TomlKeys.string(s) : v.toString();
-    }
-
     private static Object effective(EffectiveConfig c, Role role) {
         return switch (role) {
             case CONFIG_PATH -> c.configPath();
             case DISCARD -> c.discardUnpackedLayers();
             case LOCAL_PULL -> c.useLocalImagePull();
         };
-    }
-
-    /** Fails unless the candidate has exactly the intended effect. Returns changed key → "old -> new". */
-    private Map<String, String> check(EffectiveConfig before, EffectiveConfig candidate, ContainerdTarget target, String hostsDir)
-            throws ConfigValidationException {
-        List<String> problems = new ArrayList<>();
-        if (!hostsDir.equals(candidate.configPath())) problems.add("config_path is '" + candidate.configPath() + "', expected '" + hostsDir + "'");
-        if (!Boolean.FALSE.equals(candidate.discardUnpackedLayers())) problems.add("discard_unpacked_layers is not false");
-        if (target.version().hasTransferServicePull() && candidate.criKeys().useLocalImagePull() != null
-                && !Boolean.TRUE.equals(candidate.useLocalImagePull())) problems.add("use_local_image_pull is not true");
-        if (candidate.criDisabled()) problems.add("the CRI plugin would be disabled");
-        if (candidate.hasInlineMirrors()) problems.add("inline registry.mirrors would sit next to config_path");
-        Set<String> allowed = new TreeSet<>();
-        CriKeys k = candidate.criKeys();
-        allowed.add(TomlKeys.format(k.configPath()));
-        allowed.add(TomlKeys.format(k.discardUnpackedLayers()));
-        if (k.useLocalImagePull() != null) allowed.add(TomlKeys.format(k.useLocalImagePull()));
-        allowed.add("imports");
-        Map<String, Object> a = before.flatten();
-        Map<String, Object> b = candidate.flatten();
-        Map<String, String> changed = new LinkedHashMap<>();
-        Set<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        List<String> unexpected = new ArrayList<>();
-        for (String key : keys) {
-            if (Objects.equals(a.get(key), b.get(key))) continue;
-            if (allowed.contains(key)) {
-                if (!key.equals("imports")) changed.put(key, show(a.get(key)) + " -> " + show(b.get(key)));
-            } else {
-                unexpected.add(key + " (" + a.get(key) + " -> " + b.get(key) + ")");
-            }
-        }
-        if (!unexpected.isEmpty()) problems.add("it would also change unrelated settings: " + String.join(", ", unexpected));
-        if (!problems.isEmpty()) {
-            throw new ConfigValidationException("candidate containerd config rejected by containerd config dump check: "
-                    + String.join("; ", problems));
-        }
-        return changed;
     }
 }
