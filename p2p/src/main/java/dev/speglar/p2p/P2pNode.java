@@ -209,6 +209,7 @@ public final class P2pNode implements AutoCloseable {
             idServer.close();
         }
         scheduler.shutdownNow();
+        lookups.finishAll();
         host.close();
     }
 }
