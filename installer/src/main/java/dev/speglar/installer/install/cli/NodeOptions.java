@@ -182,7 +182,8 @@ public final class NodeOptions {
         }
         String config = containerdConfig != null ? containerdConfig
                 : d.containerd().configFiles().isEmpty() ? "/etc/containerd/config.toml" : d.containerd().configFiles().getFirst();
-        boolean regenerated = List.of(Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S).contains(d.platform());
+        // AL2 copies its template at bootstrap; AL2023 nodeadm rewrites every boot; MicroK8s/k0s render from templates.
+        boolean regenerated = List.of(Platform.EKS_AL2, Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S).contains(d.platform());
         try {
             return new ContainerdTarget(v, config, regenerated, strategy(), hostsDir);
         } catch (IllegalArgumentException e) {
