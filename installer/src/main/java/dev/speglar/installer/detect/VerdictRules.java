@@ -2,7 +2,6 @@ package dev.speglar.installer.detect;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Turns platform + containerd facts into a verdict and the reasons a user can act on (platforms.md §6). */
 final class VerdictRules {
@@ -16,17 +15,9 @@ final class VerdictRules {
     static Outcome decide(Platform platform, Evidence evidence, ContainerdFacts facts, boolean dockerRuntime,
                           boolean configPathDefaulted) {
         List<String> reasons = new ArrayList<>();
-        switch (platform) {
-            case GKE -> {
-                reasons.add(Refusals.gke(evidence, facts));
-                return new Outcome(Verdict.REFUSED, reasons);
-            }
-            case DIGITALOCEAN -> {
-                reasons.add(Refusals.digitalOcean(evidence));
-                return new Outcome(Verdict.REFUSED, reasons);
-            }
-            default -> {
-            }
+        if (platform.refusedByDefault()) {
+            reasons.add(platform == Platform.GKE ? Refusals.gke(evidence, facts) : Refusals.digitalOcean(evidence));
+            return new Outcome(Verdict.REFUSED, reasons);
         }
         if (dockerRuntime) {
             reasons.add(Refusals.dockerOnly(evidence));
@@ -117,11 +108,8 @@ final class VerdictRules {
             gaps.add("discard_unpacked_layers = true: peers cannot serve layers the node discarded; set it to"
                     + " false");
         }
-        if (!f.problems().isEmpty()) {
-            gaps.addAll(f.problems().stream().filter(p -> p.contains("TOML error") || p.contains("unreadable")
-                            || p.contains(ContainerdConfigReader.REPLACES_CRI))
-                    .collect(Collectors.toList()));
-        }
+        // Parse errors, unreadable files, 1.x table replacement, ignored v2 keys: all need fixing.
+        gaps.addAll(f.problems());
         return gaps;
     }
 }
