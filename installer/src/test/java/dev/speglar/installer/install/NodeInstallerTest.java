@@ -238,4 +238,21 @@ class NodeInstallerTest {
         assertThat(starts).hasValue(2); // the failed start, then the old unit started again
         assertThat(agentStops).hasValue(0);
     }
+
+    @Test
+    void uninstallKeepsAFileEditedAfterInstallBesideTheRestoredOriginal() throws Exception {
+        startWith(daemon.config("", ""));
+        String original = node.read(CONFIG);
+        installer().install();
+        String hosts = "/etc/containerd/certs.d/_default/hosts.toml";
+        node.write(hosts, "# edited by an operator\n");
+
+        StringWriter log = new StringWriter();
+        new NodeUninstaller(node.host, agent(), daemon.restartHook(), daemon.probe(Duration.ofSeconds(20)),
+                new Progress(new PrintWriter(log, true))).uninstall();
+        assertThat(node.read(CONFIG)).isEqualTo(original);
+        assertThat(node.path(hosts)).doesNotExist();
+        assertThat(node.read(hosts + ".speglar-modified")).isEqualTo("# edited by an operator\n");
+        assertThat(log.toString()).contains("changed after install");
+    }
 }
