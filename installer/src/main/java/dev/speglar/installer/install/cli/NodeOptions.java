@@ -250,6 +250,12 @@ public final class NodeOptions {
     }
 
     AgentDeployment agent(Detection d) {
+        boolean bootstrap = agentArgs.stream().anyMatch(a -> a.startsWith("--bootstrap-kind") || a.equals("--standalone"));
+        if (!mode.equals("none") && !bootstrap) {
+            // The agent refuses to start without one; catch it here instead of installing a crash-looping agent.
+            throw new UserException("the agent needs a peer bootstrap: add --agent-arg=--bootstrap-kind=static|dns|http"
+                    + " with its flags, or --agent-arg=--standalone for a single node", ExitCode.USAGE);
+        }
         return switch (mode) {
             case "none" -> AgentDeployment.NONE;
             case "systemd" -> {
