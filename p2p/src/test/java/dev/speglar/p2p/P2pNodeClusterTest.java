@@ -175,4 +175,19 @@ class P2pNodeClusterTest {
         // The announcements triggered by coming online reach the joiner's own store.
         await().atMost(WAIT).until(() -> joiner.dht().providerStore().keyCount() == 5_000);
     }
+
+    @Test
+    void protocolPrefixIsolatesNetworks() throws Exception {
+        P2pNode spegel = node(40, BootstrapConfig.none(), null);
+        P2pNode other = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.41:0").protocolPrefix("/other")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(spegel, true)))).build());
+        nodes.add(other);
+        P2pNode sameOther = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.42:0").protocolPrefix("/other")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(other, true)))).build());
+        nodes.add(sameOther);
+        await().atMost(WAIT).until(() -> other.ready() && sameOther.ready());
+        // Connected, but the /spegel node never enters the /other table and vice versa.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                !spegel.ready() && other.peers().stream().noneMatch(p -> p.peerId().equals(spegel.peerId())));
+    }
 }

@@ -31,6 +31,7 @@ final class InstallRun {
     private boolean restarted;
     private boolean cordoned;
     private boolean agentActivated;
+    private Manifest manifest;
 
     InstallRun(HostRoot root, ContainerdTarget target, ContainerdBinary binary, AgentDeployment agent, CommandHook restart,
                ContainerdProbe probe, NodeInstaller.NodeGuard guard, Progress progress, InstallPlan plan) {
@@ -54,7 +55,7 @@ final class InstallRun {
             throw new InstallException("cannot read installer state: " + e.getMessage(), e);
         }
         try {
-            Manifest manifest = Manifest.load(root);
+            manifest = Manifest.load(root);
             progress.start("record originals in " + Manifest.STATE_DIR);
             for (FileChange f : plan.files()) {
                 for (Path d : NodeInstaller.missingDirs(root.resolve(f.nodePath()).getParent())) manifest.recordDir(root.nodePath(d));
@@ -109,6 +110,7 @@ final class InstallRun {
             createdDirs.addAll(dirs);
             written.add(f);
             AtomicFiles.write(real, f.after(), f.mode());
+            manifest.recordWritten(f.nodePath(), f.after());
         }
         progress.ok(String.join(", ", of.stream().map(FileChange::nodePath).toList()));
     }

@@ -22,11 +22,12 @@ public final class Manifest {
      * One touched resource. {@code backup} is the backup file name (null when the file did not exist, or the
      * previous state of a Kubernetes object); {@code kind} says what the file is for.
      */
-    public record Entry(String type, String target, String backup, String kind) {
+    public record Entry(String type, String target, String backup, String kind, String writtenSha256) {
         public Entry {
             if (!List.of("file", "dir", "k8s").contains(type)) throw new IllegalArgumentException("unknown manifest entry " + type);
             if (target.contains("\t") || target.contains("\n")) throw new IllegalArgumentException("bad manifest target " + target);
             kind = kind == null ? "-" : kind;
+            writtenSha256 = writtenSha256 == null ? "-" : writtenSha256;
         }
     }
 
@@ -45,8 +46,8 @@ public final class Manifest {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] f = line.split("\t", -1);
-                if (f.length != 4) throw new IOException("corrupt manifest line in " + file + ": " + line);
-                entries.add(new Entry(f[0], f[1], f[2].equals("-") ? null : f[2], f[3]));
+                if (f.length != 5) throw new IOException("corrupt manifest line in " + file + ": " + line);
+                entries.add(new Entry(f[0], f[1], f[2].equals("-") ? null : f[2], f[3], f[4]));
             }
         }
         return new Manifest(root, entries);
@@ -73,7 +74,7 @@ public final class Manifest {
         List<String> missing = new ArrayList<>();
         for (Path p = root.resolve(STATE_DIR); p != null && !Files.exists(p); p = p.getParent()) missing.add(root.nodePath(p));
         for (String d : missing) {
-            if (find("dir", d).isEmpty()) entries.addFirst(new Entry("dir", d, null, "-"));
+            if (find("dir", d).isEmpty()) entries.addFirst(new Entry("dir", d, null, "-", null));
         }
     }
 
@@ -86,14 +87,27 @@ public final class Manifest {
             backup = String.format("%04d", entries.size() + 1);
             AtomicFiles.write(backupPath(backup), original, "rw-------");
         }
-        entries.add(new Entry("file", nodePath, backup, kind.name()));
+        entries.add(new Entry("file", nodePath, backup, kind.name(), null));
         save();
+    }
+
+    /** Remembers the hash of what an install wrote, so uninstall can tell when someone changed the file since. */
+    public void recordWritten(String nodePath, byte[] content) throws IOException {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.type.equals("file") && e.target.equals(nodePath)) {
+                entries.set(i, new Entry(e.type, e.target, e.backup, e.kind, FileChange.sha256(content)));
+                save();
+                return;
+            }
+        }
+        throw new IllegalStateException("no manifest entry for " + nodePath);
     }
 
     public void recordDir(String nodePath) throws IOException {
         if (find("dir", nodePath).isPresent()) return;
         prepare();
-        entries.add(new Entry("dir", nodePath, null, "-"));
+        entries.add(new Entry("dir", nodePath, null, "-", null));
         save();
     }
 
@@ -106,7 +120,7 @@ public final class Manifest {
             backup = String.format("%04d", entries.size() + 1);
             AtomicFiles.write(backupPath(backup), previous, "rw-------");
         }
-        entries.add(new Entry("k8s", ref, backup, "-"));
+        entries.add(new Entry("k8s", ref, backup, "-", null));
         save();
     }
 
@@ -123,7 +137,7 @@ public final class Manifest {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Entry e : entries) {
             sb.append(e.type).append('\t').append(e.target).append('\t').append(e.backup == null ? "-" : e.backup)
-                    .append('\t').append(e.kind).append('\n');
+                    .append('\t').append(e.kind).append('\t').append(e.writtenSha256).append('\n');
         }
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), "rw-------");
     }

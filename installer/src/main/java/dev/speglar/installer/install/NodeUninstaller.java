@@ -52,6 +52,13 @@ public final class NodeUninstaller {
                 byte[] original = manifest.backup(e);
                 byte[] current = Files.isRegularFile(real) ? Files.readAllBytes(real) : null;
                 if (Arrays.equals(original, current)) continue;
+                if (current != null && !e.writtenSha256().equals("-") && !e.writtenSha256().equals(FileChange.sha256(current))) {
+                    // Someone edited the file after install: keep their version beside the restored original.
+                    Path kept = real.resolveSibling(real.getFileName() + ".speglar-modified");
+                    AtomicFiles.write(kept, current, "rw-------");
+                    progress.info("warning: " + e.target() + " changed after install; restoring the original, the changed"
+                            + " version is kept as " + root.nodePath(kept));
+                }
                 if (original == null) AtomicFiles.delete(real);
                 else AtomicFiles.write(real, original, "rw-r--r--");
                 containerdChanged |= e.kind().equals(FileChange.Kind.CONTAINERD_CONFIG.name());

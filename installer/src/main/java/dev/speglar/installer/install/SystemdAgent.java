@@ -43,6 +43,17 @@ public final class SystemdAgent implements AgentDeployment {
             if (!Files.isRegularFile(agentJarSource)) throw new IOException("agent jar not found: " + agentJarSource);
             out.add(new FileChange(unit.agentJar(), FileChange.Kind.AGENT_RUNTIME, read(unit.agentJar()),
                     Files.readAllBytes(agentJarSource), "rw-r--r--"));
+            // The agent jar is thin: its manifest Class-Path names lib/*.jar beside it (agent/app packaging).
+            Path lib = agentJarSource.toAbsolutePath().getParent().resolve("lib");
+            if (Files.isDirectory(lib)) {
+                String target = Path.of(unit.agentJar()).getParent().resolve("lib").toString();
+                try (var s = Files.list(lib)) {
+                    for (Path jar : s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                        String node = target + "/" + jar.getFileName();
+                        out.add(new FileChange(node, FileChange.Kind.AGENT_RUNTIME, read(node), Files.readAllBytes(jar), "rw-r--r--"));
+                    }
+                }
+            }
         }
         return out;
     }

@@ -25,7 +25,10 @@ public record SystemdUnit(String javaExecutable, String agentJar, List<String> a
     }
 
     public String render() {
-        List<String> exec = new ArrayList<>(List.of(javaExecutable, "-XX:+ExitOnOutOfMemoryError", "-jar", agentJar, "registry"));
+        // Same JVM settings as bin/speglar-agent: small heap, pooled direct buffers, native access for epoll.
+        List<String> exec = new ArrayList<>(List.of(javaExecutable, "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+                "-Xmx64m", "-XX:MaxDirectMemorySize=64m", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-jar", agentJar, "registry"));
         for (String a : agentArgs) exec.add(a.contains(" ") ? "\"" + a + "\"" : a);
         return """
                 [Unit]

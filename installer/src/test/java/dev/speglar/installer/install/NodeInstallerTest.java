@@ -44,6 +44,8 @@ class NodeInstallerTest {
         node = new TestNode(hostDir);
         daemon = new PrivateContainerd(daemonDir, node.path(CONFIG));
         agentJar = Files.write(scratch.resolve("speglar-agent.jar"), "PK-fake-agent-jar".getBytes());
+        Files.createDirectories(scratch.resolve("lib"));
+        Files.write(scratch.resolve("lib/netty.jar"), "PK-fake-dependency".getBytes());
     }
 
     @AfterEach
@@ -106,6 +108,7 @@ class NodeInstallerTest {
                 .isEqualTo("[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']");
         assertThat(node.read(SystemdUnit.PATH)).contains("ExecStart=" + JAVA);
         assertThat(Files.readAllBytes(node.path("/opt/speglar/speglar-agent.jar"))).isEqualTo(Files.readAllBytes(agentJar));
+        assertThat(node.path("/opt/speglar/lib/netty.jar")).hasContent("PK-fake-dependency");
         // The daemon itself loaded the new config: its CRI plugin logs the registry config path.
         assertThat(daemon.log()).contains("ConfigPath:/etc/containerd/certs.d");
 
@@ -234,5 +237,22 @@ class NodeInstallerTest {
         assertThat(node.snapshot()).isEqualTo(original);
         assertThat(starts).hasValue(2); // the failed start, then the old unit started again
         assertThat(agentStops).hasValue(0);
+    }
+
+    @Test
+    void uninstallKeepsAFileEditedAfterInstallBesideTheRestoredOriginal() throws Exception {
+        startWith(daemon.config("", ""));
+        String original = node.read(CONFIG);
+        installer().install();
+        String hosts = "/etc/containerd/certs.d/_default/hosts.toml";
+        node.write(hosts, "# edited by an operator\n");
+
+        StringWriter log = new StringWriter();
+        new NodeUninstaller(node.host, agent(), daemon.restartHook(), daemon.probe(Duration.ofSeconds(20)),
+                new Progress(new PrintWriter(log, true))).uninstall();
+        assertThat(node.read(CONFIG)).isEqualTo(original);
+        assertThat(node.path(hosts)).doesNotExist();
+        assertThat(node.read(hosts + ".speglar-modified")).isEqualTo("# edited by an operator\n");
+        assertThat(log.toString()).contains("changed after install");
     }
 }

@@ -37,7 +37,29 @@ class SystemdUnitTest {
         String ours = r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME)).reduce("", (a, b) -> a + b + "\n");
         assertThat(r.exitCode()).as("systemd-analyze verify: " + r.stderr()).isZero();
         assertThat(ours).isEmpty();
-        assertThat(unit.render()).contains("ExecStart=" + java + " -XX:+ExitOnOutOfMemoryError -jar /opt/speglar/speglar-agent.jar registry --registry-addr=:30020");
+        assertThat(unit.render()).contains("ExecStart=" + java + " -XX:+ExitOnOutOfMemoryError",
+                "-jar /opt/speglar/speglar-agent.jar registry --registry-addr=:30020 --bootstrap-kind=dns");
+    }
+
+    @Test
+    void execStartAndDaemonSetArgsParseWithTheRealAgentCli() {
+        SystemdUnit unit = new SystemdUnit("/usr/bin/java", "/opt/speglar/speglar-agent.jar",
+                List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
+        String exec = unit.render().lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        List<String> words = List.of(exec.split(" "));
+        assertAgentParses(words.subList(words.indexOf("registry"), words.size()));
+
+        var ds = new dev.speglar.installer.install.k8s.DaemonSetSpec("speglar", "speglar", "img:1", 30020,
+                "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
+                List.of("--bootstrap-kind=dns")).build();
+        assertAgentParses(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs());
+    }
+
+    private static void assertAgentParses(List<String> args) {
+        picocli.CommandLine.ParseResult r = dev.speglar.agent.Main.commandLine().parseArgs(args.toArray(String[]::new));
+        assertThat(r.subcommand()).as("subcommand of %s", args).isNotNull();
+        assertThat(r.subcommand().commandSpec().name()).isEqualTo("registry");
+        assertThat(r.subcommand().unmatched()).as("unmatched in %s", args).isEmpty();
     }
 
     @Test

@@ -182,7 +182,8 @@ public final class NodeOptions {
         }
         String config = containerdConfig != null ? containerdConfig
                 : d.containerd().configFiles().isEmpty() ? "/etc/containerd/config.toml" : d.containerd().configFiles().getFirst();
-        boolean regenerated = List.of(Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S).contains(d.platform());
+        // AL2 copies its template at bootstrap; AL2023 nodeadm rewrites every boot; MicroK8s/k0s render from templates.
+        boolean regenerated = List.of(Platform.EKS_AL2, Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S).contains(d.platform());
         try {
             return new ContainerdTarget(v, config, regenerated, strategy(), hostsDir);
         } catch (IllegalArgumentException e) {
@@ -249,6 +250,12 @@ public final class NodeOptions {
     }
 
     AgentDeployment agent(Detection d) {
+        boolean bootstrap = agentArgs.stream().anyMatch(a -> a.startsWith("--bootstrap-kind") || a.equals("--standalone"));
+        if (!mode.equals("none") && !bootstrap) {
+            // The agent refuses to start without one; catch it here instead of installing a crash-looping agent.
+            throw new UserException("the agent needs a peer bootstrap: add --agent-arg=--bootstrap-kind=static|dns|http"
+                    + " with its flags, or --agent-arg=--standalone for a single node", ExitCode.USAGE);
+        }
         return switch (mode) {
             case "none" -> AgentDeployment.NONE;
             case "systemd" -> {

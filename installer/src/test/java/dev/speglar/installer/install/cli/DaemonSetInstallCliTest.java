@@ -56,7 +56,7 @@ class DaemonSetInstallCliTest {
     private String[] args(String... first) {
         List<String> a = new ArrayList<>(List.of(first));
         a.addAll(List.of("--host-root", root.toString(), "--containerd-version", "1.6.20", "--mode", "daemonset",
-                "--kubeconfig", kubeconfig.toString(), "--image", "ghcr.io/speglar/agent:0.1", "--node-ip", "10.0.0.5",
+                "--kubeconfig", kubeconfig.toString(), "--image", "ghcr.io/speglar/agent:0.1", "--agent-arg=--bootstrap-kind=dns", "--node-ip", "10.0.0.5",
                 "--restart-command", "false"));
         return a.toArray(String[]::new);
     }

@@ -123,7 +123,7 @@ class InstallCliTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--host-root", root.toString(), "--containerd-version", "1.6.20", "--containerd-socket", socket(),
                 "--restart-command", "/bin/sh " + script, "--agent-jar", jar.toString(), "--agent-start-command", "true",
-                "--agent-stop-command", "true", "--mirror-target", mirror, "--verify-timeout", "20"));
+                "--agent-stop-command", "true", "--agent-arg=--standalone", "--mirror-target", mirror, "--verify-timeout", "20"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
@@ -197,5 +197,13 @@ class InstallCliTest {
         Run k = speglar("install", "--mode", "daemonset", "--image", "x:1");
         assertThat(k.code()).isEqualTo(2);
         assertThat(k.err()).contains("needs --kubeconfig");
+        Run noBootstrap = speglar("plan", "--agent-arg=--data-dir=/var/lib/speglar");
+        assertThat(noBootstrap.code()).isZero(); // --standalone from the common args satisfies it
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"plan", "--host-root", root.toString(), "--containerd-version", "1.6.20",
+                "--agent-jar", scratch.resolve("agent.jar").toString(), "--node-ip", "10.0.0.5"}, new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("the agent needs a peer bootstrap");
     }
 }
