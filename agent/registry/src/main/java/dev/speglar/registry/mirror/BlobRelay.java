@@ -40,6 +40,7 @@ final class BlobRelay {
    * Client-side write buffer while relaying: with Netty's default 64 KiB high-water mark the relay would stop the
    * peer after every read and wait for the client to drain completely, leaving both sockets idle half the time.
    */
+  static final boolean INLINE_HASH = Boolean.getBoolean("speglar.mirror.inlineHash");
   static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
   BlobRelay(ChannelHandlerContext ctx, Digest expected, long first, long last, boolean verify, boolean keepAlive,
@@ -52,7 +53,7 @@ final class BlobRelay {
     this.keepAlive = keepAlive;
     this.post = post;
     try {
-      this.hasher = verify ? new BlobHasher(MessageDigest.getInstance(expected.jcaAlgorithm())) : null;
+      this.hasher = verify ? new BlobHasher(MessageDigest.getInstance(expected.jcaAlgorithm()), INLINE_HASH) : null;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
