@@ -140,7 +140,9 @@ public final class P2pNode implements AutoCloseable {
         byte[] mh = Cid.ofKey(key).multihash().bytes();
         return lookups.get(key, count, target -> {
             SharedProviders shared = new SharedProviders(target);
-            dht.findProviders(mh, p -> toProvider(p).ifPresent(shared::add), shared::enough)
+            // Stop walking once enough providers arrived or the lookup timed out.
+            dht.findProviders(mh, p -> toProvider(p).ifPresent(shared::add),
+                            () -> shared.enough() || shared.done())
                     .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((v, e) -> shared.finish());
             return shared;

@@ -123,7 +123,7 @@ public final class ContainerdClient implements AutoCloseable {
       Iterator<dev.speglar.containerd.api.content.ReadContentResponse> it = ctx.call(() ->
           ContentGrpc.newBlockingStub(in(namespace)).read(ReadContentRequest.newBuilder().setDigest(digest)
               .setOffset(offset).build()));
-      return new ReadStream(it, ctx);
+      return new ContentReadStream(it, ctx);
     } catch (Exception e) {
       ctx.cancel(e);
       throw e instanceof StatusRuntimeException s ? ContainerdException.of("read content", s)
@@ -181,61 +181,6 @@ public final class ContainerdClient implements AutoCloseable {
         return Optional.empty();
       }
       throw ContainerdException.of(what, e);
-    }
-  }
-
-  /** Adapts the server stream of chunks to an InputStream. */
-  private static final class ReadStream extends InputStream {
-    private final Iterator<dev.speglar.containerd.api.content.ReadContentResponse> it;
-    private final Context.CancellableContext ctx;
-    private com.google.protobuf.ByteString chunk = com.google.protobuf.ByteString.EMPTY;
-    private int pos;
-    private boolean closed;
-
-    ReadStream(Iterator<dev.speglar.containerd.api.content.ReadContentResponse> it, Context.CancellableContext ctx) {
-      this.it = it;
-      this.ctx = ctx;
-    }
-
-    private boolean fill() throws IOException {
-      while (pos >= chunk.size()) {
-        try {
-          if (closed || !it.hasNext()) {
-            return false;
-          }
-          chunk = it.next().getData();
-          pos = 0;
-        } catch (StatusRuntimeException e) {
-          throw ContainerdException.of("read content", e);
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return fill() ? chunk.byteAt(pos++) & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!fill()) {
-        return -1;
-      }
-      int n = Math.min(len, chunk.size() - pos);
-      chunk.copyTo(b, pos, off, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      ctx.cancel(null);
     }
   }
 }

@@ -13,7 +13,7 @@ public class ContainerdException extends IOException {
     this.code = code;
   }
 
-  static ContainerdException of(String what, StatusRuntimeException e) {
+  public static ContainerdException of(String what, StatusRuntimeException e) {
     Status s = e.getStatus();
     ContainerdException ex = new ContainerdException(what + ": " + s.getCode()
         + (s.getDescription() == null ? "" : " " + s.getDescription()), s.getCode());

@@ -57,6 +57,12 @@ public final class ContainerdStore implements ContentStore {
     ContainerdStore s = new ContainerdStore(client, config);
     try {
       s.maintainer.start(config.resyncInterval());
+    } catch (ContainerdException e) {
+      client.close();
+      ContainerdException clear = new ContainerdException("cannot list containerd at " + config.socket() + " (namespaces "
+          + config.namespaces() + "): " + e.getMessage(), e.code());
+      clear.initCause(e);
+      throw clear;
     } catch (IOException e) {
       client.close();
       throw e;

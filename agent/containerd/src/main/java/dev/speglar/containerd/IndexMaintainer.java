@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ final class IndexMaintainer implements AutoCloseable {
   /** Coalesces: a request made while one is queued joins it. */
   void requestRebuild() {
     if (!closed && rebuildPending.compareAndSet(false, true)) {
-      exec.execute(this::rebuild);
+      run(this::rebuild);
     }
   }
 
@@ -139,12 +140,23 @@ final class IndexMaintainer implements AutoCloseable {
     if (closed) {
       return;
     }
-    exec.execute(() -> {
+    run(() -> {
       if (gen == generation) {
         log.warn("containerd event stream ended ({}); reconnecting", why);
         scheduleReconnect();
       }
     });
+  }
+
+  /** Runs on the index thread; gRPC callbacks may still arrive after close, when there is nothing left to do. */
+  private void run(Runnable task) {
+    try {
+      exec.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (!closed) {
+        throw e;
+      }
+    }
   }
 
   private void scheduleReconnect() {

@@ -2,6 +2,7 @@ package dev.speglar.registry;
 
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.http.BasicAuth;
+import dev.speglar.registry.http.Binding;
 import dev.speglar.registry.http.DistributionPathParser;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
@@ -80,10 +81,15 @@ public final class RegistryServer implements AutoCloseable {
         });
     try {
       channel = sb.bind(b.bind).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       group = null;
       throw e;
+    } catch (Exception e) {
+      // sync() rethrows the bind failure as-is, including checked exceptions it does not declare.
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      group = null;
+      throw Binding.failure(b.bind, e);
     }
     return address();
   }

@@ -38,10 +38,12 @@ class AccessLogAndExecutorTest {
     } finally {
       access.detachAppender(events);
     }
-    List<String> lines = events.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> lines = events.list.stream()
+        .map(ev -> ev.getMessage() + " " + ev.getKeyValuePairs().stream().map(kv -> kv.key + "=" + kv.value).toList())
+        .toList();
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(0)).contains("path=/v2/a/b/manifests/1", "status=200", "method=HEAD", "ip=10.1.2.3",
-        "handler=manifest", "registry=quay.io");
+    assertThat(lines.get(0)).startsWith("request [").contains("path=/v2/a/b/manifests/1", "status=200",
+        "method=HEAD", "ip=10.1.2.3", "handler=manifest", "registry=quay.io", "bytes=0", "complete=true");
     assertThat(lines.get(1)).contains("status=404", "method=GET", "ip=127.0.0.1", "handler=mirror");
   }
 

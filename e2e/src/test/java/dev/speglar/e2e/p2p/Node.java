@@ -42,6 +42,9 @@ final class Node implements AutoCloseable {
     agent = Agent.start(config);
     new MirrorConfiguration(containerd.certsDir()).write(List.of("http://" + upstream, "https://docker.io"),
         List.of(mirrorUrl()), true, false, null);
+    // There is no Docker Hub here: docker.io's "upstream" is the local registry, behind the same mirror.
+    java.nio.file.Files.writeString(containerd.certsDir().resolve("docker.io/hosts.toml"),
+        "server = 'http://" + upstream + "'\n\n[host.'" + mirrorUrl() + "']\ncapabilities = ['pull', 'resolve']\n");
     return this;
   }
 
@@ -64,6 +67,25 @@ final class Node implements AutoCloseable {
   /** {@code ctr image pull} with this node's hosts dir, as containerd's own resolver would use it. */
   String pull(String reference) {
     return containerd.ctr("image", "pull", "--hosts-dir", containerd.certsDir().toString(), reference);
+  }
+
+  /** The agent's Prometheus text, for assertions on mirror counters. */
+  String metrics() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host() + ":"
+        + agent.metricsAddress().getPort() + "/metrics")).build();
+    return http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** Sum of a counter's samples whose line contains {@code filter}. */
+  double counter(String name, String filter) throws Exception {
+    double sum = 0;
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(name) && line.contains(filter)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   void stopAgent() {

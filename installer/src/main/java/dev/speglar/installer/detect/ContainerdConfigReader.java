@@ -57,7 +57,8 @@ final class ContainerdConfigReader {
         try {
             settings = CriSettings.parse(path, host.read(path).orElse(""));
         } catch (IOException e) {
-            problems.add(path + ": unreadable: " + e.getMessage());
+            String hint = e instanceof java.nio.file.AccessDeniedException ? " (run as root)" : "";
+            problems.add(path + ": unreadable: " + e.getMessage() + hint);
             return;
         }
         files.add(settings);

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /etc/eks/containerd-version.txt}; the dpkg status database; the apk database. Fixture trees express the
  * version through those files.
  */
-final class ContainerdLocator {
-    static final List<String> SOCKETS = List.of(
+public final class ContainerdLocator {
+    public static final List<String> SOCKETS = List.of(
             "/run/containerd/containerd.sock",
             "/run/k3s/containerd/containerd.sock",
             "/run/k0s/containerd.sock",
@@ -24,12 +24,12 @@ final class ContainerdLocator {
 
     private final HostRoot host;
 
-    ContainerdLocator(HostRoot host) {
+    public ContainerdLocator(HostRoot host) {
         this.host = host;
     }
 
-    /** The main config file containerd is started with on this platform. */
-    static String mainConfig(Platform platform) {
+    /** The main config file containerd is started with on this platform (host path; may not exist yet). */
+    public static String mainConfig(Platform platform) {
         return switch (platform) {
             case K3S -> "/var/lib/rancher/k3s/agent/etc/containerd/config.toml";
             case RKE2 -> "/var/lib/rancher/rke2/agent/etc/containerd/config.toml";

@@ -24,7 +24,9 @@ record KubeletHints(Optional<String> providerId, String providerIdSource, List<S
 
     private static final Pattern PROVIDER_FLAG = Pattern.compile("--provider-id[= ]\"?([^\\s\"]+)");
     private static final Pattern PROVIDER_FIELD = Pattern.compile("\"?providerID\"?\\s*:\\s*\"?([^\\s\",]+)");
-    private static final Pattern LABELS_FLAG = Pattern.compile("--node-labels[= ]\"?([^\\s\"]+)");
+    /** The kubelet flag, or AKS's KUBELET_NODE_LABELS variable in /etc/default/kubelet. */
+    private static final Pattern LABELS_FLAG = Pattern.compile(
+            "(?:--node-labels[= ]|KUBELET_NODE_LABELS=)\"?([^\\s\"]+)");
     private static final Pattern ENDPOINT = Pattern.compile(
             "(?:--container-runtime-endpoint[= ]|\"?containerRuntimeEndpoint\"?\\s*:\\s*)\"?([^\\s\",]+)");
 

@@ -30,7 +30,6 @@ import java.util.Set;
 final class PlatformProbe {
     private static final Set<String> GENERIC_IDS = Set.of("debian", "ubuntu", "rhel", "rocky", "almalinux", "centos",
             "fedora", "ol", "sles", "opensuse-leap", "arch", "flatcar", "photon");
-    private static final String AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77";
 
     private final HostRoot host;
     private final List<Signal> signals = new ArrayList<>();
@@ -43,8 +42,8 @@ final class PlatformProbe {
         boolean inContainer = containerMarkers();
         osRelease(os);
         distributionFiles();
-        dmi(inContainer);
-        kubelet(kubelet);
+        signals.addAll(CloudProbe.dmi(host, inContainer));
+        signals.addAll(CloudProbe.kubelet(kubelet));
         return List.copyOf(signals);
     }
 
@@ -108,6 +107,8 @@ final class PlatformProbe {
     }
 
     private void distributionFiles() {
+        embeddedRegistry("k3s");
+        embeddedRegistry("rke2");
         present("/etc/rancher/k3s", K3S, HIGH);
         present("/var/lib/rancher/k3s/agent/etc/containerd/config.toml", K3S, HIGH);
         present("/usr/local/bin/k3s", K3S, MEDIUM);
@@ -149,6 +150,21 @@ final class PlatformProbe {
         }
     }
 
+    /** Whether K3s/RKE2's embedded mirror is already on (server flag) and which node opted registries in. */
+    private void embeddedRegistry(String distro) {
+        String dir = "/etc/rancher/" + distro + "/";
+        String config = host.readQuietly(dir + "config.yaml").orElse("");
+        if (config.lines().anyMatch(l -> l.strip().matches("\"?embedded-registry\"?\s*:\s*\"?true\"?"))) {
+            signals.add(Signal.fact(dir + "config.yaml", "embedded-registry: true (embedded mirror enabled)",
+                    HIGH));
+        }
+        String registries = host.readQuietly(dir + "registries.yaml").orElse("");
+        if (registries.lines().anyMatch(l -> l.strip().startsWith("mirrors:"))) {
+            signals.add(Signal.fact(dir + "registries.yaml", "mirrors listed (node joins the embedded P2P mirror)",
+                    HIGH));
+        }
+    }
+
     /** AL2023's bootstrap.sh only prints a pointer to nodeadm and fails; the AL2 script is hundreds of lines. */
     static boolean isAl2023Stub(String script) {
         return script.length() < 2048 && script.contains("exit 1")
@@ -159,62 +175,5 @@ final class PlatformProbe {
         if (host.exists(path)) {
             add(path, "present", p, t);
         }
-    }
-
-    private void dmi(boolean inContainer) {
-        String dir = "/sys/class/dmi/id/";
-        String vendor = host.readQuietly(dir + "sys_vendor").orElse("");
-        String product = host.readQuietly(dir + "product_name").orElse("");
-        String asset = host.readQuietly(dir + "chassis_asset_tag").orElse("");
-        if (product.equals("kind")) {
-            add(dir + "product_name", "kind (faked by kind's entrypoint)", KIND, HIGH);
-        }
-        List<Signal> cloud = new ArrayList<>();
-        if (vendor.equals("Amazon EC2")) {
-            cloud.add(Signal.fact(dir + "sys_vendor", "Amazon EC2 (cloud: aws)", HIGH));
-        }
-        if (vendor.startsWith("Google") || product.startsWith("Google")) {
-            cloud.add(Signal.of(dir + "product_name", product + " (cloud: gce)", GKE, MEDIUM));
-        }
-        if (vendor.equals("DigitalOcean")) {
-            cloud.add(Signal.of(dir + "sys_vendor", "DigitalOcean " + product, DIGITALOCEAN, HIGH));
-        }
-        if (asset.equals(AZURE_ASSET_TAG)) {
-            cloud.add(Signal.of(dir + "chassis_asset_tag", asset + " (cloud: azure)", AKS, MEDIUM));
-        } else if (vendor.equals("Microsoft Corporation") && product.equals("Virtual Machine")) {
-            cloud.add(Signal.of(dir + "sys_vendor", "Microsoft Corporation Virtual Machine (Hyper-V or Azure)",
-                    AKS, LOW));
-        }
-        for (Signal s : cloud) {
-            signals.add(inContainer ? s.ignoredBecause("inside a container DMI shows the host's hardware") : s);
-        }
-    }
-
-    private void kubelet(KubeletHints k) {
-        k.providerId().ifPresent(id -> {
-            String src = k.providerIdSource() + " (providerID)";
-            if (id.startsWith("kind://")) {
-                add(src, id, KIND, HIGH);
-            } else if (id.startsWith("digitalocean://")) {
-                add(src, id, DIGITALOCEAN, HIGH);
-            } else if (id.startsWith("gce://")) {
-                add(src, id, GKE, MEDIUM);
-            } else if (id.startsWith("azure://")) {
-                add(src, id, AKS, MEDIUM);
-            } else if (id.startsWith("k3s://")) {
-                add(src, id, K3S, MEDIUM);
-            } else if (id.startsWith("rke2://")) {
-                add(src, id, RKE2, MEDIUM);
-            } else {
-                signals.add(Signal.fact(src, id, MEDIUM));
-            }
-        });
-        String src = k.nodeLabelsSource() + " (--node-labels)";
-        k.labelWithPrefix("cloud.google.com/gke-").ifPresent(l -> add(src, l, GKE, HIGH));
-        k.labelWithPrefix("kubernetes.azure.com/").ifPresent(l -> add(src, l, AKS, HIGH));
-        k.labelWithPrefix("doks.digitalocean.com/").ifPresent(l -> add(src, l, DIGITALOCEAN, HIGH));
-        k.labelWithPrefix("minikube.k8s.io/").ifPresent(l -> add(src, l, MINIKUBE, HIGH));
-        k.labelWithPrefix("microk8s.io/").ifPresent(l -> add(src, l, MICROK8S, HIGH));
-        k.labelWithPrefix("eks.amazonaws.com/").ifPresent(l -> signals.add(Signal.fact(src, l, HIGH)));
     }
 }

@@ -2,7 +2,6 @@ package dev.speglar.installer.detect;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Turns platform + containerd facts into a verdict and the reasons a user can act on (platforms.md §6). */
 final class VerdictRules {
@@ -16,17 +15,9 @@ final class VerdictRules {
     static Outcome decide(Platform platform, Evidence evidence, ContainerdFacts facts, boolean dockerRuntime,
                           boolean configPathDefaulted) {
         List<String> reasons = new ArrayList<>();
-        switch (platform) {
-            case GKE -> {
-                reasons.add(Refusals.gke(evidence, facts));
-                return new Outcome(Verdict.REFUSED, reasons);
-            }
-            case DIGITALOCEAN -> {
-                reasons.add(Refusals.digitalOcean(evidence));
-                return new Outcome(Verdict.REFUSED, reasons);
-            }
-            default -> {
-            }
+        if (platform.refusedByDefault()) {
+            reasons.add(platform == Platform.GKE ? Refusals.gke(evidence, facts) : Refusals.digitalOcean(evidence));
+            return new Outcome(Verdict.REFUSED, reasons);
         }
         if (dockerRuntime) {
             reasons.add(Refusals.dockerOnly(evidence));
@@ -34,6 +25,11 @@ final class VerdictRules {
         }
         if (platform == Platform.K3S || platform == Platform.RKE2) {
             String name = platform == Platform.K3S ? "k3s" : "rke2";
+            boolean enabled = evidence.signals().stream().anyMatch(s -> s.observed().startsWith("embedded-registry"));
+            boolean listed = evidence.signals().stream().anyMatch(s -> s.observed().startsWith("mirrors listed"));
+            reasons.add("embedded mirror on this node: " + (enabled ? "enabled" : "not enabled here (set on servers)")
+                    + ", registries " + (listed ? "listed in registries.yaml" : "not listed (node stays out of the"
+                    + " P2P network)"));
             reasons.add(platform + " embeds a P2P mirror (Spegel): enable it with 'embedded-registry: true' in"
                     + " /etc/rancher/" + name + "/config.yaml on servers and list registries in /etc/rancher/" + name
                     + "/registries.yaml on every node ('speglar render " + name + "'); do not install a second agent"
@@ -45,6 +41,11 @@ final class VerdictRules {
                     + String.join(", ", ContainerdLocator.SOCKETS) + ", no binary, no config): if the installer runs"
                     + " in a container, mount the host's / and pass --host-root");
             return new Outcome(Verdict.REFUSED, reasons);
+        }
+        if (platform == Platform.BOTTLEROCKET) {
+            reasons.add("Bottlerocket does not expose use_local_image_pull (bottlerocket#4710): on containerd >= 2.1"
+                    + " the mirror is used only if the generated config_path is a single directory; check after boot"
+                    + " with 'speglar detect'");
         }
         List<String> gaps = configGaps(facts, configPathDefaulted);
         if (gaps.isEmpty()) {
@@ -89,6 +90,10 @@ final class VerdictRules {
                     + ": convert them to hosts.toml files; containerd refuses to load CRI when mirrors and"
                     + " config_path are both set");
         }
+        f.version().filter(v -> f.schemaVersion() > v.maxConfigSchema()).ifPresent(v -> gaps.add(
+                "config version " + f.schemaVersion() + " is newer than containerd " + v + " reads (at most "
+                        + v.maxConfigSchema() + "): containerd refuses to start; write version "
+                        + v.maxConfigSchema()));
         boolean is21 = f.version().map(v -> v.atLeast(2, 1)).orElse(f.schemaVersion() >= 3);
         if (f.effectiveConfigPath().isEmpty() || f.effectiveConfigPath().get().isBlank()) {
             gaps.add("registry config_path is not set: containerd never reads hosts.toml; set it to a single"
@@ -103,11 +108,8 @@ final class VerdictRules {
             gaps.add("discard_unpacked_layers = true: peers cannot serve layers the node discarded; set it to"
                     + " false");
         }
-        if (!f.problems().isEmpty()) {
-            gaps.addAll(f.problems().stream().filter(p -> p.contains("TOML error") || p.contains("unreadable")
-                            || p.contains(ContainerdConfigReader.REPLACES_CRI))
-                    .collect(Collectors.toList()));
-        }
+        // Parse errors, unreadable files, 1.x table replacement, ignored v2 keys: all need fixing.
+        gaps.addAll(f.problems());
         return gaps;
     }
 }

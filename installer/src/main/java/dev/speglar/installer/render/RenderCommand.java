@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  speglar render kind --kind-config my-kind.yaml -o out/",
             "  speglar render talos --talos-version v1.11.2",
+            "  speglar render eks-al2023 --file user-data.mime > user-data",
             "  speglar render daemonset --image registry.example.com/speglar-agent:0.1.0 > speglar.yaml"})
 public final class RenderCommand implements Callable<Integer> {
 
@@ -44,6 +45,10 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
             description = "Write the files into DIR (created if needed) instead of printing them.")
     Path outputDir;
+
+    @Option(names = "--file", paramLabel = "NAME",
+            description = "Print only this file of a multi-file preset (e.g. user-data.mime), with no separator line.")
+    String onlyFile;
 
     @Option(names = "--config-path", paramLabel = "DIR",
             description = "containerd registry config path (hosts.toml root). Default: /etc/containerd/certs.d"
@@ -139,6 +144,13 @@ public final class RenderCommand implements Callable<Integer> {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
         } catch (IOException e) {
             throw new UserException("cannot read input: " + e.getMessage(), e);
+        }
+        if (onlyFile != null) {
+            if (!files.containsKey(onlyFile)) {
+                throw new UserException("preset " + p.id() + " has no file '" + onlyFile + "'; it renders: "
+                        + String.join(", ", files.keySet()), ExitCode.USAGE);
+            }
+            files = Map.of(onlyFile, files.get(onlyFile));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (outputDir == null) {

@@ -41,8 +41,8 @@ public final class DnsBootstrapper implements Bootstrapper {
         for (boolean v4 : new boolean[] {true, false}) {
             Arrays.stream(all)
                     .filter(a -> (a instanceof Inet4Address) == v4)
-                    .map(InetAddress::getAddress)
                     .distinct()
+                    .map(InetAddress::getAddress)
                     .sorted(Arrays::compareUnsigned)
                     .limit(PER_FAMILY)
                     .forEach(b -> out.add(new BootstrapPeer(null, List.of(Multiaddr.of(List.of(

@@ -79,6 +79,11 @@ public final class Connection {
         return result;
     }
 
+    /** Opens a stream without multistream negotiation (tests, and callers doing their own select). */
+    public CompletableFuture<YamuxStream> openRawStream(StreamHandler handler) {
+        return session.open(handler);
+    }
+
     private void accept(YamuxStream stream) {
         stream.handler(new InboundNegotiation(this, host.protocols()));
     }

@@ -145,9 +145,17 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
       }
     }
     if (ACCESS.isDebugEnabled() && !e.handler.equals("/readyz") && !e.handler.equals("/livez")) {
-      ACCESS.debug("path={} status={} method={} latency={}ms ip={} handler={} registry={} bytes={}{}",
-          e.path, e.status, e.method, nanos / 1_000_000, ip(ctx.channel().remoteAddress(), e.forwardedFor),
-          e.logHandler, e.registry, e.bytes, success ? "" : " aborted=true");
+      ACCESS.atDebug()
+          .addKeyValue("path", e.path)
+          .addKeyValue("status", e.status)
+          .addKeyValue("method", e.method)
+          .addKeyValue("latency", java.time.Duration.ofNanos(nanos))
+          .addKeyValue("ip", ip(ctx.channel().remoteAddress(), e.forwardedFor))
+          .addKeyValue("handler", e.logHandler)
+          .addKeyValue("registry", e.registry)
+          .addKeyValue("bytes", e.bytes)
+          .addKeyValue("complete", success)
+          .log(success ? "request" : "request aborted");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.speglar.registry.metrics;
 
+import dev.speglar.registry.http.Binding;
 import dev.speglar.registry.http.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,10 +49,14 @@ public final class MetricsServer implements AutoCloseable {
             }
           })
           .bind(bind).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       group = null;
       throw e;
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      group = null;
+      throw Binding.failure(bind, e);
     }
     return address();
   }

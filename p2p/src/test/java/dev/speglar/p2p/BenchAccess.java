@@ -1,0 +1,62 @@
+package dev.speglar.p2p;
+
+import dev.speglar.p2p.host.Connection;
+import dev.speglar.p2p.host.ProtocolRegistry;
+import dev.speglar.p2p.yamux.StreamHandler;
+import java.lang.reflect.Field;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * Benchmark instrumentation that the public API deliberately does not offer: kill without goodbye, count inbound
+ * DHT requests, and see whether advertising has drained. Reflection is confined to this class.
+ */
+public final class BenchAccess {
+    private BenchAccess() {}
+
+    /** Dies like a crashed process: no GO_AWAY, sockets just close. */
+    public static void kill(P2pNode node) {
+        node.kill();
+    }
+
+    /** Wraps the node's DHT protocol handler so every inbound DHT stream (one request each) adds to {@code n}. */
+    @SuppressWarnings("unchecked")
+    public static void countDhtRequests(P2pNode node, String protocol, LongAdder n) {
+        try {
+            ProtocolRegistry reg = node.host().protocols();
+            Field f = ProtocolRegistry.class.getDeclaredField("handlers");
+            f.setAccessible(true);
+            Map<String, Function<Connection, StreamHandler>> handlers =
+                    (Map<String, Function<Connection, StreamHandler>>) f.get(reg);
+            Function<Connection, StreamHandler> inner = handlers.get(protocol);
+            reg.register(protocol, c -> {
+                n.increment();
+                return inner.apply(c);
+            });
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instrument the DHT handler", e);
+        }
+    }
+
+    /** True once no provide is queued or running. */
+    public static boolean advertisingDrained(P2pNode node) {
+        try {
+            Object reprovider = field(P2pNode.class, "reprovider").get(node);
+            synchronized (reprovider) {
+                Collection<?> queue = (Collection<?>) field(reprovider.getClass(), "queue").get(reprovider);
+                int running = field(reprovider.getClass(), "running").getInt(reprovider);
+                return queue.isEmpty() && running == 0;
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot inspect the reprovider", e);
+        }
+    }
+
+    private static Field field(Class<?> c, String name) throws NoSuchFieldException {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.speglar.p2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LookupCacheTest {
+    private static Provider p(String id) {
+        return new Provider(id, List.of(InetAddress.getLoopbackAddress()));
+    }
+
+    @Test
+    void readersStreamUpToTheirCountAndFinish() throws Exception {
+        SharedProviders shared = new SharedProviders(2);
+        ProviderStream one = shared.reader(1);
+        ProviderStream two = shared.reader(2);
+        assertThat(one.poll(Duration.ofMillis(10))).isEmpty();
+        assertThat(one.finished()).isFalse();
+        shared.add(p("a"));
+        shared.add(p("a"));
+        assertThat(one.poll(Duration.ofSeconds(1))).map(Provider::peerId).contains("a");
+        assertThat(one.finished()).isTrue();
+        assertThat(two.poll(Duration.ofSeconds(1))).map(Provider::peerId).contains("a");
+        assertThat(two.finished()).isFalse();
+        shared.finish();
+        shared.add(p("late"));
+        assertThat(two.poll(Duration.ofSeconds(1))).isEmpty();
+        assertThat(two.finished()).isTrue();
+    }
+
+    @Test
+    void closeWakesAWaitingReader() throws Exception {
+        SharedProviders shared = new SharedProviders(3);
+        ProviderStream r = shared.reader(3);
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                assertThat(r.poll(Duration.ofSeconds(30))).isEmpty();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        r.close();
+        t.join(Duration.ofSeconds(10));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(r.finished()).isTrue();
+    }
+
+    @Test
+    void runningQueriesAreSharedAndBiggerRequestsStartNewOnes() {
+        LookupCache cache = new LookupCache();
+        AtomicInteger started = new AtomicInteger();
+        SharedProviders first = cache.get("k", 2, n -> {
+            started.incrementAndGet();
+            return new SharedProviders(n);
+        });
+        assertThat(cache.get("k", 1, n -> {
+            started.incrementAndGet();
+            return new SharedProviders(n);
+        })).isSameAs(first);
+        SharedProviders bigger = cache.get("k", 5, n -> {
+            started.incrementAndGet();
+            return new SharedProviders(n);
+        });
+        assertThat(bigger).isNotSameAs(first);
+        assertThat(started).hasValue(2);
+        // A finished, fresh result is reused even if it found fewer than asked (the network had no more).
+        bigger.finish();
+        assertThat(cache.get("k", 5, SharedProviders::new)).isSameAs(bigger);
+    }
+}
