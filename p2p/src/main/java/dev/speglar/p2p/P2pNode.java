@@ -47,26 +47,19 @@ public final class P2pNode implements AutoCloseable {
     private final Reprovider reprovider;
     private final ScheduledExecutorService scheduler;
     private final LookupCache lookups = new LookupCache();
-    private final List<Multiaddr> selfAddrs;
+    private volatile List<Multiaddr> selfAddrs = List.of();
     private BootstrapLoop bootstrap;
     private HttpIdServer idServer;
 
     private P2pNode(P2pConfig config, Ed25519Identity identity) {
         this.config = config;
         this.host = new Host(identity, HostConfig.defaults().withMaxConnections(config.maxConnections()));
-        InetSocketAddress bound;
-        try {
-            bound = host.listen(ListenAddress.parse(config.listenAddress()));
-        } catch (RuntimeException e) {
-            host.close();
-            throw e;
-        }
-        this.selfAddrs = SelfAddresses.of(List.of(bound));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p2p-" + identity.peerId().toBase58().substring(46));
             t.setDaemon(true);
             return t;
         });
+        // Protocols and the connection listener are in place before the first connection can arrive.
         new PingService(host);
         IdentifyService identify = new IdentifyService(host, () -> selfAddrs);
         this.dht = new Dht(host, DhtConfig.defaults(config.kadProtocol())
@@ -85,6 +78,14 @@ public final class P2pNode implements AutoCloseable {
         }, 1, 1, TimeUnit.MINUTES);
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
+        try {
+            InetSocketAddress bound = host.listen(ListenAddress.parse(config.listenAddress()));
+            this.selfAddrs = SelfAddresses.of(List.of(bound));
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            host.close();
+            throw e;
+        }
     }
 
     /** Starts listening and bootstrapping; returns at once (use {@link #ready()} to wait for peers). */

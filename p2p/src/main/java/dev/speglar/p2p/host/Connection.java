@@ -67,6 +67,7 @@ public final class Connection {
 
     void start() {
         channel.closeFuture().addListener(f -> host.unregister(this));
+        new ConnectionMonitor(this, host.config()).start();
         host.connected(this);
     }
 
