@@ -148,4 +148,16 @@ class BadRequestTest {
       assertThat(c.exchange("GET", "/v2").header("location")).isEqualTo("/v2/");
     }
   }
+
+  @Test
+  void tagWithoutNamespaceIs404WhenNoDefaultRegistryIsConfigured() throws Exception {
+    try (RegistryServer strict = RegistryServer.builder().store(new FakeContentStore(null)).defaultRegistry("").build();
+        RawHttp c = new RawHttp(strict.start())) {
+      Response r = c.exchange("GET", "/v2/library/alpine/manifests/3.20");
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.bodyText()).isEqualTo("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":"
+          + "\"registry parameter needs to be set for tag references\"}]}");
+      assertThat(c.exchange("HEAD", "/v2/library/alpine/manifests/3.20?ns=docker.io").status()).isEqualTo(404);
+    }
+  }
 }

@@ -23,14 +23,29 @@ final class BlobHasher {
   private final AtomicReference<Runnable> onDrained = new AtomicReference<>();
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private volatile boolean aborted;
+  private final boolean inline;
 
-  BlobHasher(MessageDigest md) {
+  /** @param inline hash on the caller's thread instead (no second core needed, no hand-off) */
+  BlobHasher(MessageDigest md, boolean inline) {
     this.md = md;
-    Thread.ofVirtual().name("mirror-hash").start(this::run);
+    this.inline = inline;
+    if (!inline) {
+      Thread.ofVirtual().name("mirror-hash").start(this::run);
+    }
   }
 
   /** Queues {@code data} (ownership passes to the hasher). */
   void add(ByteBuf data) {
+    if (inline) {
+      try {
+        for (ByteBuffer nio : data.nioBuffers()) {
+          md.update(nio);
+        }
+      } finally {
+        data.release();
+      }
+      return;
+    }
     pending.addAndGet(data.readableBytes());
     queue.add(data);
   }
@@ -49,7 +64,11 @@ final class BlobHasher {
 
   /** The digest of everything added, once hashed. */
   CompletableFuture<byte[]> finish() {
-    queue.add(END);
+    if (inline) {
+      result.complete(md.digest());
+    } else {
+      queue.add(END);
+    }
     return result;
   }
 

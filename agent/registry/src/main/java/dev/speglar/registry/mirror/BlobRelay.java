@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
@@ -35,8 +36,16 @@ final class BlobRelay {
   private ChannelFuture lastWrite;
   private Leg current;
 
+  /**
+   * Client-side write buffer while relaying: with Netty's default 64 KiB high-water mark the relay would stop the
+   * peer after every read and wait for the client to drain completely, leaving both sockets idle half the time.
+   */
+  static final boolean INLINE_HASH = Boolean.getBoolean("speglar.mirror.inlineHash");
+  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
   BlobRelay(ChannelHandlerContext ctx, Digest expected, long first, long last, boolean verify, boolean keepAlive,
       Consumer<MirrorEvent> post) {
+    ctx.channel().config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     this.ctx = ctx;
     this.expected = expected;
     this.position = first;
@@ -44,7 +53,7 @@ final class BlobRelay {
     this.keepAlive = keepAlive;
     this.post = post;
     try {
-      this.hasher = verify ? new BlobHasher(MessageDigest.getInstance(expected.jcaAlgorithm())) : null;
+      this.hasher = verify ? new BlobHasher(MessageDigest.getInstance(expected.jcaAlgorithm()), INLINE_HASH) : null;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -196,7 +196,7 @@ final class Race {
   private void failed(PeerExchange ex, String why) {
     inflight.remove(ex);
     session.pool.remove(ex.target);
-    mirror.log(System.Logger.Level.DEBUG, "request to peer " + ex.target + " failed for " + req.key() + ": " + why);
+    PeerMirror.LOG.debug("request to peer {} failed for {}: {}", ex.target, req.key(), why);
     trigger();
   }
 

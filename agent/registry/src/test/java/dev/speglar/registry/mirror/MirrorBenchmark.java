@@ -47,7 +47,8 @@ public final class MirrorBenchmark {
       InetSocketAddress seed = nodes.seed.address();
       InetSocketAddress leecher = nodes.leecher.address();
 
-      System.out.printf("blob %d MiB, %d rounds each (after 2 warm-up rounds)%n", blobMiB, rounds);
+      System.out.printf("blob %d MiB, %d rounds each (after 2 warm-up rounds); %d CPUs, loadavg %s%n", blobMiB,
+          rounds, Runtime.getRuntime().availableProcessors(), loadavg());
       throughput("client -> seed (local serve, sendfile)", seed, path, rounds, null);
       throughput("client -> leecher -> seed (peer hit, hashed)", leecher, path, rounds, null);
       // A range that is not the whole blob is not hashed: the difference is the cost of verification.
@@ -154,6 +155,14 @@ public final class MirrorBenchmark {
       state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
     }
     return sb.toString();
+  }
+
+  private static String loadavg() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "n/a";
+    }
   }
 
   private MirrorBenchmark() {}
