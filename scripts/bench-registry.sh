@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side registry benchmark on ONE machine, same bytes, same run (see ../shared/spec/benchmarking.md §2):
 #   * 1 GiB blob GET throughput at 8 connections (wrk) and single-stream (curl),
-#   * manifest HEAD req/s and p99 latency at 8 connections (hey),
+#   * manifest HEAD req/s and p99 latency at 8 connections (hey, DURATION seconds per run),
 # for the Speglar agent (oci-layout store, standalone) vs nginx (sendfile, the floor) vs CNCF distribution 2.8
 # (the incumbent), plus the agent's RSS sampled during its runs.
 # Server processes are pinned to core 0, load generators to core 1. Each server gets its own 127.0.0.x address.
@@ -15,7 +15,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
 SERVERS=${SERVERS:-nginx distribution agent}   # subset for trying the harness itself
 DURATION=${DURATION:-10}
-HEAD_REQUESTS=${HEAD_REQUESTS:-20000}
 BLOB_MIB=${BLOB_MIB:-1024}
 CONNS=8
 SERVER_CPU=${SERVER_CPU:-0}
@@ -174,7 +173,7 @@ for s in $SERVERS; do
   done
   client hey -n 2000 -c $CONNS -m HEAD -H "Accept: $ACCEPT" "${HEAD_URL[$s]}" > /dev/null   # warm-up
   for _ in $(seq 1 "$RUNS"); do
-    client hey -n "$HEAD_REQUESTS" -c $CONNS -m HEAD -H "Accept: $ACCEPT" "${HEAD_URL[$s]}" > "$WORK/hey.out"
+    client hey -z "${DURATION}s" -c $CONNS -m HEAD -H "Accept: $ACCEPT" "${HEAD_URL[$s]}" > "$WORK/hey.out"
     awk '/Status code distribution/{f=1; next} f && /\[[0-9]+\]/{ok += /\[200\]/ ? 1 : 0; bad += /\[200\]/ ? 0 : 1}
          /Error distribution/{bad++} END{exit (ok == 1 && bad == 0) ? 0 : 1}' "$WORK/hey.out" \
       || { cat "$WORK/hey.out" >&2; die "$s: HEAD answered something other than 200"; }

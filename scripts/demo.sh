@@ -30,7 +30,7 @@ echo "   manifest $DIGEST"
 
 start() { # n
   local ip=127.0.0.1$1
-  SPEGLAR_JAVA_OPTS="-XX:+UseSerialGC -Xmx64m" bin/speglar-agent registry --store=oci-layout \
+  bin/speglar-agent registry --store=oci-layout \
     --oci-layout-dir "$WORK/node$1/layout" --data-dir "$WORK/node$1/data" \
     --registry-addr "$ip:5000" --router-addr "$ip:5001" --metrics-addr "$ip:9090" \
     --bootstrap-kind static --static-bootstrap-peers /ip4/127.0.0.11/tcp/5001 \

@@ -3,6 +3,7 @@ package dev.speglar.e2e;
 import static dev.speglar.e2e.PullingNode.assertHasBlobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.speglar.containerd.cri.CriClient;
 import dev.speglar.testkit.BlobInfo;
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.Http;
@@ -62,6 +63,25 @@ class PullThroughAgentE2ETest {
   }
 
   @Test
+  void criPullImageOfBothImagesIsServedByTheAgentAlone() throws Exception {
+    ImageFixture test = source.images.test();
+    IndexFixture multi = source.images.multi();
+    try (ContainerdDaemon node = PullingNode.configured(source.upstream.url(), agent.url());
+        CriClient cri = CriClient.connect(node.socket(), Duration.ofSeconds(30))) {
+      // The kubelet path: containerd's CRI plugin does the HTTP itself, reading the hosts.toml from config_path.
+      String testId = cri.pullImage(test.reference(source.registryHost()), Duration.ofSeconds(60));
+      String multiId = cri.pullImage(multi.reference(source.registryHost()), Duration.ofSeconds(60));
+
+      assertThat(testId).isEqualTo(test.config().digest());
+      assertThat(multiId).isEqualTo(multi.platform("linux/amd64").config().digest());
+      assertThat(node.imageDigest(test.reference(source.registryHost()))).hasValue(test.manifest().digest());
+      assertThat(node.imageDigest(multi.reference(source.registryHost()))).hasValue(multi.index().digest());
+      assertHasBlobs(node, test.allBlobs());
+      assertThat(node.contentBlob(multi.index().digest())).exists();
+    }
+  }
+
+  @Test
   void headByTagAnswersTheDigestContainerdStored() {
     String ref = source.images.test().reference(source.registryHost());
     String stored = source.containerd.imageDigest(ref).orElseThrow();
@@ -77,7 +97,7 @@ class PullThroughAgentE2ETest {
   }
 
   @Test
-  void imageRemovedFromContainerdStopsBeingServedWithinASecond() {
+  void imageRemovedFromContainerdStopsBeingServedWithinASecond() throws Exception {
     ImageFixture gone = source.gone;
     String tagUrl = agent.url() + "/v2/library/gone/manifests/1.0?ns=" + source.registryHost();
     BlobInfo layer = gone.layers().getFirst();
@@ -85,9 +105,11 @@ class PullThroughAgentE2ETest {
     assertThat(Http.head(tagUrl, "Accept", ACCEPT).statusCode()).isEqualTo(200);
     assertThat(Http.get(blobUrl).body()).hasSize((int) layer.size());
 
-    // Remove every name, as kubelet's image GC (CRI RemoveImage) does: the CRI plugin keeps its own record named by
-    // the config digest. --sync waits for containerd's garbage collection, so the content files are gone on return.
-    source.containerd.ctr("images", "rm", "--sync", gone.reference(source.registryHost()), gone.config().digest());
+    // As kubelet's image GC does: CRI RemoveImage drops every name of the image (the CRI plugin also keeps a record
+    // named by the config digest), after which containerd garbage-collects the content.
+    try (CriClient cri = CriClient.connect(source.containerd.socket(), Duration.ofSeconds(30))) {
+      cri.removeImage(gone.reference(source.registryHost()));
+    }
 
     Awaitility.await("removed image no longer served").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
         .untilAsserted(() -> {

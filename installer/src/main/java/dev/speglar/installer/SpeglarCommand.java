@@ -16,6 +16,10 @@ import picocli.CommandLine.Spec;
             DetectCommand.class,
             RenderCommand.class,
             CompletionCommand.class,
+            dev.speglar.installer.install.cli.PlanCommand.class,
+            dev.speglar.installer.install.cli.InstallCommand.class,
+            dev.speglar.installer.install.cli.UninstallCommand.class,
+            dev.speglar.installer.install.cli.DoctorCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

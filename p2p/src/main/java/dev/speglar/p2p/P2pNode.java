@@ -20,7 +20,6 @@ import dev.speglar.p2p.kad.KadPeer;
 import dev.speglar.p2p.kad.Reprovider;
 import dev.speglar.p2p.multiformats.Cid;
 import dev.speglar.p2p.multiformats.Multiaddr;
-import dev.speglar.p2p.multiformats.PeerId;
 import dev.speglar.p2p.ping.PingService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,26 +47,19 @@ public final class P2pNode implements AutoCloseable {
     private final Reprovider reprovider;
     private final ScheduledExecutorService scheduler;
     private final LookupCache lookups = new LookupCache();
-    private final List<Multiaddr> selfAddrs;
+    private volatile List<Multiaddr> selfAddrs = List.of();
     private BootstrapLoop bootstrap;
     private HttpIdServer idServer;
 
     private P2pNode(P2pConfig config, Ed25519Identity identity) {
         this.config = config;
         this.host = new Host(identity, HostConfig.defaults().withMaxConnections(config.maxConnections()));
-        InetSocketAddress bound;
-        try {
-            bound = host.listen(ListenAddress.parse(config.listenAddress()));
-        } catch (RuntimeException e) {
-            host.close();
-            throw e;
-        }
-        this.selfAddrs = SelfAddresses.of(List.of(bound));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p2p-" + identity.peerId().toBase58().substring(46));
             t.setDaemon(true);
             return t;
         });
+        // Protocols and the connection listener are in place before the first connection can arrive.
         new PingService(host);
         IdentifyService identify = new IdentifyService(host, () -> selfAddrs);
         this.dht = new Dht(host, DhtConfig.defaults(config.kadProtocol())
@@ -79,9 +72,20 @@ public final class P2pNode implements AutoCloseable {
             }
         }));
         this.reprovider = new Reprovider(dht, scheduler);
-        scheduler.scheduleWithFixedDelay(dht.providerStore()::expire, 1, 1, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(() -> {
+            dht.providerStore().expire();
+            dht.peerStore().expire();
+        }, 1, 1, TimeUnit.MINUTES);
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
+        try {
+            InetSocketAddress bound = host.listen(ListenAddress.parse(config.listenAddress()));
+            this.selfAddrs = SelfAddresses.of(List.of(bound));
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            host.close();
+            throw e;
+        }
     }
 
     /** Starts listening and bootstrapping; returns at once (use {@link #ready()} to wait for peers). */
@@ -149,10 +153,10 @@ public final class P2pNode implements AutoCloseable {
         }).reader(count);
     }
 
-    private java.util.Optional<Provider> toProvider(KadPeer p) {
+    /** Spegel uses only the IPs (its registry port is cluster-wide); a provider without any is useless. */
+    private static Optional<Provider> toProvider(KadPeer p) {
         List<InetAddress> ips = p.addrs().stream().flatMap(a -> a.ip().stream()).distinct().toList();
-        return ips.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(new Provider(p.id().toBase58(), ips));
+        return ips.isEmpty() ? Optional.empty() : Optional.of(new Provider(p.id().toBase58(), ips));
     }
 
     /** True when the routing table is not empty. */
@@ -170,10 +174,6 @@ public final class P2pNode implements AutoCloseable {
 
     public String peerId() {
         return host.peerId().toBase58();
-    }
-
-    PeerId peerIdBytes() {
-        return host.peerId();
     }
 
     /** The TCP addresses this node advertises (what other nodes dial). */
@@ -205,6 +205,7 @@ public final class P2pNode implements AutoCloseable {
             idServer.close();
         }
         scheduler.shutdownNow();
+        lookups.finishAll();
         host.close();
     }
 }

@@ -40,14 +40,14 @@ public final class BenchAccess {
         }
     }
 
-    /** True once no provide is queued or running. */
-    public static boolean advertisingDrained(P2pNode node) {
+    /** Provides queued or running; 0 once advertising has drained. */
+    public static int advertisingPending(P2pNode node) {
         try {
             Object reprovider = field(P2pNode.class, "reprovider").get(node);
             synchronized (reprovider) {
                 Collection<?> queue = (Collection<?>) field(reprovider.getClass(), "queue").get(reprovider);
                 int running = field(reprovider.getClass(), "running").getInt(reprovider);
-                return queue.isEmpty() && running == 0;
+                return queue.size() + running;
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot inspect the reprovider", e);

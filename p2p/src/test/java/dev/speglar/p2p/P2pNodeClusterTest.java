@@ -156,4 +156,38 @@ class P2pNodeClusterTest {
         });
         assertThat(c.get(0).ready()).isTrue();
     }
+
+    @Test
+    void manyKeysAdvertisedWhileAloneAreStoredAndLaterFound() throws Exception {
+        // Default timers: the keys are announced once, when the joiner arrives, not every second.
+        P2pNode alone = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.30:0").build());
+        nodes.add(alone);
+        List<String> keys = java.util.stream.IntStream.range(0, 5_000).mapToObj(i -> "sha256:k" + i).toList();
+        alone.advertise(keys);
+        assertThat(alone.dht().providerStore().keyCount()).isEqualTo(5_000);
+        P2pNode joiner = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.31:0")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(alone, true)))).build());
+        nodes.add(joiner);
+        await().atMost(WAIT).until(joiner::ready);
+        try (ProviderStream s = joiner.lookup("sha256:k4999", 1)) {
+            assertThat(s.poll(WAIT)).map(Provider::peerId).contains(alone.peerId());
+        }
+        // The announcements triggered by coming online reach the joiner's own store.
+        await().atMost(WAIT).until(() -> joiner.dht().providerStore().keyCount() == 5_000);
+    }
+
+    @Test
+    void protocolPrefixIsolatesNetworks() throws Exception {
+        P2pNode spegel = node(40, BootstrapConfig.none(), null);
+        P2pNode other = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.41:0").protocolPrefix("/other")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(spegel, true)))).build());
+        nodes.add(other);
+        P2pNode sameOther = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.42:0").protocolPrefix("/other")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(other, true)))).build());
+        nodes.add(sameOther);
+        await().atMost(WAIT).until(() -> other.ready() && sameOther.ready());
+        // Connected, but the /spegel node never enters the /other table and vice versa.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                !spegel.ready() && other.peers().stream().noneMatch(p -> p.peerId().equals(spegel.peerId())));
+    }
 }

@@ -34,6 +34,7 @@ public record AgentConfig(
     List<String> staticBootstrapPeers,
     boolean standalone,
     boolean verifyContainerdConfig,
+    String containerdRegistryConfigPath,
     Path basicAuthDir,
     Duration resyncInterval) {
 

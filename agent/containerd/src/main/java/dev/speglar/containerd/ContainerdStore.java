@@ -75,6 +75,14 @@ public final class ContainerdStore implements ContentStore {
     return Optional.ofNullable(opener.contentPath());
   }
 
+  /**
+   * Whether the index follows containerd live: false while the event stream is broken (containerd restarting), during
+   * which the store serves its last index. For readiness probes and metrics.
+   */
+  public boolean connected() {
+    return maintainer.connected();
+  }
+
   @Override
   public String name() {
     return "containerd";

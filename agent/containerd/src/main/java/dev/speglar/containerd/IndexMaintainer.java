@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class IndexMaintainer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexMaintainer.class);
   static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
+  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final ContainerdClient client;
   private final IndexBuilder builder;
@@ -39,10 +40,12 @@ final class IndexMaintainer implements AutoCloseable {
   private final AtomicBoolean rebuildPending = new AtomicBoolean();
   private volatile ContentIndex index = ContentIndex.EMPTY;
   private volatile boolean closed;
+  private volatile boolean connected;
   // Touched on the exec thread only.
   private volatile Context.CancellableContext subscription;
   private long generation;
   private Duration backoff = INITIAL_BACKOFF;
+  private boolean started;
 
   IndexMaintainer(ContainerdClient client, IndexBuilder builder, List<String> namespaces, Subscribers subscribers,
       Duration maxBackoff) {
@@ -57,12 +60,19 @@ final class IndexMaintainer implements AutoCloseable {
     return index;
   }
 
+  /** False from a broken event stream until the re-list after reconnecting succeeded. */
+  boolean connected() {
+    return connected && !closed;
+  }
+
   /** Subscribes and builds the first index; fails if containerd cannot be listed now. */
   void start(Duration resyncInterval) throws IOException {
     try {
       exec.submit(() -> {
         subscribe();
         index = builder.build();
+        connected = true;
+        started = true;
         return null;
       }).get();
     } catch (ExecutionException e) {
@@ -88,9 +98,13 @@ final class IndexMaintainer implements AutoCloseable {
     rebuildPending.set(false);
     try {
       publish(builder.build(), false);
-    } catch (IOException e) {
-      // The event stream fails too if containerd went away; its reconnect re-lists. Else the next event retries.
-      log.warn("could not re-list containerd: {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // If containerd went away the event stream fails too and its reconnect re-lists; otherwise (a timeout under
+      // load) retry soon, so a removal is not left in the index until the next resync.
+      if (connected && !closed) {
+        log.warn("could not re-list containerd, retrying in {} ms: {}", RETRY.toMillis(), e.toString());
+        exec.schedule(this::requestRebuild, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 
@@ -141,7 +155,9 @@ final class IndexMaintainer implements AutoCloseable {
       return;
     }
     run(() -> {
-      if (gen == generation) {
+      // Before a successful start there is nothing to keep alive: start() reports the failure instead.
+      if (started && gen == generation) {
+        connected = false;
         log.warn("containerd event stream ended ({}); reconnecting", why);
         scheduleReconnect();
       }
@@ -173,11 +189,14 @@ final class IndexMaintainer implements AutoCloseable {
     client.resetConnectBackoff();
     subscribe();
     try {
-      publish(builder.build(), true);
+      ContentIndex next = builder.build();
+      connected = true;
+      publish(next, true);
       backoff = INITIAL_BACKOFF;
       log.info("reconnected to containerd and re-listed {} images", index.images().size());
-    } catch (IOException e) {
-      log.debug("containerd still unreachable: {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // RuntimeExceptions too: a scheduled task that throws would end the reconnect chain for good.
+      log.debug("containerd still unreachable: {}", e.toString());
       subscription.cancel(null);
       scheduleReconnect();
     }

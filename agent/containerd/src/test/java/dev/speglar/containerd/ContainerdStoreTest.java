@@ -91,6 +91,20 @@ class ContainerdStoreTest {
   }
 
   @Test
+  void everyTagOfOneDigestIsKept() throws Exception {
+    // Upstream keyed its listing by digest and dropped all but one tag (spegel#1495).
+    load("k8s.io", image, "registry.example/app:1");
+    fake.putImage("k8s.io", "registry.example/app:latest", image.index);
+    fake.putImage("k8s.io", "registry.example/other:1", image.index);
+    start(config("k8s.io"));
+    assertThat(store.images()).extracting(i -> i.name().toString()).containsExactlyInAnyOrder(
+        "registry.example/app:1", "registry.example/app:latest", "registry.example/other:1");
+    for (String tag : List.of("registry.example/app:latest", "registry.example/other:1")) {
+      assertThat(store.resolve(ImageName.parse(tag))).contains(image.index.digest());
+    }
+  }
+
+  @Test
   void imageWhoseRootContentIsMissingIsNotListed() throws Exception {
     fake.putImage("k8s.io", "registry.example/ghost:1", image.index);
     start(config("k8s.io"));
@@ -121,22 +135,37 @@ class ContainerdStoreTest {
     AtomicInteger changes = new AtomicInteger();
     store.subscribe(changes::incrementAndGet);
     // containerd goes away: streams break, calls fail. Meanwhile its state changes.
+    assertThat(store.connected()).isTrue();
     fake.down.set(true);
     fake.breakStreams();
+    await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(store.connected()).isFalse());
     TestImage later = new TestImage("later");
     later.blobs.values().forEach(b -> fake.putContent("k8s.io", b));
     fake.images.get("k8s.io").clear();
     fake.putImage("k8s.io", "registry.example/later:1", later.index);
     assertThat(store.images()).extracting(i -> i.name().toString()).containsExactly("registry.example/app:1");
     fake.down.set(false);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(store.images()).extracting(i -> i.name().toString()).containsExactly("registry.example/later:1");
       assertThat(changes).hasPositiveValue();
       assertThat(fake.subscriberCount()).isEqualTo(1);
+      assertThat(store.connected()).isTrue();
     });
     // And follows events again.
     fake.removeImage("k8s.io", "registry.example/later:1");
     await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(store.images()).isEmpty());
+  }
+
+  @Test
+  void aFailedReListIsRetriedWithoutWaitingForTheResync() throws Exception {
+    load("k8s.io", image, "registry.example/app:1");
+    start(config("k8s.io"));
+    fake.failingLists.set(1);
+    fake.removeImage("k8s.io", "registry.example/app:1");
+    // The resync is 30 s away; the retry comes after about 1 s.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(store.images()).isEmpty());
+    assertThat(fake.failingLists).hasValue(0);
+    assertThat(store.connected()).isTrue();
   }
 
   @Test

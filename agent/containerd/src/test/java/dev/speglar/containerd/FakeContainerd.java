@@ -61,6 +61,8 @@ final class FakeContainerd implements AutoCloseable {
   final Map<String, Map<String, byte[]>> content = new ConcurrentHashMap<>();
   final Set<String> namespacesSeen = ConcurrentHashMap.newKeySet();
   final AtomicBoolean down = new AtomicBoolean();
+  /** Content listings to fail with INTERNAL before answering again (a flaky daemon whose event stream stays up). */
+  final java.util.concurrent.atomic.AtomicInteger failingLists = new java.util.concurrent.atomic.AtomicInteger();
   volatile String contentRoot;
   private final CopyOnWriteArrayList<ServerCallStreamObserver<Envelope>> subscribers = new CopyOnWriteArrayList<>();
   private final String name = "fake-containerd-" + System.nanoTime();
@@ -188,6 +190,10 @@ final class FakeContainerd implements AutoCloseable {
 
     @Override
     public void list(ListContentRequest req, StreamObserver<ListContentResponse> out) {
+      if (failingLists.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        out.onError(Status.INTERNAL.withDescription("flaky").asRuntimeException());
+        return;
+      }
       var b = ListContentResponse.newBuilder();
       contentOf().forEach((d, bytes) -> b.addInfo(FakeContainerd.this.info(d, bytes)));
       out.onNext(b.build());

@@ -94,6 +94,26 @@ class RealContainerdStoreTest {
   }
 
   @Test
+  void servesImportedImagesWhichCarryNoDistributionLabels() throws Exception {
+    // Upstream advertises content by its distribution-source labels, which `ctr import` never sets (spegel#1096).
+    // Walking image trees needs no labels.
+    start(config());
+    java.nio.file.Path archive = real.daemon.dir().resolve("test.tar");
+    dev.speglar.testkit.Exec.run(Duration.ofSeconds(30), "tar", "-C", TestImages.shared().layout().dir().toString(),
+        "-cf", archive.toString(), ".").check();
+    real.ctr("k8s.io", "images", "import", "--base-name", "registry.example/library/test", archive.toString());
+    ImageName name = ImageName.parse("registry.example/library/test:1.0");
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(store.resolve(name)).isPresent());
+    Digest root = store.resolve(name).orElseThrow();
+    assertThat(root.toString()).isEqualTo(TestImages.shared().test().manifest().digest());
+    List<Descriptor> walk = store.walk(root);
+    assertThat(walk).hasSize(2 + TestImages.shared().test().layers().size());
+    for (Descriptor d : walk) {
+      assertThat(sha256(store.open(d.digest()).orElseThrow().openStream(0))).isEqualTo(d.digest());
+    }
+  }
+
+  @Test
   void startFailsNamingTheSocketWhenNothingListens() {
     var socket = real.daemon.dir().resolve("nothing.sock");
     org.assertj.core.api.Assertions.assertThatThrownBy(() ->

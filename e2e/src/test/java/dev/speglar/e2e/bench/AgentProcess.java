@@ -33,7 +33,7 @@ final class AgentProcess implements AutoCloseable {
     HttpClient http = HttpClient.newHttpClient();
     process.awaitReady(Duration.ofSeconds(60), () -> {
       try {
-        return http.send(HttpRequest.newBuilder(URI.create(url() + "/readyz")).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(url() + "/livez")).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
       } catch (IOException e) {
         return false;

@@ -93,11 +93,15 @@ class PeerPullBenchmark {
     new MirrorConfiguration(c.certsDir()).write(List.of(upstream.url()), List.of(agentUrl), true, false, null);
   }
 
+  /** Waits until node 2's agent finds every blob on its peer (HEAD through the mirror path). */
   private static void awaitFound(AgentProcess n, ImageFixture image) {
     HttpClient http = HttpClient.newHttpClient();
-    await().atMost(java.time.Duration.ofSeconds(60)).until(() -> http.send(HttpRequest.newBuilder(URI.create(n.url()
-        + "/v2/" + image.repository() + "/manifests/" + image.manifest().digest())).method("HEAD",
-        HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    for (var blob : image.allBlobs()) {
+      String kind = blob.digest().equals(image.manifest().digest()) ? "/manifests/" : "/blobs/";
+      await().atMost(java.time.Duration.ofSeconds(60)).until(() -> http.send(HttpRequest.newBuilder(URI.create(n.url()
+          + "/v2/" + image.repository() + kind + blob.digest())).method("HEAD",
+          HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
   }
 
   private static void report(String mode, int run, long nanos, long rss1, long rss2) {

@@ -46,6 +46,11 @@ public final class Connection {
         return channel.isActive();
     }
 
+    /** Active and not shutting down (no GO_AWAY seen), so new streams can be opened. */
+    public boolean isUsable() {
+        return channel.isActive() && !session.goingAway();
+    }
+
     public CompletableFuture<Void> closeFuture() {
         CompletableFuture<Void> f = new CompletableFuture<>();
         channel.closeFuture().addListener(x -> f.complete(null));
@@ -62,6 +67,7 @@ public final class Connection {
 
     void start() {
         channel.closeFuture().addListener(f -> host.unregister(this));
+        new ConnectionMonitor(this, host.config()).start();
         host.connected(this);
     }
 

@@ -4,12 +4,10 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Builds the per-connection pipeline: idle timer, upgrade, and a tail that closes on any error. */
+/** Builds the per-connection pipeline: handshake timer, upgrade, and a tail that closes on any error. */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     private final HostConfig config;
     private final Function<SocketChannel, Upgrade> upgrades;
@@ -35,12 +33,11 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
             }
         }, handshakeMillis, TimeUnit.MILLISECONDS);
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("secure", new SecureUpgradeHandler(upgrade))
                 .addLast("tail", new Tail(upgrade));
     }
 
-    /** Last handler: closes on idle or on any exception (protocol violations included), failing the upgrade. */
+    /** Last handler: closes on any exception (protocol violations included), failing the upgrade. */
     private static final class Tail extends ChannelDuplexHandler {
         private final Upgrade upgrade;
 
@@ -54,13 +51,6 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
                     ? cause.getCause() : cause;
             upgrade.failed(t);
             ctx.close();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
-                ctx.close();
-            }
         }
     }
 }

@@ -101,7 +101,7 @@ public final class Host implements AutoCloseable {
     /** The registered live connection to {@code peer}, if any. */
     public Optional<Connection> connection(PeerId peer) {
         Connection c = connections.get(peer);
-        return c != null && c.isActive() ? Optional.of(c) : Optional.empty();
+        return c != null && c.isUsable() ? Optional.of(c) : Optional.empty();
     }
 
     public List<Connection> connections() {
@@ -185,7 +185,7 @@ public final class Host implements AutoCloseable {
 
     void register(Connection c) {
         Connection prev = connections.get(c.remotePeer());
-        if (prev == null || !prev.isActive()) {
+        if (prev == null || !prev.isUsable()) {
             connections.put(c.remotePeer(), c);
         }
     }

@@ -194,14 +194,21 @@ public final class Dht {
         KadMessage msg = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
                 List.of(new KadPeer(self(), addrs)));
         CompletableFuture<?>[] sends = peers.stream()
-                .map(p -> client.request(p, msg).exceptionally(e -> null))
+                .map(p -> client.send(p, msg).exceptionally(e -> null))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(sends);
     }
 
-    /** Stores our own record and announces it to the k closest peers. */
+    /**
+     * Stores our own record and announces it to the k closest peers. While the routing table holds fewer than k
+     * peers they are all the closest ones (the periodic refresh keeps it complete), so the walk is skipped.
+     */
     public CompletableFuture<Void> provide(byte[] key) {
         providerStore.add(key, self(), selfAddrs());
+        List<PeerId> known = routingTable.peers();
+        if (known.size() < config.k()) {
+            return addProvider(key, known);
+        }
         return closestPeers(key).thenCompose(peers -> addProvider(key, peers));
     }
 

@@ -12,18 +12,48 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Kademlia requests over a fresh stream each (as js does): write, read one response, FIN. */
+/**
+ * Kademlia requests over a fresh stream each (as js does): write, read one response, FIN. ADD_PROVIDER, which has
+ * no response, goes over one long-lived stream per peer instead (as go does), reopened when the peer drops it.
+ */
 final class KadClient {
     private final Host host;
     private final PeerStore peers;
     private final String protocol;
     private final Duration timeout;
+    private final java.util.Map<PeerId, CompletableFuture<YamuxStream>> senders =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     KadClient(Host host, PeerStore peers, String protocol, Duration timeout) {
         this.host = host;
         this.peers = peers;
         this.protocol = protocol;
         this.timeout = timeout;
+    }
+
+    /** Writes a message that gets no response on the peer's long-lived sender stream. */
+    CompletableFuture<Void> send(PeerId peer, KadMessage msg) {
+        byte[] frame = ProtoWriter.lengthPrefixed(msg.encode());
+        CompletableFuture<YamuxStream> stream = senders.compute(peer, (p, cur) ->
+                cur == null || cur.isCompletedExceptionally() || (cur.isDone() && !cur.join().isOpen())
+                        ? openSender(p) : cur);
+        return stream.thenAccept(s -> s.write(frame))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<YamuxStream> openSender(PeerId peer) {
+        StreamHandler h = new StreamHandler() {
+            @Override
+            public void onData(YamuxStream s, ByteBuf data) {
+                // The server never answers ADD_PROVIDER.
+            }
+
+            @Override
+            public void onRemoteClose(YamuxStream s) {
+                s.closeWrite();
+            }
+        };
+        return host.connect(peer, peers.get(peer)).thenCompose(c -> c.openStream(protocol, h));
     }
 
     /** Sends {@code req} and waits for one response; ADD_PROVIDER completes with null once written. */

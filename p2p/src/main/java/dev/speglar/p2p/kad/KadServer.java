@@ -16,9 +16,11 @@ import java.util.List;
  */
 final class KadServer implements StreamHandler {
     static final int MAX_KEY = 80;
+    /** Requests are small (a key and one provider entry); responses may use the full 4 MiB. */
+    static final int MAX_REQUEST = 64 * 1024;
     private final Dht dht;
     private final Connection connection;
-    private final DelimitedReader reader = new DelimitedReader(KadMessage.MAX_SIZE);
+    private final DelimitedReader reader = new DelimitedReader(MAX_REQUEST);
 
     KadServer(Dht dht, Connection connection) {
         this.dht = dht;

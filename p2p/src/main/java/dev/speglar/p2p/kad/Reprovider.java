@@ -15,15 +15,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reprovider {
     private static final Logger LOG = LoggerFactory.getLogger(Reprovider.class);
-    static final int PARALLEL = 8;
+    static final int PARALLEL = 32;
 
     private final Dht dht;
+    private final ScheduledExecutorService scheduler;
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private int running;
 
     public Reprovider(Dht dht, ScheduledExecutorService scheduler) {
         this.dht = dht;
+        this.scheduler = scheduler;
         long every = dht.config().reprovideInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::reprovideAll, every, every, TimeUnit.MILLISECONDS);
         dht.onOnline(this::reprovideAll);
@@ -73,13 +75,14 @@ public final class Reprovider {
                 done();
                 continue;
             }
-            dht.provide(next).whenComplete((v, e) -> {
+            // Async continuation: offline provides complete at once, and an inline pump() would recurse per key.
+            dht.provide(next).whenCompleteAsync((v, e) -> {
                 if (e != null) {
                     LOG.debug("provide failed: {}", e.toString());
                 }
                 done();
                 pump();
-            });
+            }, scheduler);
         }
     }
 

@@ -24,9 +24,10 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private int nextId;
     private int inbound;
-    private boolean goAway;
+    private volatile boolean goAway;
     private final Map<Long, CompletableFuture<Void>> pings = new HashMap<>();
     private long nextPing = 1;
+    private volatile long lastStreamChange = System.nanoTime();
 
     /**
      * @param client true on the dialing side (opens odd ids)
@@ -60,14 +61,25 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
     }
 
     void remove(int id) {
+        lastStreamChange = System.nanoTime();
         YamuxStream s = streams.remove(id);
         if (s != null && (id & 1) != (client ? 1 : 0)) {
             inbound--;
         }
     }
 
+    /** True after either side sent GO_AWAY: no new streams may be opened on this session. */
+    public boolean goingAway() {
+        return goAway;
+    }
+
     public int streamCount() {
         return streams.size();
+    }
+
+    /** How long the session has had no stream opened or closed. */
+    public java.time.Duration sinceLastStreamChange() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastStreamChange);
     }
 
     /** Opens a stream (sending SYN at once); completes exceptionally after GO_AWAY or on a closed channel. */
@@ -82,6 +94,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
             nextId += 2;
             YamuxStream s = new YamuxStream(this, id, handler, YamuxFrame.SYN);
             streams.put(id, s);
+            lastStreamChange = System.nanoTime();
             s.sendFlagsNow();
             s.handler(handler);
             flush();
@@ -154,6 +167,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
             }
             s = new YamuxStream(this, id, null, YamuxFrame.ACK);
             streams.put(id, s);
+            lastStreamChange = System.nanoTime();
             inbound++;
             s.sendFlagsNow();
             acceptor.accept(s);

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1]}.
  */
 public final class DhtBench {
-    private static final Duration READY_WAIT = Duration.ofMinutes(5);
+    private static final Duration READY_WAIT = Duration.ofMinutes(30);
 
     private final int n;
     private final int keysPerNode;
@@ -97,7 +97,16 @@ public final class DhtBench {
             nodes.get(i).advertise(ks);
         }
         // Advertising is asynchronous: wait until every node's provide queue has drained.
-        waitUntil("advertising drained", () -> nodes.stream().allMatch(BenchAccess::advertisingDrained));
+        long[] lastLog = {System.nanoTime()};
+        waitUntil("advertising drained", () -> {
+            int pending = nodes.stream().mapToInt(BenchAccess::advertisingPending).sum();
+            if (System.nanoTime() - lastLog[0] > 15e9) {
+                log("advertising: %d provides pending after %.0f s, %d DHT requests served", pending, secs(t1),
+                        dhtRequests.sum());
+                lastLog[0] = System.nanoTime();
+            }
+            return pending == 0;
+        });
         log("advertised %d keys in %.1f s (%d DHT requests served so far)", (long) n * keysPerNode, secs(t1),
                 dhtRequests.sum());
         long heapPerNode = (usedHeapAfterGc() - heap0) / n;

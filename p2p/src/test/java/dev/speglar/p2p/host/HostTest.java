@@ -186,4 +186,16 @@ class HostTest {
             idle.close();
         }
     }
+
+    @Test
+    void goAwayRetiresTheConnectionAndTheNextConnectDialsAgain() throws Exception {
+        Connection first = a.dial(bAddr, b.peerId()).get(10, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> b.connection(a.peerId()).isPresent());
+        b.connection(a.peerId()).orElseThrow().close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !first.isUsable());
+        Connection second = a.connect(b.peerId(), List.of(Multiaddr.tcp(bAddr.getAddress(), bAddr.getPort())))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(second).isNotSameAs(first);
+        assertThat(PingService.ping(second).get(10, TimeUnit.SECONDS)).isPositive();
+    }
 }

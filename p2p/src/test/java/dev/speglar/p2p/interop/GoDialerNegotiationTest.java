@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plays go-libp2p's dialer against the Java listener with raw bytes: go proposes /tls/1.0.0 before /noise
+ * Plays go-libp2p's dialer against a full Java node's listener with raw bytes: go proposes /tls/1.0.0 before /noise
  * (DefaultSecurity), so the listener must answer "na" and then accept /noise and run the Noise handshake.
  */
 class GoDialerNegotiationTest {
@@ -28,7 +28,7 @@ class GoDialerNegotiationTest {
     private static final byte[] NA = HEX.parseHex("036e610a");
     private static final byte[] NOISE = HEX.parseHex("072f6e6f6973650a");
 
-    private final JavaHosts nodes = new JavaHosts();
+    private final JavaNodes nodes = new JavaNodes();
 
     @AfterEach
     void closeNodes() {
@@ -37,9 +37,9 @@ class GoDialerNegotiationTest {
 
     @Test
     void listenerRefusesTlsThenCompletesNoise() throws IOException {
-        var node = nodes.start("127.0.0.91");
+        var node = nodes.start("127.0.0.91", java.util.List.of());
         try (Socket s = new Socket()) {
-            s.connect(node.address(), 5_000);
+            s.connect(JavaNodes.socketAddr(node), 5_000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
@@ -57,8 +57,8 @@ class GoDialerNegotiationTest {
             NoiseHandshake hs = NoiseHandshake.create(NoiseHandshake.Role.INITIATOR, X25519.generatePrivate());
             writeFrame(out, hs.writeMessage1());
             byte[] payload = hs.readMessage2(readFrame(in));
-            NoiseIdentity.Remote remote = NoiseIdentity.verify(payload, hs.remoteStatic(), node.host().peerId());
-            assertThat(remote.peerId().toBase58()).isEqualTo(node.host().peerId().toBase58());
+            NoiseIdentity.Remote remote = NoiseIdentity.verify(payload, hs.remoteStatic(), PeerId.parse(node.peerId()));
+            assertThat(remote.peerId().toBase58()).isEqualTo(node.peerId());
             // Like js, the listener offers yamux inside Noise, so no multistream round follows the handshake.
             assertThat(remote.streamMuxers()).contains(NoiseIdentity.YAMUX);
             Ed25519Identity me = Ed25519Identity.generate();
@@ -74,9 +74,9 @@ class GoDialerNegotiationTest {
 
     @Test
     void listenerRejectsUnknownProtocolsUntilNoise() throws IOException {
-        var node = nodes.start("127.0.0.92");
+        var node = nodes.start("127.0.0.92", java.util.List.of());
         try (Socket s = new Socket()) {
-            s.connect(node.address(), 5_000);
+            s.connect(JavaNodes.socketAddr(node), 5_000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());

@@ -87,4 +87,41 @@ class YamuxTest {
                 new YamuxSession(true, s -> s.handler((st, d) -> {})));
         assertThatThrownBy(() -> ch3.writeInbound(frames("010000000000000000000000"))).isInstanceOf(DecoderException.class);
     }
+
+    @Test
+    void pingCompletesOnTheMatchingAck() {
+        YamuxSession session = new YamuxSession(true, s -> s.handler((st, d) -> {}));
+        EmbeddedChannel ch = new EmbeddedChannel(new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW), session);
+        var ping = session.ping();
+        ch.runPendingTasks();
+        List<String> out = drainHeaders(ch);
+        assertThat(out).containsExactly("000200010000000000000001");
+        ch.writeInbound(frames("000200020000000000000002"));
+        assertThat(ping).isNotDone();
+        ch.writeInbound(frames("000200020000000000000001"));
+        assertThat(ping).isCompleted();
+        ch.close();
+    }
+
+    @Test
+    void connectionLossResetsStreamsAndFailsPings() {
+        List<Throwable> resets = new ArrayList<>();
+        YamuxSession session = new YamuxSession(true, s -> {});
+        EmbeddedChannel ch = new EmbeddedChannel(new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW), session);
+        session.open(new StreamHandler() {
+            @Override
+            public void onData(YamuxStream s, ByteBuf d) {}
+
+            @Override
+            public void onReset(YamuxStream s, Throwable cause) {
+                resets.add(cause);
+            }
+        });
+        var ping = session.ping();
+        ch.runPendingTasks();
+        ch.close();
+        assertThat(resets).hasSize(1);
+        assertThat(ping).isCompletedExceptionally();
+        assertThat(session.open((s, d) -> {})).isCompletedExceptionally();
+    }
 }

@@ -90,6 +90,10 @@ public final class RegistryCommand implements Callable<Integer> {
       fallbackValue = "true", description = "Check containerd's CRI config_path and discard_unpacked_layers at start.")
   boolean verifyContainerdConfig;
 
+  @Option(names = "--containerd-registry-config-path", defaultValue = "${env:CONTAINERD_REGISTRY_CONFIG_PATH}",
+      description = "If set, the start-up check also requires containerd's config_path to include this directory.")
+  String containerdRegistryConfigPath;
+
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
 
@@ -102,7 +106,7 @@ public final class RegistryCommand implements Callable<Integer> {
         dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
         defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
         dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, ConfigurationCommand.nonBlank(staticBootstrapPeers),
-        standalone, verifyContainerdConfig, basicAuthDir, resyncInterval);
+        standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval);
   }
 
   @Override

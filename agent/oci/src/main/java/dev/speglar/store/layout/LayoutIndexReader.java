@@ -4,12 +4,12 @@ import dev.speglar.oci.Descriptor;
 import dev.speglar.oci.Digest;
 import dev.speglar.oci.ImageName;
 import dev.speglar.oci.InvalidReferenceException;
+import dev.speglar.oci.MediaTypes;
 import dev.speglar.store.Image;
 import dev.speglar.store.manifest.DescriptorWalker;
 import dev.speglar.store.manifest.InvalidJsonException;
 import dev.speglar.store.manifest.Json;
 import dev.speglar.store.manifest.ManifestChildren;
-import dev.speglar.oci.MediaTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -58,8 +58,16 @@ final class LayoutIndexReader {
     Map<String, Digest> tags = new LinkedHashMap<>();
     Map<Digest, String> mediaTypes = new HashMap<>();
     for (Object entry : entries) {
-      Descriptor root = ManifestChildren.descriptor(entry, MediaTypes.OCI_MANIFEST);
-      List<Descriptor> tree = walker.walk(root);
+      Descriptor root;
+      List<Descriptor> tree;
+      try {
+        root = ManifestChildren.descriptor(entry, MediaTypes.OCI_MANIFEST);
+        tree = walker.walk(root);
+      } catch (InvalidJsonException e) {
+        // One broken entry or manifest must not hide the rest of the directory.
+        log.warn("{}: index.json entry skipped: {}", source, e.getMessage());
+        continue;
+      }
       if (tree.isEmpty()) {
         continue; // root blob missing: nothing of this entry is servable
       }

@@ -35,7 +35,7 @@ record LayoutStamp(List<String> parts) {
   private static String describe(Path p) throws IOException {
     try {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-      return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime().toMillis() + "/" + a.lastModifiedTime();
+      return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime();
     } catch (NoSuchFileException e) {
       return "-";
     }

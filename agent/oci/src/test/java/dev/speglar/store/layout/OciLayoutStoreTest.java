@@ -73,6 +73,23 @@ class OciLayoutStoreTest {
   }
 
   @Test
+  void aBrokenEntryOrManifestSkipsOnlyThatEntry() throws Exception {
+    image.writeLayout(dir, java.util.Map.of());
+    byte[] broken = "{\"layers\":[{\"size\":1}]}".getBytes();
+    dev.speglar.oci.Digest brokenDigest = dev.speglar.oci.Digest.sha256(broken);
+    Files.write(dir.resolve("blobs/sha256").resolve(brokenDigest.hex()), broken);
+    String good = "{\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"digest\":\"" + image.index.digest()
+        + "\",\"size\":" + image.index.size() + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"ok\"}}";
+    String badManifest = "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + brokenDigest
+        + "\",\"size\":" + broken.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"bad\"}}";
+    TestImage.writeIndexJson(dir, List.of("{\"digest\":\"nope\"}", badManifest, good));
+    try (OciLayoutStore s = OciLayoutStore.open(LayoutSource.parse("localhost:5000/app=" + dir))) {
+      assertThat(s.images()).extracting(i -> i.name().tag()).containsExactly("ok");
+      assertThat(s.walk(image.index.digest())).containsExactlyElementsOf(image.walk());
+    }
+  }
+
+  @Test
   void badSpecsAndDirectoriesFailClearly() throws Exception {
     assertThatThrownBy(() -> LayoutSource.parse("=x")).isInstanceOf(InvalidReferenceException.class);
     assertThatThrownBy(() -> LayoutSource.parse("NoRegistry/App=x")).isInstanceOf(InvalidReferenceException.class);

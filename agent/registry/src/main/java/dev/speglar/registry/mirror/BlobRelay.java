@@ -5,10 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -29,15 +29,23 @@ final class BlobRelay {
   private final long last;
   private final boolean keepAlive;
   private final Consumer<MirrorEvent> post;
-  private final MessageDigest md;
+  private final BlobHasher hasher;
   private final Set<PeerTarget> contributors = new LinkedHashSet<>();
   private long position;
   private boolean finished;
   private ChannelFuture lastWrite;
   private Leg current;
 
+  /**
+   * Client-side write buffer while relaying: with Netty's default 64 KiB high-water mark the relay would stop the
+   * peer after every read and wait for the client to drain completely, leaving both sockets idle half the time.
+   */
+  static final boolean INLINE_HASH = Boolean.getBoolean("speglar.mirror.inlineHash");
+  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
   BlobRelay(ChannelHandlerContext ctx, Digest expected, long first, long last, boolean verify, boolean keepAlive,
       Consumer<MirrorEvent> post) {
+    ctx.channel().config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     this.ctx = ctx;
     this.expected = expected;
     this.position = first;
@@ -45,7 +53,7 @@ final class BlobRelay {
     this.keepAlive = keepAlive;
     this.post = post;
     try {
-      this.md = verify ? MessageDigest.getInstance(expected.jcaAlgorithm()) : null;
+      this.hasher = verify ? new BlobHasher(MessageDigest.getInstance(expected.jcaAlgorithm()), INLINE_HASH) : null;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -63,6 +71,13 @@ final class BlobRelay {
       }
       ex.attach(current);
     });
+  }
+
+  /** Stops hashing; call when the transfer ends for any reason (idempotent, harmless after success). */
+  void close() {
+    if (hasher != null) {
+      hasher.abort();
+    }
   }
 
   /** Peers whose bytes went into the body so far. */
@@ -101,10 +116,8 @@ final class BlobRelay {
       }
       ByteBuf slice = buf.retainedSlice(buf.readerIndex() + (int) (from - bufStart), (int) (to - from + 1));
       buf.release();
-      if (md != null) {
-        for (ByteBuffer b : slice.nioBuffers()) {
-          md.update(b);
-        }
+      if (hasher != null) {
+        hasher.add(slice.retainedDuplicate());
       }
       position = to + 1;
       if (position <= last) {
@@ -119,17 +132,27 @@ final class BlobRelay {
 
     private void complete(ByteBuf finalBytes) {
       finished = true;
-      if (md != null) {
-        String actual = HexFormat.of().formatHex(md.digest());
-        if (!actual.equals(expected.hex())) {
+      if (hasher == null) {
+        release(finalBytes);
+        return;
+      }
+      // The last bytes wait for the verdict: a client holding a complete body would commit it.
+      hasher.finish().whenComplete((digest, error) -> ex.loop().execute(() -> {
+        if (error != null) {
+          finalBytes.release(); // aborted: the request is over already
+        } else if (HexFormat.of().formatHex(digest).equals(expected.hex())) {
+          release(finalBytes);
+        } else {
           finalBytes.release();
           // Reported before closing: the close would otherwise be seen first, as the client leaving.
-          post.accept(new MirrorEvent.IntegrityFailed(
-              "blob from " + contributors + " hashes to " + expected.algorithm() + ":" + actual + ", not " + expected));
+          post.accept(new MirrorEvent.IntegrityFailed("blob from " + contributors + " hashes to "
+              + expected.algorithm() + ":" + HexFormat.of().formatHex(digest) + ", not " + expected));
           ctx.channel().close(); // cut short: the client must not receive a complete, wrong blob
-          return;
         }
-      }
+      }));
+    }
+
+    private void release(ByteBuf finalBytes) {
       ctx.write(new DefaultHttpContent(finalBytes));
       lastWrite = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       if (!keepAlive) {
@@ -140,18 +163,27 @@ final class BlobRelay {
 
     @Override
     public void onBatchEnd(Runnable resume) {
+      if (active()) {
+        ctx.flush();
+        gate(resume);
+      }
+    }
+
+    /** Reads on only while the client keeps up and the hasher is not too far behind. */
+    private void gate(Runnable resume) {
       if (!active()) {
         return;
       }
-      ctx.flush();
-      if (ctx.channel().isWritable() || lastWrite == null) {
-        resume.run();
-      } else {
+      if (hasher != null && hasher.saturated()) {
+        hasher.whenDrained(() -> ex.loop().execute(() -> gate(resume)));
+      } else if (!ctx.channel().isWritable() && lastWrite != null) {
         lastWrite.addListener(f -> {
           if (f.isSuccess()) {
-            resume.run();
+            gate(resume);
           }
         });
+      } else {
+        resume.run();
       }
     }
 

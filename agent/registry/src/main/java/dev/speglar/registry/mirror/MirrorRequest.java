@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 
 /**
@@ -46,7 +45,7 @@ final class MirrorRequest implements Runnable {
       try {
         lookup = mirror.router.lookup(req.key(), mirror.config.resolveRetries());
       } catch (RuntimeException e) {
-        mirror.log(Level.WARNING, "lookup of " + req.key() + " failed: " + e);
+        PeerMirror.LOG.warn("lookup of {} failed: {}", req.key(), e.toString());
         MirrorResponses.empty(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, keepAlive);
         return;
       }
@@ -56,7 +55,7 @@ final class MirrorRequest implements Runnable {
     } catch (InterruptedException e) {
       ctx.channel().close();
     } catch (RuntimeException e) {
-      mirror.log(Level.ERROR, "mirroring " + req.key() + " failed: " + e);
+      PeerMirror.LOG.error("mirroring {} failed", req.key(), e);
       ctx.channel().close(); // status may be sent already; closing is the only honest signal left
     } finally {
       if (hit) {
@@ -145,6 +144,15 @@ final class MirrorRequest implements Runnable {
     }
     ctx.write(r);
     BlobRelay relay = new BlobRelay(ctx, req.digest(), first, last, whole, keepAlive, session::post);
+    try {
+      return relay(session, relay, ex, head, last, total);
+    } finally {
+      relay.close();
+    }
+  }
+
+  private boolean relay(MirrorSession session, BlobRelay relay, PeerExchange ex, PeerHead head, long last,
+      long total) throws InterruptedException {
     long lastBreak = -1;
     int stuck = 0;
     while (true) {
@@ -162,8 +170,9 @@ final class MirrorRequest implements Runnable {
         }
         case MirrorEvent.StreamBroken b -> {
           ex.cancel();
-          mirror.log(Level.DEBUG, "body of " + req.key() + " from " + ex.target + " broke at " + b.position()
-              + ": " + b.cause());
+          session.pool.penalize(ex.target);
+          PeerMirror.LOG.debug("body of {} from {} broke at {}: {}", req.key(), ex.target, b.position(),
+              b.cause().toString());
           stuck = b.position() == lastBreak ? stuck + 1 : 0;
           lastBreak = b.position();
           if (stuck >= MAX_RESUMES_WITHOUT_PROGRESS) {
@@ -174,7 +183,7 @@ final class MirrorRequest implements Runnable {
           Race.Outcome o = new Race(session, mirror, req.withRange(ByteRange.from(b.position())), plan)
               .run(System.nanoTime() + NO_DEADLINE);
           if (!(o instanceof Race.Outcome.Won w)) {
-            mirror.log(Level.INFO, "no peer can resume " + req.key() + " at " + b.position() + ": " + o);
+            PeerMirror.LOG.info("no peer can resume {} at {}: {}", req.key(), b.position(), o);
             ctx.channel().close();
             return false;
           }

@@ -68,8 +68,7 @@ final class MirrorSession implements AutoCloseable {
     } catch (InterruptedException e) {
       return;
     } catch (RuntimeException e) {
-      System.getLogger(MirrorSession.class.getName())
-          .log(System.Logger.Level.WARNING, "peer lookup failed: " + e);
+      PeerMirror.LOG.warn("peer lookup failed: {}", e.toString());
     }
     post(new MirrorEvent.LookupDone());
   }

@@ -76,29 +76,65 @@ final class PeerClient implements AutoCloseable {
     connect(ex);
   }
 
-  /** Opens a fresh connection, trying the peer's addresses in order. */
+  /**
+   * Opens a fresh connection. With several addresses this is happy eyeballs (RFC 8305, as Spegel does): IPv6 first,
+   * each further address tried {@link #STAGGER_MILLIS} after the previous one or as soon as it failed; the first
+   * connection wins and the others are closed.
+   */
   void connect(PeerExchange ex) {
-    connect(ex, 0);
+    new Dial(ex).start(0);
   }
 
-  private void connect(PeerExchange ex, int i) {
-    ChannelFuture f = new Bootstrap()
-        .group(ex.loop())
-        .channel(ex.transport)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-        .handler(new HttpClientCodec())
-        .connect(ex.target.addresses().get(i));
-    f.addListener(r -> {
-      if (r.isSuccess()) {
-        ex.send(f.channel(), false);
-      } else if (i + 1 < ex.target.addresses().size()) {
-        connect(ex, i + 1);
-      } else {
-        ex.connectFailed(r.cause());
+  static final long STAGGER_MILLIS = 15;
+
+  private final class Dial {
+    private final PeerExchange ex;
+    private final java.util.List<InetSocketAddress> addresses;
+    private int started;
+    private int failed;
+    private boolean won;
+
+    Dial(PeerExchange ex) {
+      this.ex = ex;
+      this.addresses = ex.target.addresses();
+    }
+
+    void start(int i) {
+      if (won || i != started || i >= addresses.size()) {
+        return;
       }
-    });
+      started++;
+      ChannelFuture f = new Bootstrap()
+          .group(ex.loop())
+          .channel(ex.transport)
+          .option(ChannelOption.AUTO_READ, false)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+          .handler(new HttpClientCodec())
+          .connect(addresses.get(i));
+      f.addListener(r -> done(f, i));
+      if (i + 1 < addresses.size()) {
+        ex.loop().schedule(() -> start(i + 1), STAGGER_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void done(ChannelFuture f, int i) {
+      if (f.isSuccess()) {
+        if (won) {
+          f.channel().close();
+        } else {
+          won = true;
+          ex.send(f.channel(), false);
+        }
+        return;
+      }
+      failed++;
+      if (failed == addresses.size()) {
+        ex.connectFailed(f.cause());
+      } else {
+        start(started); // the next address need not wait for the stagger after a failure
+      }
+    }
   }
 
   /** Keeps a connection whose last response was read completely; called on its loop. */
@@ -144,10 +180,18 @@ final class PeerClient implements AutoCloseable {
 
   @Override
   public void close() {
-    idle.forEach((loop, pools) -> loop.execute(() -> {
-      pools.values().forEach(q -> q.forEach(Channel::close));
-      pools.clear();
-    }));
+    idle.forEach((loop, pools) -> {
+      if (!loop.isShuttingDown()) { // a loop that is shutting down closes its channels itself
+        try {
+          loop.execute(() -> {
+            pools.values().forEach(q -> q.forEach(Channel::close));
+            pools.clear();
+          });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // terminated meanwhile: its channels are closed already
+        }
+      }
+    });
     EventLoopGroup g = ownGroup;
     if (g != null) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -170,11 +170,10 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
   /** Starts delivering the body to {@code s}; bytes held so far come first. */
   void attach(BodySink s) {
     loop.execute(() -> {
-      if (state != State.HEAD && state != State.CLOSED) {
-        throw new IllegalStateException("attach in state " + state);
-      }
-      if (state == State.CLOSED && failureHeld == null) {
-        return; // cancelled meanwhile
+      if (state != State.HEAD && (state != State.CLOSED || failureHeld == null)) {
+        // Cancelled meanwhile, or a second sink: either way the sink must hear that nothing will come.
+        s.onError(new IllegalStateException("peer exchange is " + state));
+        return;
       }
       sink = s;
       while (!held.isEmpty()) {

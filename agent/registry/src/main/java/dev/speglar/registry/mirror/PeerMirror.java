@@ -5,7 +5,8 @@ import dev.speglar.registry.MissHandler;
 import dev.speglar.routing.Router;
 import io.netty.channel.ChannelHandlerContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,9 @@ import java.util.Objects;
  * on shutdown to drop pooled peer connections.
  */
 public final class PeerMirror implements MissHandler, AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(PeerMirror.class.getName());
+  static final Logger LOG = LoggerFactory.getLogger(PeerMirror.class);
+  /** One virtual thread per miss: it waits on lookups and timers, never on sockets (those are event-loop work). */
+  private static final java.util.concurrent.ThreadFactory THREADS = Thread.ofVirtual().name("mirror-", 0).factory();
 
   final Router router;
   final MirrorConfig config;
@@ -42,7 +45,7 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
       MirrorResponses.notFound(ctx, request, 0, "could not find peer for " + request.key(), keepAlive);
       return;
     }
-    Thread.ofVirtual().name("mirror ", 0).start(new MirrorRequest(this, ctx, request, keepAlive));
+    THREADS.newThread(new MirrorRequest(this, ctx, request, keepAlive)).start();
   }
 
   /** True if {@code peerId} is avoided because it served wrong bytes recently. */
@@ -68,12 +71,8 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
   void integrityFailure(String kind, PeerTarget peer, String detail) {
     metrics.integrityFailure(kind);
     quarantine.add(peer.id());
-    LOG.log(Level.WARNING, "integrity failure ({0}), peer {1} quarantined for {2}: {3}", kind, peer,
+    LOG.warn("integrity failure ({}), peer {} quarantined for {}: {}", kind, peer,
         config.quarantine(), detail);
-  }
-
-  void log(Level level, String message) {
-    LOG.log(level, message);
   }
 
   @Override

@@ -53,6 +53,14 @@ final class PeerPool {
     }
   }
 
+  /** Makes {@code t} less preferred (it broke off a body) without excluding it: it may be the only one left. */
+  void penalize(PeerTarget t) {
+    Slot s = slots.get(t.id());
+    if (s != null) {
+      s.uses++;
+    }
+  }
+
   void remove(PeerTarget t) {
     slots.remove(t.id());
   }

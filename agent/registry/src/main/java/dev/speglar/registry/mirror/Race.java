@@ -94,6 +94,9 @@ final class Race {
         MirrorEvent e = session.poll(wait);
         now = System.nanoTime();
         if (e == null) {
+          if (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
+            continue; // a late wake-up: hedges that were due come before the race timer
+          }
           if (now - deadline >= 0) {
             return new Outcome.Expired();
           }
@@ -193,7 +196,7 @@ final class Race {
   private void failed(PeerExchange ex, String why) {
     inflight.remove(ex);
     session.pool.remove(ex.target);
-    mirror.log(System.Logger.Level.DEBUG, "request to peer " + ex.target + " failed for " + req.key() + ": " + why);
+    PeerMirror.LOG.debug("request to peer {} failed for {}: {}", ex.target, req.key(), why);
     trigger();
   }
 

@@ -58,7 +58,9 @@ final class FakePeer implements AutoCloseable {
     /** Sends a manifest media type whatever was asked. */
     MANIFEST_TYPE,
     /** For tags: names a digest that does not match the body. */
-    WRONG_DIGEST_HEADER
+    WRONG_DIGEST_HEADER,
+    /** The first body dies after 40 %; later requests get the whole content with 200, ignoring Range. */
+    DIE_ONCE_THEN_IGNORE_RANGE
   }
 
   record Content(byte[] bytes, String mediaType) {
@@ -77,6 +79,7 @@ final class FakePeer implements AutoCloseable {
   final InetAddress address;
   final List<Recorded> requests = new CopyOnWriteArrayList<>();
   /** Full bodies whose last byte the kernel accepted (for backpressure tests). */
+  private final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
   /** Connections accepted. */
   final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
   final java.util.concurrent.atomic.AtomicInteger bodiesWritten = new java.util.concurrent.atomic.AtomicInteger();
@@ -170,6 +173,11 @@ final class FakePeer implements AutoCloseable {
       long first = 0;
       long last = bytes.length - 1;
       HttpResponse r;
+      boolean firstServe = served.getAndIncrement() == 0;
+      if (m == Mode.DIE_ONCE_THEN_IGNORE_RANGE) {
+        m = firstServe ? Mode.DIE_AFTER_40 : Mode.GOOD;
+        req.headers().remove(HttpHeaderNames.RANGE);
+      }
       try {
         var range = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE));
         if (range.isPresent()) {

@@ -130,6 +130,33 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
   }
 
   @Test
+  void blobRequestedAsManifestIsNotServed() throws Exception {
+    var content = blob(randomBytes(100, 5));
+    var agent = agent(OrderedRouter.of(peer(10, GOOD).put(content)));
+
+    var r = get(agent.uri(MirrorHarness.manifestPath(content.digest().toString())));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(body(r)).isEqualTo("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"detail\":{\"attempts\":1},"
+        + "\"message\":\"all request retries exhausted for " + content.digest() + "\"}]}");
+  }
+
+  @Test
+  void manifestsAndHeadsGiveUpAtTheOverallDeadlineWithAnEmpty404() throws Exception {
+    var m = manifest("{}");
+    var agent = agent(OrderedRouter.of(peer(10, SILENT).put(m)),
+        b -> b.deadline(Duration.ofMillis(300)).raceBudgetFloor(Duration.ofSeconds(30)));
+
+    var r = get(agent.uri(MirrorHarness.manifestPath(m.digest().toString())));
+    var h = head(agent.uri(blobPath(m.digest())));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).isEmpty();
+    assertThat(r.headers().firstValue("Content-Length")).hasValue("0");
+    assertThat(h.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void thisNodeIsNeverAskedEvenIfTheRouterReturnsIt() throws Exception {
     var content = blob(randomBytes(10, 1));
     // Port 0 means "the local registry port": with a local address, that is this very node.
@@ -143,6 +170,19 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
     // Forwarding to itself would have shown up as a second mirrored request.
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
         agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isEqualTo(1));
+  }
+
+  @Test
+  void aPeerIsReachedOnItsSecondAddressWhenTheFirstRefuses() throws Exception {
+    var content = blob(randomBytes(3000, 4));
+    var good = peer(82, GOOD).put(content);
+    var twoAddresses = new Peer("dual", List.of(InetAddress.getByName("127.0.0.81"), good.address), good.port());
+    var agent = agent(new OrderedRouter(List.of(twoAddresses)));
+
+    var r = get(agent.uri(blobPath(content.digest())));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(content.bytes());
   }
 
   @Test

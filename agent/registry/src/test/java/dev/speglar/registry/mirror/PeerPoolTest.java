@@ -47,6 +47,18 @@ class PeerPoolTest {
   }
 
   @Test
+  void aPenalizedPeerIsAskedAfterTheOthers() throws Exception {
+    var pool = new PeerPool();
+    var a = target("a", 2);
+    var b = target("b", 3);
+    pool.add(a);
+    pool.add(b);
+    pool.penalize(a);
+    assertThat(pool.acquire()).isEqualTo(b);
+    assertThat(pool.acquire()).isEqualTo(a);
+  }
+
+  @Test
   void selfIsRecognisedByAddressAndLocalPort() throws Exception {
     InetAddress me = InetAddress.getByName("127.0.0.5");
     assertThat(PeerTarget.of(new Peer("me", List.of(me), 0), 5000, Set.of(me))).isNull();

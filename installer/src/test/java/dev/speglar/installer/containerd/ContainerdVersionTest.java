@@ -1,0 +1,41 @@
+package dev.speglar.installer.containerd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ContainerdVersionTest {
+
+    @Test
+    void parsesDebianUpstreamAndK3sOutput() {
+        assertThat(ContainerdVersion.parse("containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n"))
+                .isEqualTo(new ContainerdVersion(1, 6, 20));
+        assertThat(ContainerdVersion.parse("containerd github.com/containerd/containerd/v2 v2.1.4 75cb2b7"))
+                .isEqualTo(new ContainerdVersion(2, 1, 4));
+        assertThat(ContainerdVersion.parse("containerd containerd.io 1.7.27 05044ec")).isEqualTo(new ContainerdVersion(1, 7, 27));
+        assertThat(ContainerdVersion.parse("v1.7.23-k3s1")).isEqualTo(new ContainerdVersion(1, 7, 23));
+        assertThat(ContainerdVersion.parse("2.2")).isEqualTo(new ContainerdVersion(2, 2, 0));
+    }
+
+    @Test
+    void versionDecidesSchemaAndTraps() {
+        ContainerdVersion v16 = ContainerdVersion.parse("1.6.20");
+        assertThat(v16.schema()).isEqualTo(2);
+        assertThat(v16.importsReplacePluginTables()).isTrue();
+        assertThat(v16.hasTransferServicePull()).isFalse();
+        ContainerdVersion v20 = ContainerdVersion.parse("2.0.5");
+        assertThat(v20.schema()).isEqualTo(3);
+        assertThat(v20.importsReplacePluginTables()).isFalse();
+        assertThat(v20.hasTransferServicePull()).isFalse();
+        assertThat(ContainerdVersion.parse("2.1.0").hasTransferServicePull()).isTrue();
+        assertThat(ContainerdVersion.parse("2.3.4").schema()).isEqualTo(3);
+    }
+
+    @Test
+    void rejectsGarbage() {
+        assertThatThrownBy(() -> ContainerdVersion.parse("containerd is great")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot parse");
+        assertThatThrownBy(() -> ContainerdVersion.parse("")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

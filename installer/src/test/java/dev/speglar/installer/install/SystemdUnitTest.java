@@ -1,0 +1,77 @@
+package dev.speglar.installer.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.speglar.installer.containerd.Exec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The installed unit must pass the real {@code systemd-analyze verify} (containerd-mirror-lab.md §7). */
+class SystemdUnitTest {
+
+    @TempDir Path dir;
+
+    static String systemdAnalyze() {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(d, "systemd-analyze"))) return Path.of(d, "systemd-analyze").toString();
+        }
+        throw new AssertionError("systemd-analyze is not installed (Debian package 'systemd'); run scripts/install-test-deps.sh");
+    }
+
+    private Exec.Result verify(String unitText) throws Exception {
+        Path unit = Files.writeString(dir.resolve(SystemdUnit.NAME), unitText);
+        return Exec.run(List.of(systemdAnalyze(), "verify", unit.toString()), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void renderedUnitPassesSystemdAnalyzeVerify() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        SystemdUnit unit = new SystemdUnit(java, "/opt/speglar/speglar-agent.jar",
+                List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
+        Exec.Result r = verify(unit.render());
+        String ours = r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME)).reduce("", (a, b) -> a + b + "\n");
+        assertThat(r.exitCode()).as("systemd-analyze verify: " + r.stderr()).isZero();
+        assertThat(ours).isEmpty();
+        assertThat(unit.render()).contains("ExecStart=" + java + " -XX:+ExitOnOutOfMemoryError",
+                "-jar /opt/speglar/speglar-agent.jar registry --registry-addr=:30020 --bootstrap-kind=dns");
+    }
+
+    @Test
+    void execStartAndDaemonSetArgsParseWithTheRealAgentCli() {
+        SystemdUnit unit = new SystemdUnit("/usr/bin/java", "/opt/speglar/speglar-agent.jar",
+                List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
+        String exec = unit.render().lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        List<String> words = List.of(exec.split(" "));
+        assertAgentParses(words.subList(words.indexOf("registry"), words.size()));
+
+        var ds = new dev.speglar.installer.install.k8s.DaemonSetSpec("speglar", "speglar", "img:1", 30020,
+                "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
+                List.of("--bootstrap-kind=dns")).build();
+        assertAgentParses(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs());
+    }
+
+    private static void assertAgentParses(List<String> args) {
+        picocli.CommandLine.ParseResult r = dev.speglar.agent.Main.commandLine().parseArgs(args.toArray(String[]::new));
+        assertThat(r.subcommand()).as("subcommand of %s", args).isNotNull();
+        assertThat(r.subcommand().commandSpec().name()).isEqualTo("registry");
+        assertThat(r.subcommand().unmatched()).as("unmatched in %s", args).isEmpty();
+    }
+
+    @Test
+    void verifierCatchesABrokenUnitSoTheCheckAboveMeansSomething() throws Exception {
+        Exec.Result r = verify(new SystemdUnit("/opt/nothere/java", "/opt/speglar/a.jar", List.of()).render().replace("Type=simple", "Type=simpel"));
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("simpel");
+    }
+
+    @Test
+    void rejectsArgumentsThatWouldBreakTheUnitSyntax() {
+        assertThatThrownBy(() -> new SystemdUnit("/usr/bin/java", "/a.jar", List.of("--x=%h"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SystemdUnit("java", "/a.jar", List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.speglar.installer.install.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.speglar.installer.install.HostRoot;
+import dev.speglar.installer.install.Manifest;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class DaemonSetAgentTest {
+
+    KubernetesClient client;
+    @TempDir Path root;
+
+    private DaemonSetSpec spec(String image) {
+        return new DaemonSetSpec("speglar", "speglar", image, 30020, "/run/containerd/containerd.sock",
+                "/var/lib/containerd/io.containerd.content.v1.content", List.of("--bootstrap-kind=dns"));
+    }
+
+    private DaemonSet live() {
+        return client.apps().daemonSets().inNamespace("speglar").withName("speglar").get();
+    }
+
+    @Test
+    void createsOnceThenIsUpToDateUpdatesOnChangeAndUninstallRemovesEverything() throws Exception {
+        HostRoot host = new HostRoot(root);
+        Manifest manifest = Manifest.load(host);
+        DaemonSetAgent agent = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.0"));
+        assertThat(agent.otherChanges()).containsExactly("create Namespace speglar",
+                "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0)");
+
+        agent.activate(manifest, false);
+        DaemonSet ds = live();
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:1.0");
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+                .contains("registry", "--registry-addr=:30020", "--bootstrap-kind=dns");
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getPorts().getFirst().getHostPort()).isEqualTo(30020);
+        assertThat(client.namespaces().withName("speglar").get()).isNotNull();
+        String rv = ds.getMetadata().getResourceVersion();
+
+        DaemonSetAgent again = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.0"));
+        assertThat(again.otherChanges()).isEmpty();
+        again.activate(manifest, false);
+        assertThat(live().getMetadata().getResourceVersion()).isEqualTo(rv);
+
+        DaemonSetAgent upgrade = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1"));
+        assertThat(upgrade.otherChanges()).containsExactly("update DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.1)");
+        upgrade.activate(Manifest.load(host), false);
+        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:1.1");
+
+        Manifest saved = Manifest.load(host);
+        assertThat(saved.entries()).extracting(Manifest.Entry::target).contains("namespace/speglar", "daemonset/speglar/speglar");
+        new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1")).uninstall(saved);
+        assertThat(live()).isNull();
+        assertThat(client.namespaces().withName("speglar").get()).isNull();
+        saved.discard();
+        try (var s = Files.list(root)) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void rollbackRestoresThePreviousDaemonSet() throws Exception {
+        Manifest manifest = Manifest.load(new HostRoot(root));
+        new DaemonSetAgent(client, spec("old:1")).activate(manifest, false);
+        DaemonSetAgent upgrade = new DaemonSetAgent(client, spec("new:2"));
+        upgrade.activate(Manifest.load(new HostRoot(root)), false);
+        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("new:2");
+        upgrade.rollback();
+        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("old:1");
+
+        DaemonSetAgent fresh = new DaemonSetAgent(client, spec("x:1"));
+        client.apps().daemonSets().inNamespace("speglar").withName("speglar").delete();
+        fresh.activate(Manifest.load(new HostRoot(root)), false);
+        fresh.rollback();
+        assertThat(live()).isNull();
+    }
+
+    @Test
+    void cordonsAndUncordonsOnlyWhatItCordoned() throws Exception {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().withNewSpec().endSpec().build()).create();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n2").endMetadata().withNewSpec().withUnschedulable(true).endSpec().build()).create();
+
+        KubeNodeGuard g1 = new KubeNodeGuard(client, "n1", false, Duration.ofSeconds(5));
+        g1.cordon();
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isTrue();
+        g1.uncordon();
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isFalse();
+
+        KubeNodeGuard g2 = new KubeNodeGuard(client, "n2", false, Duration.ofSeconds(5));
+        g2.cordon();
+        g2.uncordon();
+        assertThat(client.nodes().withName("n2").get().getSpec().getUnschedulable()).isTrue();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.speglar.p2p.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.speglar.p2p.P2pConfig;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AddressesTest {
+    @Test
+    void listenAddressesParseLikeRouterAddr() {
+        assertThat(ListenAddress.parse(":5001")).satisfies(a -> {
+            assertThat(a.getAddress().isAnyLocalAddress()).isTrue();
+            assertThat(a.getPort()).isEqualTo(5001);
+        });
+        assertThat(ListenAddress.parse("127.0.0.5:5001").getAddress().getHostAddress()).isEqualTo("127.0.0.5");
+        assertThat(ListenAddress.parse("[::1]:5001").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThatThrownBy(() -> ListenAddress.parse("5001")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ListenAddress.parse(":99999")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ListenAddress.parse(":http")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void loopbackIsAdvertisedOnlyWhenNothingElseIs() {
+        assertThat(SelfAddresses.of(List.of(new InetSocketAddress("127.0.0.5", 5001))))
+                .extracting(Object::toString).containsExactly("/ip4/127.0.0.5/tcp/5001");
+        assertThat(SelfAddresses.of(List.of(new InetSocketAddress("127.0.0.5", 5001),
+                new InetSocketAddress("10.1.2.3", 5001))))
+                .extracting(Object::toString).containsExactly("/ip4/10.1.2.3/tcp/5001");
+        // A wildcard expands to interface addresses (at least loopback in a bare sandbox), never to 0.0.0.0.
+        assertThat(SelfAddresses.of(List.of(new InetSocketAddress(5001))))
+                .isNotEmpty()
+                .allSatisfy(a -> assertThat(a.ip().orElseThrow().isAnyLocalAddress()).isFalse())
+                .allSatisfy(a -> assertThat(a.tcpPort()).contains(5001));
+    }
+
+    @Test
+    void configValidatesItsValues() {
+        assertThat(P2pConfig.builder().build().kadProtocol()).isEqualTo("/spegel/kad/1.0.0");
+        assertThat(P2pConfig.builder().protocolPrefix("/other").build().kadProtocol()).isEqualTo("/other/kad/1.0.0");
+        assertThatThrownBy(() -> P2pConfig.builder().protocolPrefix("spegel").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> P2pConfig.builder().maxConnections(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
