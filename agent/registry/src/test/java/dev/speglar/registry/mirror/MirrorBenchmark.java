@@ -82,7 +82,17 @@ public final class MirrorBenchmark {
           cpu0 = threadCpu();
         }
         long t0 = System.nanoTime();
-        long n = exchange(s, in, target, path, buf, range == null ? 200 : 206, range);
+        long n;
+        try {
+          n = exchange(s, in, target, path, buf, range == null ? 200 : 206, range);
+        } catch (IOException e) {
+          if (i >= 0) {
+            throw e;
+          }
+          // A cold first request can miss Spegel's 100 ms race budget (class loading, JIT): warm-up only.
+          System.out.println("warm-up round " + (i + 3) + ": " + e.getMessage().lines().findFirst().orElse(""));
+          continue;
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (i >= 0) {
           gbps[i] = n / secs / 1e9;
@@ -150,9 +160,6 @@ public final class MirrorBenchmark {
         + (range == null ? "" : "Range: " + range + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
     String head = readHead(in);
-    if (!head.startsWith("HTTP/1.1 " + status)) {
-      throw new IOException("unexpected answer: " + head);
-    }
     long length = -1;
     for (String line : head.split("\r\n")) {
       if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
@@ -166,6 +173,9 @@ public final class MirrorBenchmark {
         throw new IOException("body cut at " + (length - left) + " of " + length);
       }
       left -= r;
+    }
+    if (!head.startsWith("HTTP/1.1 " + status)) {
+      throw new IOException("unexpected answer: " + head); // body consumed: the connection stays usable
     }
     return length;
   }
