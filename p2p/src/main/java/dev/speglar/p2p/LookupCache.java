@@ -30,6 +30,12 @@ final class LookupCache {
         return s;
     }
 
+    /** Ends every lookup (node shutdown): waiting readers return at once. */
+    synchronized void finishAll() {
+        entries.values().forEach(SharedProviders::finish);
+        entries.clear();
+    }
+
     private void evict() {
         Iterator<SharedProviders> it = entries.values().iterator();
         while (it.hasNext()) {

@@ -20,7 +20,6 @@ import dev.speglar.p2p.kad.KadPeer;
 import dev.speglar.p2p.kad.Reprovider;
 import dev.speglar.p2p.multiformats.Cid;
 import dev.speglar.p2p.multiformats.Multiaddr;
-import dev.speglar.p2p.multiformats.PeerId;
 import dev.speglar.p2p.ping.PingService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -153,10 +153,10 @@ public final class P2pNode implements AutoCloseable {
         }).reader(count);
     }
 
-    private java.util.Optional<Provider> toProvider(KadPeer p) {
+    /** Spegel uses only the IPs (its registry port is cluster-wide); a provider without any is useless. */
+    private static Optional<Provider> toProvider(KadPeer p) {
         List<InetAddress> ips = p.addrs().stream().flatMap(a -> a.ip().stream()).distinct().toList();
-        return ips.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(new Provider(p.id().toBase58(), ips));
+        return ips.isEmpty() ? Optional.empty() : Optional.of(new Provider(p.id().toBase58(), ips));
     }
 
     /** True when the routing table is not empty. */
@@ -174,10 +174,6 @@ public final class P2pNode implements AutoCloseable {
 
     public String peerId() {
         return host.peerId().toBase58();
-    }
-
-    PeerId peerIdBytes() {
-        return host.peerId();
     }
 
     /** The TCP addresses this node advertises (what other nodes dial). */
@@ -209,6 +205,7 @@ public final class P2pNode implements AutoCloseable {
             idServer.close();
         }
         scheduler.shutdownNow();
+        lookups.finishAll();
         host.close();
     }
 }

@@ -71,4 +71,13 @@ class LookupCacheTest {
         bigger.finish();
         assertThat(cache.get("k", 5, SharedProviders::new)).isSameAs(bigger);
     }
+
+    @Test
+    void finishAllEndsRunningLookups() throws Exception {
+        LookupCache cache = new LookupCache();
+        ProviderStream r = cache.get("k", 3, SharedProviders::new).reader(3);
+        cache.finishAll();
+        assertThat(r.poll(Duration.ofSeconds(30))).isEmpty();
+        assertThat(r.finished()).isTrue();
+    }
 }

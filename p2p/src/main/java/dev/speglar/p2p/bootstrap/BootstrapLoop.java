@@ -17,13 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects to seeds until the routing table is not empty, retrying with exponential backoff from 50 ms to 10 s,
- * then refreshes the table; while online it re-checks every 30 s and starts over if the table emptied.
+ * then refreshes the table; while online it re-checks every 30 s (starting over if the table emptied) and
+ * contacts the seeds again every 30 min.
  */
 public final class BootstrapLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapLoop.class);
     static final Duration MIN_BACKOFF = Duration.ofMillis(50);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     static final Duration ONLINE_CHECK = Duration.ofSeconds(30);
+    /** Like upstream: while online, seeds are contacted again every 30 min so split clusters heal. */
+    static final Duration PERIODIC = Duration.ofMinutes(30);
 
     private final Bootstrapper bootstrapper;
     private final Host host;
@@ -33,6 +36,7 @@ public final class BootstrapLoop implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private Duration backoff = MIN_BACKOFF;
     private int attempt;
+    private long lastAttempt = System.nanoTime();
     private volatile boolean closed;
 
     public BootstrapLoop(Bootstrapper bootstrapper, Host host, Dht dht, Supplier<List<Multiaddr>> selfAddrs,
@@ -66,10 +70,19 @@ public final class BootstrapLoop implements AutoCloseable {
                 dht.refresh();
             }
             backoff = MIN_BACKOFF;
+            if (System.nanoTime() - lastAttempt >= PERIODIC.toNanos()) {
+                lastAttempt = System.nanoTime();
+                try {
+                    connectAll(bootstrapper.get());
+                } catch (Exception e) {
+                    LOG.debug("periodic bootstrap failed: {}", e.toString());
+                }
+            }
             schedule(ONLINE_CHECK);
             return;
         }
         attempt++;
+        lastAttempt = System.nanoTime();
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         try {

@@ -1,0 +1,81 @@
+package dev.speglar.p2p.kad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.speglar.p2p.crypto.Ed25519Identity;
+import dev.speglar.p2p.host.Host;
+import dev.speglar.p2p.host.HostConfig;
+import dev.speglar.p2p.identify.IdentifyService;
+import dev.speglar.p2p.multiformats.Cid;
+import dev.speglar.p2p.multiformats.Multiaddr;
+import dev.speglar.p2p.multiformats.PeerId;
+import dev.speglar.p2p.ping.PingService;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** With k = 2 no table holds everyone, so providing walks the network and lookups need several hops. */
+class SmallBucketDhtTest {
+    private static final String KAD = "/spegel/kad/1.0.0";
+    private final List<Host> hosts = new ArrayList<>();
+    private final List<Dht> dhts = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        hosts.forEach(Host::close);
+    }
+
+    private Dht node(int octet) {
+        Host h = new Host(Ed25519Identity.generate(), HostConfig.defaults());
+        List<Multiaddr> self = new ArrayList<>();
+        new PingService(h);
+        IdentifyService id = new IdentifyService(h, () -> self);
+        DhtConfig cfg = new DhtConfig(KAD, 2, 3, Duration.ofMinutes(19), Duration.ofMinutes(15),
+                Duration.ofSeconds(5), Duration.ofMinutes(10));
+        Dht dht = new Dht(h, cfg, () -> self);
+        h.onConnection(c -> id.identify(c).thenAccept(msg -> dht.peerIdentified(c, msg)));
+        InetSocketAddress a = h.listen(new InetSocketAddress("127.0.0." + octet, 0));
+        self.add(Multiaddr.tcp(a.getAddress(), a.getPort()));
+        hosts.add(h);
+        dhts.add(dht);
+        return dht;
+    }
+
+    @Test
+    void provideWalksAndLookupsFindAcrossHops() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            node(100 + i);
+        }
+        // A chain: each node only dials its predecessor, then refreshes.
+        for (int i = 1; i < 8; i++) {
+            Host prev = hosts.get(i - 1);
+            hosts.get(i).connect(prev.peerId(), List.of(Multiaddr.tcp(prev.boundAddresses().getFirst().getAddress(),
+                    prev.boundAddresses().getFirst().getPort()))).get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
+        for (Dht d : dhts) {
+            d.refresh().get(20, TimeUnit.SECONDS);
+        }
+        // Buckets of 2 cannot hold all 7 others in most layouts; walks are what connect the rest.
+        assertThat(dhts).allSatisfy(d -> assertThat(d.routingTable().size()).isBetween(1, 7));
+
+        byte[] key = Cid.ofKey("sha256:multi-hop").multihash().bytes();
+        Dht provider = dhts.get(7);
+        provider.provide(key).get(20, TimeUnit.SECONDS);
+        int holders = (int) dhts.stream().filter(d -> d != provider && !d.providerStore().get(key).isEmpty()).count();
+        assertThat(holders).isBetween(1, 2);
+
+        for (Dht d : dhts.subList(0, 7)) {
+            Set<PeerId> found = ConcurrentHashMap.newKeySet();
+            d.findProviders(key, p -> found.add(p.id()), () -> !found.isEmpty()).get(20, TimeUnit.SECONDS);
+            assertThat(found).as("lookup from %s", d.self()).contains(provider.self());
+        }
+    }
+}
