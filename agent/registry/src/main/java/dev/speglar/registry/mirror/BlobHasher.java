@@ -16,6 +16,7 @@ final class BlobHasher {
   static final long HIGH_WATER = 8 << 20;
   static final long LOW_WATER = 2 << 20;
   private static final Object END = new Object();
+  private static final int BATCH = 1 << 20;
 
   private final MessageDigest md;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -24,6 +25,8 @@ final class BlobHasher {
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private volatile boolean aborted;
   private final boolean inline;
+  private java.util.List<ByteBuf> batch = new java.util.ArrayList<>();
+  private long batchBytes;
 
   /** @param inline hash on the caller's thread instead (no second core needed, no hand-off) */
   BlobHasher(MessageDigest md, boolean inline) {
@@ -34,8 +37,15 @@ final class BlobHasher {
     }
   }
 
-  /** Queues {@code data} (ownership passes to the hasher). */
+  /**
+   * Queues {@code data} (ownership passes to the hasher). {@code add}, {@code finish} and {@code abort} are called
+   * by one thread only, the relay's event loop.
+   */
   void add(ByteBuf data) {
+    if (aborted) {
+      data.release();
+      return;
+    }
     if (inline) {
       try {
         for (ByteBuffer nio : data.nioBuffers()) {
@@ -46,8 +56,21 @@ final class BlobHasher {
       }
       return;
     }
+    // Handed over in batches: one wake-up of the hasher per MiB, not per socket read.
     pending.addAndGet(data.readableBytes());
-    queue.add(data);
+    batch.add(data);
+    batchBytes += data.readableBytes();
+    if (batchBytes >= BATCH) {
+      handOver();
+    }
+  }
+
+  private void handOver() {
+    if (!batch.isEmpty()) {
+      queue.add(batch);
+      batch = new java.util.ArrayList<>();
+      batchBytes = 0;
+    }
   }
 
   boolean saturated() {
@@ -67,6 +90,7 @@ final class BlobHasher {
     if (inline) {
       result.complete(md.digest());
     } else {
+      handOver();
       queue.add(END);
     }
     return result;
@@ -75,6 +99,7 @@ final class BlobHasher {
   /** Drops the backlog; {@link #finish()}'s future fails. */
   void abort() {
     aborted = true;
+    handOver();
     queue.add(END);
     result.completeExceptionally(new IllegalStateException("transfer aborted"));
   }
@@ -96,16 +121,20 @@ final class BlobHasher {
           }
           break;
         }
-        ByteBuf b = (ByteBuf) o;
-        int n = b.readableBytes();
-        try {
-          if (!aborted) {
-            for (ByteBuffer nio : b.nioBuffers()) {
-              md.update(nio);
+        @SuppressWarnings("unchecked")
+        java.util.List<ByteBuf> bufs = (java.util.List<ByteBuf>) o;
+        long n = 0;
+        for (ByteBuf b : bufs) {
+          n += b.readableBytes();
+          try {
+            if (!aborted) {
+              for (ByteBuffer nio : b.nioBuffers()) {
+                md.update(nio);
+              }
             }
+          } finally {
+            b.release();
           }
-        } finally {
-          b.release();
         }
         if (pending.addAndGet(-n) <= LOW_WATER) {
           fireDrained();
@@ -116,8 +145,8 @@ final class BlobHasher {
     } finally {
       Object o;
       while ((o = queue.poll()) != null) {
-        if (o instanceof ByteBuf b) {
-          b.release();
+        if (o instanceof java.util.List<?> bufs) {
+          bufs.forEach(b -> ((ByteBuf) b).release());
         }
       }
     }

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  */
 final class BlobRelay {
   private final ChannelHandlerContext ctx;
+  private final io.netty.channel.EventLoop loop;
   private final Digest expected;
   private final long last;
   private final boolean keepAlive;
@@ -43,10 +44,12 @@ final class BlobRelay {
   static final boolean INLINE_HASH = Boolean.getBoolean("speglar.mirror.inlineHash");
   static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
-  BlobRelay(ChannelHandlerContext ctx, Digest expected, long first, long last, boolean verify, boolean keepAlive,
-      Consumer<MirrorEvent> post) {
+  /** @param loop the loop of every peer exchange for this client connection; the relay is confined to it */
+  BlobRelay(ChannelHandlerContext ctx, io.netty.channel.EventLoop loop, Digest expected, long first, long last,
+      boolean verify, boolean keepAlive, Consumer<MirrorEvent> post) {
     ctx.channel().config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     this.ctx = ctx;
+    this.loop = loop;
     this.expected = expected;
     this.position = first;
     this.last = last;
@@ -76,7 +79,11 @@ final class BlobRelay {
   /** Stops hashing; call when the transfer ends for any reason (idempotent, harmless after success). */
   void close() {
     if (hasher != null) {
-      hasher.abort();
+      try {
+        loop.execute(hasher::abort);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        hasher.abort(); // the loop is gone, nobody adds any more
+      }
     }
   }
 

@@ -143,7 +143,7 @@ final class MirrorRequest implements Runnable {
       return true;
     }
     ctx.write(r);
-    BlobRelay relay = new BlobRelay(ctx, req.digest(), first, last, whole, keepAlive, session::post);
+    BlobRelay relay = new BlobRelay(ctx, ex.loop(), req.digest(), first, last, whole, keepAlive, session::post);
     try {
       return relay(session, relay, ex, head, last, total);
     } finally {

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PeerClient implements AutoCloseable {
   static final String EXCHANGE = "exchange";
+  private static final io.netty.util.AttributeKey<EventLoop> FALLBACK_LOOP =
+      io.netty.util.AttributeKey.valueOf(PeerClient.class, "fallbackLoop");
   private static final int MAX_IDLE_PER_ADDRESS = 32;
 
   private final Map<EventLoop, Map<InetSocketAddress, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
@@ -50,7 +52,9 @@ final class PeerClient implements AutoCloseable {
       loop = client.eventLoop();
       transport = client.getClass();
     } else {
-      loop = fallbackGroup().next();
+      // One loop per client connection, always the same: a relay and its resumed legs stay on one thread.
+      loop = client.attr(FALLBACK_LOOP).setIfAbsent(fallbackGroup().next());
+      loop = loop != null ? loop : client.attr(FALLBACK_LOOP).get();
       transport = NioSocketChannel.class;
     }
     PeerExchange ex = new PeerExchange(this, loop, transport, target, request, listener, stallNanos);
