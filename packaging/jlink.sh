@@ -20,7 +20,7 @@ rm -f "$OUT/runtime/lib/server/classes_nocoops.jsa"
 mkdir -p "$OUT/lib" "$OUT/bin"
 cp "$APP/speglar-agent.jar" "$OUT/"
 cp "$APP"/lib/*.jar "$OUT/lib/"
-sed -n '/^DEFAULT_OPTS=/,/allocator.numHeapArenas=1"$/p' "$ROOT/bin/speglar-agent" > "$OUT/bin/.opts"
+sed -n '/^DEFAULT_OPTS=/,/"$/p' "$ROOT/bin/speglar-agent" > "$OUT/bin/.opts"
 cat > "$OUT/bin/speglar-agent" <<'LAUNCHER'
 #!/bin/sh
 # Speglar agent from a self-contained runtime (no system JDK needed).
