@@ -27,7 +27,7 @@ cat > "$OUT/bin/speglar-agent" <<'LAUNCHER'
 set -eu
 HERE=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$HERE/bin/.opts"
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-131072}
 exec "$HERE/runtime/bin/java" ${SPEGLAR_JAVA_OPTS:-$DEFAULT_OPTS} --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -jar "$HERE/speglar-agent.jar" "$@"
 LAUNCHER
