@@ -116,7 +116,7 @@ public final class P2pNode implements AutoCloseable {
                     idServer = new HttpIdServer(ListenAddress.parse(h.serveAddress()),
                             () -> IdJson.format(host.peerId(), selfAddrs));
                 }
-                yield h.url() == null || h.url().isEmpty() ? null : new HttpBootstrapper(h.url());
+                yield h.url() == null || h.url().isEmpty() ? null : new HttpBootstrapper(h.url(), h.certDir());
             }
         };
         if (b != null) {
