@@ -27,7 +27,7 @@ for t in wrk hey curl nginx docker-registry skopeo jq sha256sum taskset; do
   command -v "$t" >/dev/null || die "$t missing: run scripts/install-test-deps.sh"
 done
 
-WORK=$(mktemp -d /tmp/speglar-bench-XXXXXX)
+WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/bench-registry-XXXXXX")
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -193,6 +193,7 @@ for s in $SERVERS; do
 done
 [[ $SERVERS == *agent* ]] || exit 0
 printf '\nagent RSS: idle %d MiB, max during runs %d MiB\n' $((RSS_IDLE / 1024)) $((RSS_MAX / 1024))
+[[ $SERVERS == *nginx* && $SERVERS == *distribution* ]] || exit 0
 awk -v a="${R[agent.blob]}" -v n="${R[nginx.blob]}" -v ar="${R[agent.rps]}" -v dr="${R[distribution.rps]}" \
     -v p="${R[agent.p99]}" -v rss="$((RSS_MAX / 1024))" 'BEGIN{
   printf "blob agent/nginx = %.2f (target >= 0.95): %s\n", a/n, (a/n>=0.95?"PASS":"FAIL");

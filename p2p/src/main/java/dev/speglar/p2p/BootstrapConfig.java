@@ -24,9 +24,14 @@ public sealed interface BootstrapConfig {
 
     /**
      * Fetches {@code url} returning {@code [{"ID":…,"Addrs":[…]}]}; {@code serveAddress} (nullable, "host:port" or
-     * ":port") serves this node's own info at {@code /id}.
+     * ":port") serves this node's own info at {@code /id}; {@code certDir} (nullable, --http-bootstrap-cert-dir)
+     * holds the client's optional {@code ca.crt} and {@code tls.crt} + {@code tls.key}.
      */
-    record Http(String url, String serveAddress) implements BootstrapConfig {}
+    record Http(String url, String serveAddress, java.nio.file.Path certDir) implements BootstrapConfig {
+        public Http(String url, String serveAddress) {
+            this(url, serveAddress, null);
+        }
+    }
 
     static BootstrapConfig none() {
         return new None();

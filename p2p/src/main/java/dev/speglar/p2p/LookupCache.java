@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * Single flight plus a short cache per key, as upstream: entries live 5 s; a running query is shared when it asked
  * for at least as many providers; a finished one is reused if it holds enough providers or is under 2.5 s old.
+ * Otherwise, as upstream, the entry is re-opened and a new query adds to it, so readers still streaming from it
+ * (a mirror resuming a blob) see providers that appeared since, e.g. after the one they used died.
  */
 final class LookupCache {
     static final Duration TTL = Duration.ofSeconds(5);
@@ -16,17 +18,27 @@ final class LookupCache {
     private static final int MAX_ENTRIES = 10_000;
     private final Map<String, SharedProviders> entries = new LinkedHashMap<>();
 
-    synchronized SharedProviders get(String key, int count, Function<Integer, SharedProviders> start) {
+    /** {@code query} runs a query that adds to and finally finishes the given entry. */
+    synchronized SharedProviders get(String key, int count, Consumer<SharedProviders> query) {
         evict();
         SharedProviders s = entries.get(key);
-        boolean usable = s != null && s.age().compareTo(TTL) < 0 && (s.done()
-                ? s.size() >= count || s.age().compareTo(FRESH) < 0
-                : count <= s.target());
-        if (!usable) {
-            s = start.apply(count);
-            entries.remove(key);
-            entries.put(key, s);
+        if (s != null && s.lifetime().compareTo(TTL) < 0) {
+            if (!s.done() && count <= s.target()) {
+                return s;
+            }
+            if (s.done() && (s.size() >= count || s.age().compareTo(FRESH) < 0)) {
+                return s;
+            }
+            if (s.done()) {
+                s.reopen(count);
+                query.accept(s);
+                return s;
+            }
         }
+        s = new SharedProviders(count);
+        entries.remove(key);
+        entries.put(key, s);
+        query.accept(s);
         return s;
     }
 
@@ -40,7 +52,7 @@ final class LookupCache {
         Iterator<SharedProviders> it = entries.values().iterator();
         while (it.hasNext()) {
             SharedProviders s = it.next();
-            if ((s.done() && s.age().compareTo(TTL) >= 0) || entries.size() > MAX_ENTRIES) {
+            if ((s.done() && s.lifetime().compareTo(TTL) >= 0) || entries.size() > MAX_ENTRIES) {
                 it.remove();
             }
         }

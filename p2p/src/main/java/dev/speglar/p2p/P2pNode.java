@@ -116,7 +116,7 @@ public final class P2pNode implements AutoCloseable {
                     idServer = new HttpIdServer(ListenAddress.parse(h.serveAddress()),
                             () -> IdJson.format(host.peerId(), selfAddrs));
                 }
-                yield h.url() == null || h.url().isEmpty() ? null : new HttpBootstrapper(h.url());
+                yield h.url() == null || h.url().isEmpty() ? null : new HttpBootstrapper(h.url(), h.certDir());
             }
         };
         if (b != null) {
@@ -142,14 +142,12 @@ public final class P2pNode implements AutoCloseable {
             throw new IllegalArgumentException("count must be positive");
         }
         byte[] mh = Cid.ofKey(key).multihash().bytes();
-        return lookups.get(key, count, target -> {
-            SharedProviders shared = new SharedProviders(target);
+        return lookups.get(key, count, shared -> {
             // Stop walking once enough providers arrived or the lookup timed out.
             dht.findProviders(mh, p -> toProvider(p).ifPresent(shared::add),
                             () -> shared.enough() || shared.done())
                     .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((v, e) -> shared.finish());
-            return shared;
         }).reader(count);
     }
 

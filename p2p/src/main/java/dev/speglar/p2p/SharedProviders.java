@@ -14,16 +14,24 @@ import java.util.Set;
 final class SharedProviders {
     private final List<Provider> found = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
-    private final int target;
-    private final long startedNanos = System.nanoTime();
+    private final long createdNanos = System.nanoTime();
+    private int target;
+    private long startedNanos = createdNanos;
     private boolean done;
 
     SharedProviders(int target) {
         this.target = target;
     }
 
-    int target() {
+    synchronized int target() {
         return target;
+    }
+
+    /** A new query will add to this entry (upstream re-opens its cached iterator): not done, fresh again. */
+    synchronized void reopen(int count) {
+        target = Math.max(target, count);
+        startedNanos = System.nanoTime();
+        done = false;
     }
 
     synchronized void add(Provider p) {
@@ -50,8 +58,14 @@ final class SharedProviders {
         return found.size();
     }
 
-    Duration age() {
+    /** Since the last query started. */
+    synchronized Duration age() {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** Since the entry was created: the cache TTL counts from here. */
+    Duration lifetime() {
+        return Duration.ofNanos(System.nanoTime() - createdNanos);
     }
 
     ProviderStream reader(int count) {

@@ -8,17 +8,33 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
 
-/** GETs the /id document of a seed node (10 s timeout, 200 required) and keeps the first 3 entries. */
+/**
+ * GETs the /id document of a seed node (10 s timeout, 200 required) and keeps the first 3 entries; over https with
+ * TLS 1.2+ and, given a cert dir, its CA pool and client certificate.
+ */
 public final class HttpBootstrapper implements Bootstrapper {
     static final int KEEP = 3;
     private final URI url;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client;
 
-    public HttpBootstrapper(String url) {
+    public HttpBootstrapper(String url) throws IOException {
+        this(url, null);
+    }
+
+    /** Fails at once (as upstream at startup) when the cert dir's files are inconsistent or invalid. */
+    public HttpBootstrapper(String url, Path certDir) throws IOException {
         this.url = URI.create(url);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (certDir != null) {
+            b.sslContext(BootstrapTls.context(certDir));
+        }
+        b.sslParameters(new SSLParameters(null, new String[] {"TLSv1.3", "TLSv1.2"}));
+        this.client = b.build();
     }
 
     @Override
