@@ -31,6 +31,7 @@ public record AgentConfig(
     String dnsBootstrapDomain,
     String httpBootstrapAddr,
     String httpBootstrapUrl,
+    Path httpBootstrapCertDir,
     List<String> staticBootstrapPeers,
     boolean standalone,
     boolean verifyContainerdConfig,

@@ -21,7 +21,8 @@ final class Bootstraps {
         }
         yield new BootstrapConfig.Dns(c.dnsBootstrapDomain());
       }
-      case "http" -> new BootstrapConfig.Http(blankToNull(c.httpBootstrapUrl()), blankToNull(c.httpBootstrapAddr()));
+      case "http" -> new BootstrapConfig.Http(blankToNull(c.httpBootstrapUrl()), blankToNull(c.httpBootstrapAddr()),
+          c.httpBootstrapCertDir());
       default -> throw new IllegalArgumentException("unknown bootstrap kind " + c.bootstrapKind());
     };
     return P2pConfig.builder().listenAddress(c.routerAddr()).dataDir(c.dataDir()).bootstrap(b).build();

@@ -27,7 +27,7 @@ class StandaloneAgentTest {
     assertThat(Main.run("demo-image", "--out", dir.toString(), "--layer-size", "100000")).isZero();
     AgentConfig config = new AgentConfig("127.0.0.31:0", ":0", "127.0.0.31:0", "oci-layout", "", List.of("k8s.io"), "",
         List.of(dir.toString()), null, List.of(), List.of(), "docker.io", Duration.ofMillis(20), 3, "", null, null,
-        null, List.of(), true, false, null, dir.resolve("no-auth"), Duration.ofMinutes(1));
+        null, null, List.of(), true, false, null, dir.resolve("no-auth"), Duration.ofMinutes(1));
     try (Agent agent = Agent.start(config)) {
       String base = "http://127.0.0.31:" + agent.registryAddress().getPort();
       assertThat(get(base + "/readyz").statusCode()).isEqualTo(200);

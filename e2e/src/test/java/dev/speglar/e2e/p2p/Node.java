@@ -37,7 +37,7 @@ final class Node implements AutoCloseable {
     AgentConfig config = new AgentConfig(host() + ":" + registryPort, host() + ":" + routerPort, host() + ":0",
         "containerd", containerd.socket().toString(), List.of(ContainerdDaemon.NAMESPACE),
         containerd.contentDir().toString(), List.of(), null, List.of(), List.of(), "docker.io", Duration.ofMillis(50),
-        3, "static", null, null, null, bootstrap, false, true, containerd.certsDir().toString(),
+        3, "static", null, null, null, null, bootstrap, false, true, containerd.certsDir().toString(),
         containerd.dir().resolve("no-auth"),
         Duration.ofSeconds(30));
     agent = Agent.start(config);

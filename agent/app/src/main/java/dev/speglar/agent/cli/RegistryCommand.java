@@ -79,6 +79,10 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--http-bootstrap-url", defaultValue = "${env:HTTP_BOOTSTRAP_URL}")
   String httpBootstrapUrl;
 
+  @Option(names = "--http-bootstrap-cert-dir", defaultValue = "${env:HTTP_BOOTSTRAP_CERT_DIR}",
+      description = "Directory with ca.crt (optional) and tls.crt + tls.key (optional pair) for the HTTP bootstrap client.")
+  Path httpBootstrapCertDir;
+
   @Option(names = "--static-bootstrap-peers", arity = "0..*", split = ",", defaultValue = "${env:STATIC_BOOTSTRAP_PEERS}")
   List<String> staticBootstrapPeers = new ArrayList<>();
 
@@ -105,7 +109,7 @@ public final class RegistryCommand implements Callable<Integer> {
         ConfigurationCommand.nonBlank(containerdNamespaces), containerdContentPath, ConfigurationCommand.nonBlank(ociLayouts),
         dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
         defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
-        dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, ConfigurationCommand.nonBlank(staticBootstrapPeers),
+        dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers),
         standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval);
   }
 

@@ -48,6 +48,16 @@ class CliTest {
     assertThat(c.defaultRegistry()).isEqualTo("docker.io");
     assertThat(c.staticBootstrapPeers()).hasSize(1);
     assertThat(c.ociLayouts()).isEmpty();
+    assertThat(c.httpBootstrapCertDir()).isNull();
+  }
+
+  @Test
+  void httpBootstrapFlagsReachTheP2pConfig() {
+    RegistryCommand cmd = new RegistryCommand();
+    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs("--bootstrap-kind=http",
+        "--http-bootstrap-url=https://127.0.0.7:8443/id", "--http-bootstrap-cert-dir=/etc/speglar/bootstrap-tls");
+    AgentConfig c = cmd.config();
+    assertThat(c.httpBootstrapCertDir()).isEqualTo(java.nio.file.Path.of("/etc/speglar/bootstrap-tls"));
   }
 
   @Test
