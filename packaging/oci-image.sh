@@ -9,7 +9,8 @@ LAYOUT=${1:-$ROOT/packaging/target/oci}
 TAG=${TAG:-0.1.0}
 command -v umoci >/dev/null || { echo "oci-image.sh: umoci missing (apt-get install umoci)" >&2; exit 1; }
 RUNTIME=$ROOT/packaging/target/speglar-agent
-[ -x "$RUNTIME/runtime/bin/java" ] || "$ROOT/packaging/jlink.sh" "$RUNTIME" >/dev/null
+# Always re-link: a runtime left from an earlier build would carry a stale agent jar or launcher flags.
+"$ROOT/packaging/jlink.sh" "$RUNTIME" >/dev/null
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ROOTFS=$WORK/rootfs
@@ -20,6 +21,10 @@ cp -a "$RUNTIME/runtime" "$RUNTIME/lib" "$RUNTIME/speglar-agent.jar" "$ROOTFS/op
 for so in $(find "$RUNTIME/runtime" -name '*.so' -o -path '*/bin/java' | xargs ldd 2>/dev/null | awk '/=> \//{print $3} /ld-linux/{print $1}' | sort -u); do
   mkdir -p "$ROOTFS$(dirname "$so")"
   cp -L "$so" "$ROOTFS$so"
+done
+# libcrypto: the agent hashes peer blobs with OpenSSL's SHA-256 (the JDK's is 10x slower without C2).
+for so in /lib/x86_64-linux-gnu/libcrypto.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3; do
+  [ -e "$so" ] && { mkdir -p "$ROOTFS$(dirname "$so")"; cp -L "$so" "$ROOTFS$so"; break; }
 done
 # Netty extracts its epoll library to a temp dir and dlopens it; it needs libc's math/rt/dl too on some hosts.
 for so in /lib/x86_64-linux-gnu/{libm.so.6,librt.so.1,libdl.so.2,libpthread.so.0,libgcc_s.so.1,libresolv.so.2,libnss_dns.so.2,libnss_files.so.2}; do

@@ -92,6 +92,7 @@ public final class Agent implements AutoCloseable {
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
         .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
+        .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
         .log("running Speglar");
   }
 

@@ -1,5 +1,6 @@
 package dev.speglar.registry;
 
+import dev.speglar.store.manifest.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -39,12 +40,12 @@ public final class OciErrors {
   public static String body(String code, String message, String detailJson) {
     StringBuilder sb = new StringBuilder(64 + message.length());
     sb.append("{\"errors\":[{\"code\":");
-    quote(sb, code);
+    Json.quote(sb, code);
     if (detailJson != null) {
       sb.append(",\"detail\":").append(detailJson);
     }
     sb.append(",\"message\":");
-    quote(sb, message);
+    Json.quote(sb, message);
     return sb.append("}]}").toString();
   }
 
@@ -87,28 +88,6 @@ public final class OciErrors {
       f.addListener(ChannelFutureListener.CLOSE);
     }
     return f;
-  }
-
-  private static void quote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 
   private OciErrors() {}

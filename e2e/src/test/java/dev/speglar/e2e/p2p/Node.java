@@ -1,12 +1,16 @@
 package dev.speglar.e2e.p2p;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
 import dev.speglar.agent.hosts.MirrorConfiguration;
 import dev.speglar.testkit.ContainerdDaemon;
+import dev.speglar.testkit.LoopbackAddresses;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +26,31 @@ final class Node implements AutoCloseable {
   private final List<String> bootstrap;
   private final String upstream;
   private Agent agent;
+
+  /**
+   * Starts {@code count} nodes bootstrapped statically from the first one, all on the same registry and router ports
+   * (as upstream assumes cluster-wide), each on its own loopback address, and waits until every router is ready.
+   * Every node, the seed included, is given the seed's address, as with a headless service; a node skips itself.
+   */
+  static List<Node> startCluster(int count, String upstreamHostPort) throws Exception {
+    InetAddress first = LoopbackAddresses.nextAddress();
+    int registryPort = LoopbackAddresses.freePort(first);
+    int routerPort = LoopbackAddresses.freePort(first);
+    String seed = "/ip4/" + first.getHostAddress() + "/tcp/" + routerPort;
+    List<Node> nodes = new ArrayList<>();
+    try {
+      for (int i = 1; i <= count; i++) {
+        InetAddress a = i == 1 ? first : LoopbackAddresses.nextAddress();
+        nodes.add(new Node("node" + i, a, registryPort, routerPort, upstreamHostPort, List.of(seed)).startAgent());
+      }
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> nodes.stream().allMatch(n -> n.agent().router().ready()));
+    } catch (Exception | Error e) {
+      nodes.forEach(Node::close);
+      throw e;
+    }
+    return nodes;
+  }
 
   Node(String name, InetAddress address, int registryPort, int routerPort, String upstreamHostPort, List<String> bootstrap) {
     this.name = name;

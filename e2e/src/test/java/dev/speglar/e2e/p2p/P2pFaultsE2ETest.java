@@ -13,9 +13,7 @@ import dev.speglar.testkit.DistributionRegistry;
 import dev.speglar.testkit.Dockerd;
 import dev.speglar.testkit.Exec;
 import dev.speglar.testkit.ImageFixture;
-import dev.speglar.testkit.LoopbackAddresses;
 import dev.speglar.testkit.TestImages;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,15 +40,7 @@ class P2pFaultsE2ETest {
   void cluster() throws Exception {
     upstream = DistributionRegistry.create().start();
     images = TestImages.shared().pushTo(upstream);
-    InetAddress first = LoopbackAddresses.nextAddress();
-    int registryPort = LoopbackAddresses.freePort(first);
-    int routerPort = LoopbackAddresses.freePort(first);
-    String seed = "/ip4/" + first.getHostAddress() + "/tcp/" + routerPort;
-    for (int i = 1; i <= 3; i++) {
-      InetAddress a = i == 1 ? first : LoopbackAddresses.nextAddress();
-      nodes.add(new Node("node" + i, a, registryPort, routerPort, upstream.hostPort(), List.of(seed)).startAgent());
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n -> n.agent().router().ready()));
+    nodes.addAll(Node.startCluster(3, upstream.hostPort()));
   }
 
   @AfterEach

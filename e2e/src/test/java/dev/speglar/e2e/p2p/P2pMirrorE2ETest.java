@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.speglar.testkit.BlobInfo;
 import dev.speglar.testkit.DistributionRegistry;
 import dev.speglar.testkit.ImageFixture;
-import dev.speglar.testkit.LoopbackAddresses;
 import dev.speglar.testkit.TestImages;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,22 +35,7 @@ class P2pMirrorE2ETest {
   void cluster() throws Exception {
     upstream = DistributionRegistry.create().start();
     images = TestImages.shared().pushTo(upstream);
-    // Every node uses the same registry and router ports, as upstream assumes cluster-wide.
-    InetAddress first = LoopbackAddresses.nextAddress();
-    int registryPort = LoopbackAddresses.freePort(first);
-    int routerPort = LoopbackAddresses.freePort(first);
-    // Every node, the seed included, gets the seed's address, as with a headless service; a node skips itself.
-    String seed = "/ip4/" + first.getHostAddress() + "/tcp/" + routerPort;
-    Node n1 = new Node("node1", first, registryPort, routerPort, upstream.hostPort(), List.of(seed));
-    nodes.add(n1);
-    for (int i = 2; i <= 3; i++) {
-      nodes.add(new Node("node" + i, LoopbackAddresses.nextAddress(), registryPort, routerPort, upstream.hostPort(),
-          List.of(seed)));
-    }
-    for (Node n : nodes) {
-      n.startAgent();
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n -> n.agent().router().ready()));
+    nodes.addAll(Node.startCluster(3, upstream.hostPort()));
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.speglar.agent.cli;
 
+import dev.speglar.oci.hashing.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,11 +35,13 @@ public final class VersionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (format.equals("json")) {
-      System.out.printf("{\"build\":{\"javaVersion\":\"%s\",\"version\":\"%s\"},\"runtime\":{\"distro\":\"%s\",\"os\":\"%s\",\"arch\":\"%s\"}}%n",
+      System.out.printf("{\"build\":{\"javaVersion\":\"%s\",\"version\":\"%s\"},\"runtime\":{\"distro\":\"%s\",\"os\":\"%s\",\"arch\":\"%s\",\"sha256\":\"%s\"}}%n",
           Runtime.version(), version(), distro().replace("\"", ""), System.getProperty("os.name").toLowerCase(),
-          System.getProperty("os.arch"));
+          System.getProperty("os.arch"), Digests.sha256Provider());
     } else {
       System.out.println("speglar version " + version());
+      // Which SHA-256 verifies peer blobs: "jdk" means libcrypto was not found (slower verification).
+      System.out.println("sha256 " + Digests.sha256Provider());
     }
     return 0;
   }

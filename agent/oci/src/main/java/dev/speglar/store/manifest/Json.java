@@ -33,6 +33,29 @@ public final class Json {
     this.s = s;
   }
 
+  /** Appends {@code s} as a JSON string literal (quotes included), escaping what RFC 8259 requires. */
+  public static void quote(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+
   /** Parses one JSON value that must span the whole input (surrounding whitespace allowed). */
   public static Object parse(byte[] utf8) throws InvalidJsonException {
     return parse(new String(utf8, StandardCharsets.UTF_8));

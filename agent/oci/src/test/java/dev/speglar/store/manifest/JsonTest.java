@@ -19,6 +19,15 @@ class JsonTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"plain", "quote \" and \\ back", "line\nbreak\ttab\r", "ctl \u0001\u001f", "é ☃ \uD83D\uDE00"})
+  void quotedStringsParseBackToThemselves(String s) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    Json.quote(sb, s);
+    assertThat(sb.toString()).startsWith("\"").endsWith("\"").doesNotContain("\n");
+    assertThat(Json.parse(sb.toString())).isEqualTo(s);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "tru", "{} x", "\"\u0001\"", "{\"a\":01x}"})
   void rejectsMalformedInput(String s) {
     assertThatThrownBy(() -> Json.parse(s)).isInstanceOf(InvalidJsonException.class);

@@ -1,6 +1,7 @@
 package dev.speglar.registry.mirror;
 
 import dev.speglar.oci.Digest;
+import dev.speglar.oci.hashing.Digests;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -9,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -42,7 +42,7 @@ final class BlobRelay {
    * peer after every read and wait for the client to drain completely, leaving both sockets idle half the time.
    */
   static final boolean INLINE_HASH = Boolean.getBoolean("speglar.mirror.inlineHash");
-  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(512 << 10, 2 << 20);
 
   /** @param loop the loop of every peer exchange for this client connection; the relay is confined to it */
   BlobRelay(ChannelHandlerContext ctx, io.netty.channel.EventLoop loop, Digest expected, long first, long last,
@@ -56,7 +56,7 @@ final class BlobRelay {
     this.keepAlive = keepAlive;
     this.post = post;
     try {
-      this.hasher = verify ? new BlobHasher(MessageDigest.getInstance(expected.jcaAlgorithm()), INLINE_HASH) : null;
+      this.hasher = verify ? new BlobHasher(Digests.newDigest(expected.jcaAlgorithm()), INLINE_HASH) : null;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,7 @@
 package dev.speglar.registry.mirror;
 
 import dev.speglar.oci.Digest;
+import dev.speglar.oci.hashing.Digests;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -84,7 +85,7 @@ final class ManifestCollector implements BodySink {
 
   static Digest hash(String algorithm, byte[] bytes) {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-" + algorithm.substring(3));
+      MessageDigest md = Digests.newDigest("SHA-" + algorithm.substring(3));
       return new Digest(algorithm, HexFormat.of().formatHex(md.digest(bytes)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
