@@ -33,6 +33,13 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Netty's default is 2 event loops per CPU: 128 threads on a 64-core node for a mostly idle agent, and on a
+    // single CPU two loops time-slice each other (4 ms scheduler ticks in the tail). At most 2, never more than the
+    // CPUs the JVM may use (affinity and cgroup quota); set before any Netty class reads it. -D overrides.
+    if (System.getProperty("io.netty.eventLoopThreads") == null) {
+      System.setProperty("io.netty.eventLoopThreads",
+          Integer.toString(Math.min(2, Runtime.getRuntime().availableProcessors())));
+    }
     System.exit(run(args));
   }
 

@@ -99,6 +99,12 @@ public final class NodeInstaller {
     }
 
     public InstallPlan install() throws InstallException {
+        try (InstallLock lock = InstallLock.acquire(root)) {
+            return installLocked();
+        }
+    }
+
+    private InstallPlan installLocked() throws InstallException {
         progress.start("plan and validate candidate config with containerd config dump");
         InstallPlan plan;
         try {

@@ -29,6 +29,12 @@ public final class NodeUninstaller {
 
     /** Returns false when nothing was installed. */
     public boolean uninstall() throws InstallException {
+        try (InstallLock lock = InstallLock.acquire(root)) {
+            return uninstallLocked();
+        }
+    }
+
+    private boolean uninstallLocked() throws InstallException {
         Manifest manifest;
         try {
             manifest = Manifest.load(root);

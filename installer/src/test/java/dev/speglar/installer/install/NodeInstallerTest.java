@@ -147,6 +147,22 @@ class NodeInstallerTest {
     }
 
     @Test
+    void aConcurrentRunIsRefusedAndChangesNothing() throws Exception {
+        startWith(daemon.config("", ""));
+        Map<String, String> original = node.snapshot();
+        try (InstallLock held = InstallLock.acquire(node.host)) {
+            assertThatThrownBy(() -> installer().install()).isInstanceOf(InstallException.class)
+                    .hasMessageContaining("another speglar install or uninstall is running")
+                    .hasMessageContaining(InstallLock.PATH);
+            assertThat(node.snapshot()).isEqualTo(original);
+            assertThat(daemon.restarts).hasValue(0);
+        }
+        // Released: the next run proceeds.
+        assertThat(installer().install().restartContainerd()).isTrue();
+        assertThat(daemon.restarts).hasValue(1);
+    }
+
+    @Test
     void failedRestartRollsBackAndLeavesAWorkingContainerd() throws Exception {
         startWith(daemon.config("", ""));
         Map<String, String> original = node.snapshot();
