@@ -162,10 +162,12 @@ final class BlobRelay {
     private void release(ByteBuf finalBytes) {
       ctx.write(new DefaultHttpContent(finalBytes));
       lastWrite = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      // Posted before the close below: a small body's write completes at once, and the close would then reach the
+      // request as "client gone" first (Connection: close clients, e.g. skopeo, were counted as misses).
+      post.accept(new MirrorEvent.StreamEnded());
       if (!keepAlive) {
         lastWrite.addListener(ChannelFutureListener.CLOSE);
       }
-      post.accept(new MirrorEvent.StreamEnded());
     }
 
     @Override

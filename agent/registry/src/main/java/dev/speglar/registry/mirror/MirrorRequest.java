@@ -191,6 +191,7 @@ final class MirrorRequest implements Runnable {
           head = w.head();
         }
         default -> {
+          PeerMirror.LOG.debug("relay of {} ended: client gone", req.key());
           ex.cancel();
           return false; // client gone
         }

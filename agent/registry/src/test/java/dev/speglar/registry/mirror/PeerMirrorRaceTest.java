@@ -44,6 +44,31 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
         agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isEqualTo(2));
   }
 
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {180, 100_000})
+  void connectionCloseClientIsCountedAsAHit(int size) throws Exception {
+    // skopeo sends "Connection: close" for blobs; the agent's own close after the body must not look like the
+    // client leaving early.
+    byte[] bytes = randomBytes(size, 3);
+    var content = blob(bytes);
+    var agent = agent(OrderedRouter.of(peer(20, GOOD).put(content)));
+    java.net.URI uri = agent.uri(blobPath(content.digest()));
+    byte[] response;
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: "
+          + uri.getHost() + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      response = socket.getInputStream().readAllBytes(); // until the agent closes
+    }
+    String text = new String(response, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(text).startsWith("HTTP/1.1 200 OK\r\n");
+    int bodyStart = text.indexOf("\r\n\r\n") + 4;
+    assertThat(java.util.Arrays.copyOfRange(response, bodyStart, response.length)).isEqualTo(bytes);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        agent.metric("spegel_mirror_requests_total{cache=\"hit\",registry=\"docker.io\"}")).isEqualTo(1));
+    assertThat(agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isZero();
+  }
+
   @ParameterizedTest(name = "good peer at position {0}")
   @ValueSource(ints = {0, 1, 2})
   void goodPeerAnywhereInTheListServesTheBlob(int goodAt) throws Exception {
