@@ -1,0 +1,41 @@
+package dev.speglar.agent.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import dev.speglar.store.manifest.Json;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** logback found the agent's configurator through the ServiceLoader (this module has no logback XML at all). */
+class LogConfiguratorTest {
+  @Test
+  void rootLogsJsonLinesToStderrAtInfo() throws Exception {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    assertThat(root.getLevel()).isEqualTo(Level.INFO);
+    assertThat(context.getLogger("io.netty").getEffectiveLevel()).isEqualTo(Level.WARN);
+    assertThat(context.getLogger("io.netty.bootstrap").getEffectiveLevel()).isEqualTo(Level.ERROR);
+    @SuppressWarnings("unchecked")
+    ConsoleAppender<ILoggingEvent> stderr = (ConsoleAppender<ILoggingEvent>) root.getAppender("STDERR");
+    assertThat(stderr).isNotNull();
+    assertThat(stderr.getTarget()).isEqualTo("System.err");
+    var layout = ((LayoutWrappingEncoder<ILoggingEvent>) stderr.getEncoder()).getLayout();
+    assertThat(layout).isInstanceOf(JsonLayout.class);
+
+    var event = new ch.qos.logback.classic.spi.LoggingEvent("x", context.getLogger("dev.speglar.test"), Level.WARN,
+        "peer {} \"odd\"\nline", null, new Object[] {"12D3Koo"});
+    String line = layout.doLayout(event);
+    assertThat(line).endsWith("}\n").doesNotContain("\nline");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parsed = (Map<String, Object>) Json.parse(line.strip());
+    assertThat(parsed).containsEntry("level", "WARN").containsEntry("logger", "dev.speglar.test")
+        .containsEntry("msg", "peer 12D3Koo \"odd\"\nline");
+  }
+}
