@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * moves bytes. The relay stops reading from the peer while more than {@link #HIGH_WATER} bytes wait to be hashed.
  */
 final class BlobHasher {
-  static final long HIGH_WATER = 4 << 20;
-  static final long LOW_WATER = 1 << 20;
+  static final long HIGH_WATER = 2 << 20;
+  static final long LOW_WATER = 512 << 10;
   private static final Object END = new Object();
-  private static final int BATCH = 1 << 20;
+  private static final int BATCH = 512 << 10;
 
   private final MessageDigest md;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();

@@ -42,7 +42,7 @@ final class BlobRelay {
    * peer after every read and wait for the client to drain completely, leaving both sockets idle half the time.
    */
   static final boolean INLINE_HASH = Boolean.getBoolean("speglar.mirror.inlineHash");
-  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(512 << 10, 2 << 20);
+  static final WriteBufferWaterMark RELAY_WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
   /** @param loop the loop of every peer exchange for this client connection; the relay is confined to it */
   BlobRelay(ChannelHandlerContext ctx, io.netty.channel.EventLoop loop, Digest expected, long first, long last,
