@@ -16,6 +16,11 @@ import java.util.function.Function;
 public final class BenchAccess {
     private BenchAccess() {}
 
+    /** Provider lookups this node ran, by rounds (see {@code Dht.lookupRounds}). */
+    public static long[] lookupRounds(P2pNode node) {
+        return node.dht().lookupRounds();
+    }
+
     /** Dies like a crashed process: no GO_AWAY, sockets just close. */
     public static void kill(P2pNode node) {
         node.kill();

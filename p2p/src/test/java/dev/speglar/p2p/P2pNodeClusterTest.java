@@ -63,6 +63,40 @@ class P2pNodeClusterTest {
         return out;
     }
 
+    private static long[] diff(long[] after, long[] before) {
+        long[] d = new long[after.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = after[i] - before[i];
+        }
+        return d;
+    }
+
+    @Test
+    void providerLookupsCountTheirRounds() throws Exception {
+        List<P2pNode> c = cluster(3);
+        P2pNode searcher = c.get(2);
+        c.get(1).advertise(List.of("sha256:rounds"));
+        await().atMost(WAIT).until(() -> !searcher.dht().providerStore().get(
+                dev.speglar.p2p.multiformats.Cid.ofKey("sha256:rounds").multihash().bytes()).isEmpty());
+
+        // The searcher holds the record itself (k = 20 covers everyone): one provider asked, no request needed.
+        long[] r0 = searcher.dht().lookupRounds();
+        try (ProviderStream s = searcher.lookup("sha256:rounds", 1)) {
+            assertThat(s.poll(WAIT)).map(Provider::peerId).contains(c.get(1).peerId());
+        }
+        await().atMost(WAIT).until(() -> diff(searcher.dht().lookupRounds(), r0)[0] == 1);
+        assertThat(java.util.Arrays.stream(diff(searcher.dht().lookupRounds(), r0)).sum()).isEqualTo(1);
+
+        // A key nobody holds walks the network (another key: a fresh short result would be served from the cache);
+        // the routing-table peers answer in the first round and know nobody closer.
+        long[] r1 = searcher.dht().lookupRounds();
+        try (ProviderStream s = searcher.lookup("sha256:nobody-has-this", 3)) {
+            drain(s);
+        }
+        await().atMost(WAIT).until(() -> java.util.Arrays.stream(diff(searcher.dht().lookupRounds(), r1)).sum() == 1);
+        assertThat(diff(searcher.dht().lookupRounds(), r1)[1]).isEqualTo(1);
+    }
+
     @Test
     void staticBootstrapThenProvideAndFindAcrossNodes() throws Exception {
         List<P2pNode> c = cluster(5);

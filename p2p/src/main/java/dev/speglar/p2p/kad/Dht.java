@@ -30,6 +30,9 @@ public final class Dht {
     private final ProviderStore providerStore;
     private final KadClient client;
     private final List<Runnable> onlineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Provider lookups by rounds (index = hops, the last slot counts everything deeper), for benchmarks. */
+    private final java.util.concurrent.atomic.AtomicLongArray lookupRounds =
+            new java.util.concurrent.atomic.AtomicLongArray(16);
 
     public Dht(Host host, DhtConfig config, Supplier<List<Multiaddr>> selfAddrs) {
         this.host = host;
@@ -91,6 +94,19 @@ public final class Dht {
                 LOG.debug("lookup check of {} failed: {}", peer, e.toString());
             }
         });
+    }
+
+    void recordLookupRounds(int rounds) {
+        lookupRounds.incrementAndGet(Math.min(rounds, lookupRounds.length() - 1));
+    }
+
+    /** How many provider lookups took 0, 1, 2, … rounds (index 15: 15 or more) since this node started. */
+    public long[] lookupRounds() {
+        long[] out = new long[lookupRounds.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = lookupRounds.get(i);
+        }
+        return out;
     }
 
     void responded(PeerId peer) {

@@ -28,6 +28,10 @@ final class IterativeQuery {
     private final BooleanSupplier stop;
     private final TreeMap<byte[], PeerId> ordered;
     private final Map<PeerId, State> states = new HashMap<>();
+    /** Hops from us: routing-table candidates are 1, peers learned from a depth-d answer are d + 1. */
+    private final Map<PeerId, Integer> depths = new HashMap<>();
+    private int deepestAnswer;
+    private int providerRound = -1;
     private final CompletableFuture<List<PeerId>> result = new CompletableFuture<>();
     private int inflight;
 
@@ -44,15 +48,16 @@ final class IterativeQuery {
 
     CompletableFuture<List<PeerId>> run() {
         synchronized (this) {
-            dht.routingTable().closest(target, k).forEach(this::candidate);
+            dht.routingTable().closest(target, k).forEach(p -> candidate(p, 1));
         }
         step();
         return result;
     }
 
-    private void candidate(PeerId p) {
+    private void candidate(PeerId p, int depth) {
         if (!states.containsKey(p) && !p.equals(dht.self())) {
             states.put(p, State.NEW);
+            depths.put(p, depth);
             ordered.put(p.kadId(), p);
         }
     }
@@ -88,7 +93,11 @@ final class IterativeQuery {
             }
         }
         if (finished != null) {
-            result.complete(finished);
+            if (result.complete(finished) && onProvider != null) {
+                // Rounds of a provider lookup: the hop that first answered with providers (0 if none was needed,
+                // e.g. a local record sufficed), else how deep the walk went.
+                dht.recordLookupRounds(providerRound >= 0 ? providerRound : deepestAnswer);
+            }
             return;
         }
         toQuery.forEach(this::query);
@@ -100,10 +109,15 @@ final class IterativeQuery {
                 inflight--;
                 states.put(peer, err == null ? State.DONE : State.FAILED);
                 if (err == null) {
+                    int depth = depths.getOrDefault(peer, 1);
+                    deepestAnswer = Math.max(deepestAnswer, depth);
+                    if (providerRound < 0 && !resp.providerPeers().isEmpty()) {
+                        providerRound = depth;
+                    }
                     for (KadPeer c : resp.closerPeers()) {
                         if (!c.id().equals(dht.self())) {
                             dht.peerStore().add(c.id(), c.addrs());
-                            candidate(c.id());
+                            candidate(c.id(), depth + 1);
                         }
                     }
                 }

@@ -130,8 +130,8 @@ public final class DhtBench {
 
         System.out.printf(Locale.ROOT, "%nN=%d keys/node=%d lookups=%d heap/node=%.2f MiB target rounds<=%d%n",
                 n, keysPerNode, lookups, heapPerNode / 1048576.0, (int) Math.ceil(log2(n / 20.0)) + 1);
-        System.out.println("| phase | success | p50 ms | p99 ms | max ms | DHT requests/lookup |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| phase | success | p50 ms | p99 ms | max ms | DHT requests/lookup | rounds mean | rounds max |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result r : List.of(cold, warm, cached, afterKill, afterKillWarm)) {
             System.out.println(r.row());
         }
@@ -156,6 +156,7 @@ public final class DhtBench {
         long[] lat = new long[plan.length];
         int ok = 0;
         long requests0 = dhtRequests.sum();
+        long[] rounds0 = rounds();
         for (int i = 0; i < plan.length; i++) {
             P2pNode from = nodes.get(plan[i][0]);
             String owner = nodes.get(plan[i][1]).peerId();
@@ -170,16 +171,43 @@ public final class DhtBench {
         }
         Arrays.sort(lat);
         double perLookup = (dhtRequests.sum() - requests0) / (double) plan.length;
+        long[] rounds1 = rounds();
+        long counted = 0;
+        long sum = 0;
+        int max = 0;
+        for (int i = 0; i < rounds1.length; i++) {
+            long c = rounds1[i] - rounds0[i];
+            counted += c;
+            sum += c * i;
+            if (c > 0) {
+                max = i;
+            }
+        }
         Result r = new Result(phase, ok, plan.length, pct(lat, 50), pct(lat, 99), lat[lat.length - 1] / 1e6,
-                perLookup);
+                perLookup, counted == 0 ? 0 : sum / (double) counted, max);
         log("%s", r.row());
         return r;
     }
 
-    record Result(String phase, int ok, int total, double p50, double p99, double max, double requests) {
+    /** Rounds histogram summed over the live nodes (a cached lookup runs no query and is not counted). */
+    private long[] rounds() {
+        long[] sum = new long[16];
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!dead[i]) {
+                long[] r = BenchAccess.lookupRounds(nodes.get(i));
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += r[j];
+                }
+            }
+        }
+        return sum;
+    }
+
+    record Result(String phase, int ok, int total, double p50, double p99, double max, double requests,
+            double meanRounds, int maxRounds) {
         String row() {
-            return String.format(Locale.ROOT, "| %s | %d/%d (%.1f%%) | %.2f | %.2f | %.1f | %.1f |",
-                    phase, ok, total, 100.0 * ok / total, p50, p99, max, requests);
+            return String.format(Locale.ROOT, "| %s | %d/%d (%.1f%%) | %.2f | %.2f | %.1f | %.1f | %.2f | %d |",
+                    phase, ok, total, 100.0 * ok / total, p50, p99, max, requests, meanRounds, maxRounds);
         }
     }
 
