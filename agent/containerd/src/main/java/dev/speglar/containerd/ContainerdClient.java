@@ -20,8 +20,6 @@ import dev.speglar.containerd.api.version.VersionGrpc;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -51,7 +49,7 @@ public final class ContainerdClient implements AutoCloseable {
 
   /** Connects (lazily) to the socket at {@code socket}, an absolute path. */
   public static ContainerdClient connect(Path socket, Duration callTimeout) {
-    ManagedChannel ch = Grpc.newChannelBuilder("unix:" + socket.toAbsolutePath(), InsecureChannelCredentials.create())
+    ManagedChannel ch = UnixSocketChannels.builder(socket)
         .maxInboundMessageSize(16 * 1024 * 1024)
         .build();
     return new ContainerdClient(ch, callTimeout);

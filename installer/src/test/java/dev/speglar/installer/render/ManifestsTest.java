@@ -25,7 +25,9 @@ class ManifestsTest {
         DaemonSet ds = find(objects, DaemonSet.class, "speglar");
         Container registry = ds.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertThat(registry.getName()).isEqualTo("registry");
-        assertThat(registry.getCommand()).containsExactly("speglar-agent");
+        // No command: the image's entrypoint (the JVM with the agent's flags) runs, args replace only its CMD.
+        assertThat(registry.getCommand()).isNullOrEmpty();
+        assertThat(registry.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath()).contains("tmp:/tmp");
         assertThat(registry.getArgs()).startsWith("registry").contains(
                 "--registry-addr=:5000", "--router-addr=:5001", "--metrics-addr=:9090",
                 "--containerd-sock=/run/containerd/containerd.sock", "--bootstrap-kind=dns",
@@ -39,11 +41,15 @@ class ManifestsTest {
         assertThat(init.getArgs()).startsWith("configuration")
                 .contains("--containerd-registry-config-path=/etc/containerd/certs.d", "http://$(NODE_IP):30020");
         assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName() + "="
-                + v.getHostPath().getPath() + ":" + v.getHostPath().getType()).containsExactly(
+                + (v.getHostPath() == null ? "emptyDir" : v.getHostPath().getPath() + ":" + v.getHostPath().getType()))
+                .containsExactly(
                 "speglar-data=/var/lib/speglar:DirectoryOrCreate",
                 "containerd-sock=/run/containerd/containerd.sock:Socket",
                 "containerd-content=/var/lib/containerd/io.containerd.content.v1.content:Directory",
+                "tmp=emptyDir",
                 "containerd-config=/etc/containerd/certs.d:DirectoryOrCreate");
+        assertThat(init.getCommand()).isNullOrEmpty();
+        assertThat(init.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/tmp");
         Service nodePort = find(objects, Service.class, "speglar-registry");
         assertThat(nodePort.getSpec().getType()).isEqualTo("NodePort");
         assertThat(nodePort.getSpec().getPorts().getFirst().getNodePort()).isEqualTo(30020);

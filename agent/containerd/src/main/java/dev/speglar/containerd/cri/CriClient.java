@@ -13,8 +13,6 @@ import dev.speglar.containerd.cri.api.StatusRequest;
 import dev.speglar.containerd.cri.api.StatusResponse;
 import dev.speglar.containerd.cri.api.VersionRequest;
 import dev.speglar.containerd.cri.api.VersionResponse;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -33,8 +31,7 @@ public final class CriClient implements AutoCloseable {
   private final Duration callTimeout;
 
   public static CriClient connect(Path socket, Duration callTimeout) {
-    return new CriClient(Grpc.newChannelBuilder("unix:" + socket.toAbsolutePath(), InsecureChannelCredentials.create())
-        .build(), callTimeout);
+    return new CriClient(dev.speglar.containerd.UnixSocketChannels.builder(socket).build(), callTimeout);
   }
 
   /** Uses an existing channel, which the client then owns. */
