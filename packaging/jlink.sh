@@ -20,13 +20,13 @@ rm -f "$OUT/runtime/lib/server/classes_nocoops.jsa"
 mkdir -p "$OUT/lib" "$OUT/bin"
 cp "$APP/speglar-agent.jar" "$OUT/"
 cp "$APP"/lib/*.jar "$OUT/lib/"
-sed -n '/^DEFAULT_OPTS=/,/"$/p' "$ROOT/bin/speglar-agent" > "$OUT/bin/.opts"
+cp "$ROOT/packaging/agent-jvm.options" "$OUT/bin/agent-jvm.options"
 cat > "$OUT/bin/speglar-agent" <<'LAUNCHER'
 #!/bin/sh
 # Speglar agent from a self-contained runtime (no system JDK needed).
 set -eu
 HERE=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
-. "$HERE/bin/.opts"
+DEFAULT_OPTS=$(sed -e 's/#.*//' "$HERE/bin/agent-jvm.options" | tr -s ' \n' '  ')
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-131072}
 exec "$HERE/runtime/bin/java" ${SPEGLAR_JAVA_OPTS:-$DEFAULT_OPTS} --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -jar "$HERE/speglar-agent.jar" "$@"

@@ -32,12 +32,12 @@ for so in /lib/x86_64-linux-gnu/{libm.so.6,librt.so.1,libdl.so.2,libpthread.so.0
 done
 echo 'root:x:0:0:root:/:/sbin/nologin' > "$ROOTFS/etc/passwd"
 echo 'hosts: files dns' > "$ROOTFS/etc/nsswitch.conf"
-OPTS=$(sed -n 's/^DEFAULT_OPTS="//; /^DEFAULT_OPTS=/,/"$/p' "$ROOT/bin/speglar-agent" | tr -d '"\\' | tr '\n' ' ' | sed 's/DEFAULT_OPTS=//')
+OPTS=$(sed -e 's/#.*//' "$ROOT/packaging/agent-jvm.options" | tr -s ' \n' '  ')
 rm -rf "$LAYOUT"
 umoci init --layout "$LAYOUT"
 umoci new --image "$LAYOUT:$TAG"
 umoci insert --rootless --image "$LAYOUT:$TAG" "$ROOTFS" /
-CFG=(--config.env MALLOC_ARENA_MAX=2 --config.entrypoint /opt/speglar/runtime/bin/java)
+CFG=(--config.env MALLOC_ARENA_MAX=2 --config.env MALLOC_TRIM_THRESHOLD_=131072 --config.entrypoint /opt/speglar/runtime/bin/java)
 for o in $OPTS --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar /opt/speglar/speglar-agent.jar; do
   CFG+=(--config.entrypoint "$o")
 done

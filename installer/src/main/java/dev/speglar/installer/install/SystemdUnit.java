@@ -25,10 +25,11 @@ public record SystemdUnit(String javaExecutable, String agentJar, List<String> a
     }
 
     public String render() {
-        // Same JVM settings as bin/speglar-agent: small heap, pooled direct buffers, native access for epoll.
-        List<String> exec = new ArrayList<>(List.of(javaExecutable, "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-                "-Xmx64m", "-XX:MaxDirectMemorySize=64m", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-jar", agentJar, "registry"));
+        // The JVM options bin/speglar-agent and the image use (packaging/agent-jvm.options, bundled at build time).
+        List<String> exec = new ArrayList<>(List.of(javaExecutable));
+        exec.addAll(agentJvmOptions());
+        exec.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar",
+                agentJar, "registry"));
         for (String a : agentArgs) exec.add(a.contains(" ") ? "\"" + a + "\"" : a);
         return """
                 [Unit]
@@ -39,6 +40,7 @@ public record SystemdUnit(String javaExecutable, String agentJar, List<String> a
 
                 [Service]
                 Type=simple
+                Environment=MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
                 ExecStart=%s
                 Restart=always
                 RestartSec=2
@@ -48,5 +50,20 @@ public record SystemdUnit(String javaExecutable, String agentJar, List<String> a
                 [Install]
                 WantedBy=multi-user.target
                 """.formatted(String.join(" ", exec));
+    }
+
+    /** packaging/agent-jvm.options without its comments, one option per element. */
+    static List<String> agentJvmOptions() {
+        try (var in = SystemdUnit.class.getResourceAsStream("agent-jvm.options")) {
+            if (in == null) throw new IllegalStateException("agent-jvm.options missing from the installer jar");
+            List<String> out = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String code = line.replaceAll("#.*", "").strip();
+                if (!code.isEmpty()) out.addAll(List.of(code.split("\\s+")));
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -37,8 +37,13 @@ class SystemdUnitTest {
         String ours = r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME)).reduce("", (a, b) -> a + b + "\n");
         assertThat(r.exitCode()).as("systemd-analyze verify: " + r.stderr()).isZero();
         assertThat(ours).isEmpty();
-        assertThat(unit.render()).contains("ExecStart=" + java + " -XX:+ExitOnOutOfMemoryError",
+        assertThat(unit.render()).contains("ExecStart=" + java + " -XX:+UseSerialGC -Xms8m -Xmx64m",
+                "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "Environment=MALLOC_ARENA_MAX=2",
                 "-jar /opt/speglar/speglar-agent.jar registry --registry-addr=:30020 --bootstrap-kind=dns");
+        // The same list as bin/speglar-agent's, from the one file in packaging/.
+        String shared = Files.readString(Path.of(System.getProperty("user.dir")).getParent()
+                .resolve("packaging/agent-jvm.options")).replaceAll("#[^\n]*", "").replaceAll("\\s+", " ").strip();
+        assertThat(unit.render()).contains(java + " " + shared + " --enable-native-access=ALL-UNNAMED");
     }
 
     @Test
