@@ -232,36 +232,8 @@ public final class Dht {
         providerStore.remove(key, self());
     }
 
-    /**
-     * go-style refresh: a walk towards our own id, then one towards a random key in each bucket range up to the
-     * deepest one we hold (at most 15, as go). The self walk only meets peers near us; without the per-bucket walks a
-     * node that joined at the edge of the network may know nobody in a far range and store or look up records on
-     * the wrong peers. Completes with the self walk's closest peers once every walk has ended.
-     */
+    /** go-style refresh: walk towards our own id, which fills the routing table from the peers we know. */
     public CompletableFuture<List<PeerId>> refresh() {
-        CompletableFuture<List<PeerId>> selfWalk = closestPeers(self().bytes());
-        byte[] me = self().kadId();
-        int deepest = routingTable.peers().stream()
-                .mapToInt(p -> KadId.commonPrefixLength(me, p.kadId())).max().orElse(-1);
-        List<CompletableFuture<?>> walks = new ArrayList<>();
-        walks.add(selfWalk);
-        for (int cpl = 0; cpl <= Math.min(deepest, MAX_REFRESH_CPL); cpl++) {
-            walks.add(closestPeers(keyWithCommonPrefix(me, cpl)).exceptionally(e -> List.of()));
-        }
-        return CompletableFuture.allOf(walks.toArray(CompletableFuture[]::new)).thenCompose(v -> selfWalk);
-    }
-
-    private static final int MAX_REFRESH_CPL = 15;
-
-    /** A random key whose Kademlia id shares exactly {@code cpl} leading bits with {@code me} (~2^(cpl+1) tries). */
-    static byte[] keyWithCommonPrefix(byte[] me, int cpl) {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        byte[] key = new byte[32];
-        while (true) {
-            r.nextBytes(key);
-            if (KadId.commonPrefixLength(me, KadId.of(key)) == cpl) {
-                return key.clone();
-            }
-        }
+        return closestPeers(self().bytes());
     }
 }
