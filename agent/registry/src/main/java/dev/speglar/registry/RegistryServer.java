@@ -2,7 +2,7 @@ package dev.speglar.registry;
 
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.http.BasicAuth;
-import dev.speglar.registry.http.Binding;
+import dev.speglar.registry.http.BoundServer;
 import dev.speglar.registry.http.DistributionPathParser;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The node's OCI registry: a read-only distribution API over the local {@link ContentStore}, handing misses to a
@@ -39,8 +38,7 @@ public final class RegistryServer implements AutoCloseable {
   private final Builder b;
   private final RegistryHandler handler;
   private final HttpMetrics metrics;
-  private EventLoopGroup group;
-  private Channel channel;
+  private BoundServer server;
 
   private RegistryServer(Builder b) {
     this.b = b;
@@ -56,11 +54,11 @@ public final class RegistryServer implements AutoCloseable {
 
   /** Binds and starts serving; returns the bound address (useful with port 0). */
   public synchronized InetSocketAddress start() throws InterruptedException {
-    if (channel != null) {
+    if (server != null) {
       throw new IllegalStateException("already started");
     }
     Transport t = b.transport.resolve();
-    group = t.newGroup(b.ioThreads);
+    EventLoopGroup group = t.newGroup(b.ioThreads);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -79,37 +77,22 @@ public final class RegistryServer implements AutoCloseable {
                 .addLast("registry", handler);
           }
         });
-    try {
-      channel = sb.bind(b.bind).sync().channel();
-    } catch (InterruptedException e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      group = null;
-      throw e;
-    } catch (Exception e) {
-      // sync() rethrows the bind failure as-is, including checked exceptions it does not declare.
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      group = null;
-      throw Binding.failure(b.bind, e);
-    }
+    server = BoundServer.bind(sb, group, b.bind);
     return address();
   }
 
   /** The bound address; null before {@link #start()}. */
   public InetSocketAddress address() {
-    return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    return server == null ? null : server.address();
   }
 
   /** Stops accepting, closes connections and releases the event loops. */
   @Override
   public synchronized void close() {
-    if (channel != null) {
-      channel.close().awaitUninterruptibly();
+    if (server != null) {
+      server.close();
+      server = null;
     }
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    }
-    channel = null;
-    group = null;
   }
 
   /** Configuration of a {@link RegistryServer}. Only {@link #store} is required. */

@@ -35,35 +35,17 @@ public final class MultiStore implements ContentStore {
 
   @Override
   public Optional<Digest> resolve(ImageName tagged) throws IOException {
-    for (ContentStore s : stores) {
-      Optional<Digest> d = s.resolve(tagged);
-      if (d.isPresent()) {
-        return d;
-      }
-    }
-    return Optional.empty();
+    return first(s -> s.resolve(tagged));
   }
 
   @Override
   public Optional<Descriptor> descriptor(Digest digest) throws IOException {
-    for (ContentStore s : stores) {
-      Optional<Descriptor> d = s.descriptor(digest);
-      if (d.isPresent()) {
-        return d;
-      }
-    }
-    return Optional.empty();
+    return first(s -> s.descriptor(digest));
   }
 
   @Override
   public Optional<Blob> open(Digest digest) throws IOException {
-    for (ContentStore s : stores) {
-      Optional<Blob> b = s.open(digest);
-      if (b.isPresent()) {
-        return b;
-      }
-    }
-    return Optional.empty();
+    return first(s -> s.open(digest));
   }
 
   @Override
@@ -95,5 +77,21 @@ public final class MultiStore implements ContentStore {
     for (ContentStore s : stores) {
       s.close();
     }
+  }
+
+  /** A lookup that may fail with I/O. */
+  private interface Lookup<T> {
+    Optional<T> in(ContentStore store) throws IOException;
+  }
+
+  /** The first store's answer, in the order the stores were given. */
+  private <T> Optional<T> first(Lookup<T> lookup) throws IOException {
+    for (ContentStore s : stores) {
+      Optional<T> found = lookup.in(s);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
   }
 }

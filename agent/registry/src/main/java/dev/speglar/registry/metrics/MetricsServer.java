@@ -1,6 +1,6 @@
 package dev.speglar.registry.metrics;
 
-import dev.speglar.registry.http.Binding;
+import dev.speglar.registry.http.BoundServer;
 import dev.speglar.registry.http.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -12,14 +12,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /** The small HTTP server on {@code --metrics-addr}: {@code GET /metrics} in the Prometheus text format. */
 public final class MetricsServer implements AutoCloseable {
   private final InetSocketAddress bind;
   private final PrometheusRegistry registry;
-  private EventLoopGroup group;
-  private Channel channel;
+  private BoundServer server;
 
   public MetricsServer(InetSocketAddress bind, PrometheusRegistry registry) {
     this.bind = Objects.requireNonNull(bind, "bind");
@@ -28,52 +26,38 @@ public final class MetricsServer implements AutoCloseable {
 
   /** Binds and starts serving; returns the bound address. */
   public synchronized InetSocketAddress start() throws InterruptedException {
-    if (channel != null) {
+    if (server != null) {
       throw new IllegalStateException("already started");
     }
     Transport t = Transport.AUTO.resolve();
-    group = t.newGroup(1);
+    EventLoopGroup group = t.newGroup(1);
     MetricsHandler handler = new MetricsHandler(registry);
-    try {
-      channel = new ServerBootstrap()
-          .group(group)
-          .channel(t.serverChannel())
-          .childHandler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline()
-                  .addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
-                      .setMaxHeaderSize(16384)))
-                  .addLast(new HttpObjectAggregator(0))
-                  .addLast(handler);
-            }
-          })
-          .bind(bind).sync().channel();
-    } catch (InterruptedException e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      group = null;
-      throw e;
-    } catch (Exception e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      group = null;
-      throw Binding.failure(bind, e);
-    }
+    ServerBootstrap sb = new ServerBootstrap()
+        .group(group)
+        .channel(t.serverChannel())
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline()
+                .addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
+                    .setMaxHeaderSize(16384)))
+                .addLast(new HttpObjectAggregator(0))
+                .addLast(handler);
+          }
+        });
+    server = BoundServer.bind(sb, group, bind);
     return address();
   }
 
   public InetSocketAddress address() {
-    return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    return server == null ? null : server.address();
   }
 
   @Override
   public synchronized void close() {
-    if (channel != null) {
-      channel.close().awaitUninterruptibly();
+    if (server != null) {
+      server.close();
+      server = null;
     }
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    }
-    channel = null;
-    group = null;
   }
 }

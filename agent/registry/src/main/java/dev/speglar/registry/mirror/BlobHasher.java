@@ -56,7 +56,7 @@ final class BlobHasher {
       }
       return;
     }
-    // Handed over in batches: one wake-up of the hasher per MiB, not per socket read.
+    // Handed over in batches: one wake-up of the hasher per BATCH bytes, not per socket read.
     pending.addAndGet(data.readableBytes());
     batch.add(data);
     batchBytes += data.readableBytes();
