@@ -44,9 +44,13 @@ public final class Agent implements AutoCloseable {
   private Agent() {}
 
   public static Agent start(AgentConfig c) throws Exception {
+    return start(c, DataPlaneOptions.DEFAULTS);
+  }
+
+  public static Agent start(AgentConfig c, DataPlaneOptions d) throws Exception {
     Agent a = new Agent();
     try {
-      a.doStart(c);
+      a.doStart(c, d);
       return a;
     } catch (Exception | Error e) {
       a.close();
@@ -54,7 +58,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void doStart(AgentConfig c) throws Exception {
+  private void doStart(AgentConfig c, DataPlaneOptions d) throws Exception {
     InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
     PrometheusRegistry metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
@@ -62,6 +66,9 @@ public final class Agent implements AutoCloseable {
 
     store = own(Stores.open(c));
     router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c))));
+    if (router instanceof P2pRouter p) {
+      RouterListenerMetrics.register(metrics, p.node().connectionCounters());
+    }
     List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
@@ -76,6 +83,7 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.defaultRegistry())
         .filters(filters)
         .metrics(metrics)
+        .limits(d.listeners())
         .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
@@ -88,7 +96,7 @@ public final class Agent implements AutoCloseable {
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
     missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
 
-    metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
+    metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics, d.listeners()));
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
         .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())

@@ -7,6 +7,8 @@ import dev.speglar.registry.http.DistributionPathParser;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
 import dev.speglar.registry.http.Transport;
+import dev.speglar.registry.listener.ListenerGuard;
+import dev.speglar.registry.listener.ListenerLimits;
 import dev.speglar.registry.metrics.HttpMetrics;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
@@ -59,6 +61,7 @@ public final class RegistryServer implements AutoCloseable {
     }
     Transport t = b.transport.resolve();
     EventLoopGroup group = t.newGroup(b.ioThreads);
+    ListenerGuard guard = new ListenerGuard("registry", b.limits, b.metrics);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -72,12 +75,13 @@ public final class RegistryServer implements AutoCloseable {
                 .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_REQUEST_LINE)
                     .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                .addLast("deadline", guard.deadline())
                 .addLast("exchange", new HttpExchangeHandler(metrics))
                 .addLast("chunked", new ChunkedWriteHandler())
                 .addLast("registry", handler);
           }
         });
-    server = BoundServer.bind(sb, group, b.bind);
+    server = BoundServer.bind(guard.install(sb), group, b.bind);
     return address();
   }
 
@@ -110,6 +114,7 @@ public final class RegistryServer implements AutoCloseable {
     private Executor storeExecutor;
     private Transport transport = Transport.AUTO;
     private int ioThreads = 0;
+    private ListenerLimits limits = ListenerLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -186,6 +191,12 @@ public final class RegistryServer implements AutoCloseable {
         throw new IllegalArgumentException("ioThreads must not be negative");
       }
       this.ioThreads = threads;
+      return this;
+    }
+
+    /** Timeouts and connection caps of the listener; default {@link ListenerLimits#DEFAULTS}. */
+    public Builder limits(ListenerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

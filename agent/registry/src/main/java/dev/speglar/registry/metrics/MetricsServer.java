@@ -2,6 +2,8 @@ package dev.speglar.registry.metrics;
 
 import dev.speglar.registry.http.BoundServer;
 import dev.speglar.registry.http.Transport;
+import dev.speglar.registry.listener.ListenerGuard;
+import dev.speglar.registry.listener.ListenerLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -19,9 +21,16 @@ public final class MetricsServer implements AutoCloseable {
   private final PrometheusRegistry registry;
   private BoundServer server;
 
+  private final ListenerLimits limits;
+
   public MetricsServer(InetSocketAddress bind, PrometheusRegistry registry) {
+    this(bind, registry, ListenerLimits.DEFAULTS);
+  }
+
+  public MetricsServer(InetSocketAddress bind, PrometheusRegistry registry, ListenerLimits limits) {
     this.bind = Objects.requireNonNull(bind, "bind");
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   /** Binds and starts serving; returns the bound address. */
@@ -32,6 +41,7 @@ public final class MetricsServer implements AutoCloseable {
     Transport t = Transport.AUTO.resolve();
     EventLoopGroup group = t.newGroup(1);
     MetricsHandler handler = new MetricsHandler(registry);
+    ListenerGuard guard = new ListenerGuard("metrics", limits, registry);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -41,11 +51,12 @@ public final class MetricsServer implements AutoCloseable {
             ch.pipeline()
                 .addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
                     .setMaxHeaderSize(16384)))
+                .addLast(guard.deadline())
                 .addLast(new HttpObjectAggregator(0))
                 .addLast(handler);
           }
         });
-    server = BoundServer.bind(sb, group, bind);
+    server = BoundServer.bind(guard.install(sb), group, bind);
     return address();
   }
 
