@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Renders containerd {@code hosts.toml} files in the same layout the agent's {@code configuration} command uses
- * (spegel-behavior.md §4.3): one directory per mirrored registry, {@code _default} for all registries.
+ * (upstream Spegel, pkg/oci/containerd/mirror.go): one directory per mirrored registry, {@code _default} for all registries.
  * The installer writes these itself so they appear in the plan and are restored byte for byte by uninstall.
  */
 public final class HostsToml {

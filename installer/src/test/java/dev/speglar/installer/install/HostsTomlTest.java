@@ -7,7 +7,7 @@ import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Same layout and bytes as the agent's configuration writer (spegel-behavior.md §4.3). */
+/** Same layout and bytes as the agent's configuration writer (upstream Spegel, pkg/oci/containerd/mirror.go). */
 class HostsTomlTest {
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Install, fault injection, idempotency and uninstall against a real, private containerd daemon whose restart hook
  * stops and starts that daemon.
  */
+@Tag("real")
 class NodeInstallerTest {
 
     static final String CONFIG = "/etc/containerd/config.toml";
