@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every candidate is judged by the real containerd binary's {@code config dump}. */
+@Tag("real")
 class ContainerdConfigPlannerTest {
 
     static final String CONFIG = "/etc/containerd/config.toml";

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code install --mode daemonset --kubeconfig ...} against fabric8's mock API server (CRUD mode), on a node whose
  * containerd config is already right, so only hosts.toml and the DaemonSet change and nothing restarts.
  */
+@Tag("real")
 @EnableKubernetesMockClient(crud = true)
 class DaemonSetInstallCliTest {
 
