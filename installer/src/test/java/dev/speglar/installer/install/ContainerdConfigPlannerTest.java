@@ -3,6 +3,7 @@ package dev.speglar.installer.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.speglar.common.files.AtomicFiles;
 import dev.speglar.installer.containerd.ConfigValidationException;
 import dev.speglar.installer.containerd.ContainerdVersion;
 import dev.speglar.installer.containerd.EffectiveConfig;

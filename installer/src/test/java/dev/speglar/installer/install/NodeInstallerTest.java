@@ -107,7 +107,7 @@ class NodeInstallerTest {
         actual.remove("imports");
         assertThat(actual).isEqualTo(expected);
         assertThat(node.read("/etc/containerd/certs.d/_default/hosts.toml"))
-                .isEqualTo("[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']");
+                .isEqualTo("[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
         assertThat(node.read(SystemdUnit.PATH)).contains("ExecStart=" + JAVA);
         assertThat(Files.readAllBytes(node.path("/opt/speglar/speglar-agent.jar"))).isEqualTo(Files.readAllBytes(agentJar));
         assertThat(node.path("/opt/speglar/lib/netty.jar")).hasContent("PK-fake-dependency");
@@ -239,7 +239,7 @@ class NodeInstallerTest {
     void failedAgentUpgradeRestoresAndRestartsThePreviousUnit() throws Exception {
         // containerd is already configured, so no restart is involved; only the agent files change.
         node.write(CONFIG, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n");
-        node.write("/etc/containerd/certs.d/_default/hosts.toml", "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']");
+        node.write("/etc/containerd/certs.d/_default/hosts.toml", "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
         node.write(SystemdUnit.PATH, "[Service]\nExecStart=/usr/bin/old-agent\n");
         Map<String, String> original = node.snapshot();
         AtomicInteger starts = new AtomicInteger();

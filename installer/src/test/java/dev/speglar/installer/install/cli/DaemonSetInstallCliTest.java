@@ -86,7 +86,7 @@ class DaemonSetInstallCliTest {
         assertThat(install).contains("start agent: ok", "Installed.").doesNotContain("restart containerd");
         assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:0.1");
         assertThat(root.resolve("etc/containerd/certs.d/_default/hosts.toml")).hasContent(
-                "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']");
+                "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
 
         assertThat(run(0, "install", "--yes")).contains("Nothing to change");
 
