@@ -44,10 +44,10 @@ public final class Agent implements AutoCloseable {
   private Agent() {}
 
   public static Agent start(AgentConfig c) throws Exception {
-    return start(c, DataPlaneOptions.DEFAULTS);
+    return start(c, ExtendedOptions.DEFAULTS);
   }
 
-  public static Agent start(AgentConfig c, DataPlaneOptions d) throws Exception {
+  public static Agent start(AgentConfig c, ExtendedOptions d) throws Exception {
     Agent a = new Agent();
     try {
       a.doStart(c, d);
@@ -58,7 +58,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void doStart(AgentConfig c, DataPlaneOptions d) throws Exception {
+  private void doStart(AgentConfig c, ExtendedOptions d) throws Exception {
     InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
     PrometheusRegistry metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
@@ -84,7 +84,7 @@ public final class Agent implements AutoCloseable {
         .filters(filters)
         .metrics(metrics)
         .limits(d.listeners())
-        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
+        .readiness(c.p2p().standalone() || d.loneNodeReady() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();

@@ -104,7 +104,7 @@ public final class RegistryCommand implements Callable<Integer> {
   String containerdRegistryConfigPath;
 
   @Mixin
-  DataPlaneFlags dataPlane = new DataPlaneFlags();
+  ExtendedFlags extended = new ExtendedFlags();
 
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
@@ -153,7 +153,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config(), dataPlane.options())) {
+    try (Agent agent = Agent.start(config(), extended.options())) {
       agent.awaitShutdown();
     }
     return 0;

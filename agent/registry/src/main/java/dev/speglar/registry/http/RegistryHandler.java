@@ -5,6 +5,7 @@ import dev.speglar.registry.DistributionRequest;
 import dev.speglar.registry.MissHandler;
 import dev.speglar.registry.OciErrors;
 import dev.speglar.registry.Readiness;
+import dev.speglar.registry.ReadinessCheck;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.filter.ReferenceFilters;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -49,9 +51,11 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   private final Config config;
   private final LocalContent local;
   private final LocalResponder responder;
+  private final ReadinessCheck readiness;
 
   public RegistryHandler(Config config) {
     this.config = config;
+    this.readiness = new ReadinessCheck(config.router(), config.store(), config.readiness());
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
   }
@@ -89,8 +93,14 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     switch (path) {
       case "/readyz" -> {
         HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
-        OciErrors.writeEmpty(ctx, ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            keepAlive);
+        ReadinessCheck.Status status = readiness.check();
+        byte[] body = (status.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            status.ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        OciErrors.send(ctx, r, keepAlive);
       }
       case "/livez" -> {
         HttpExchangeHandler.tag(ctx.channel(), "livez", "");
@@ -153,20 +163,6 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
       HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
       config.missHandler().handle(ctx, dr, keepAlive);
     }
-  }
-
-  private boolean ready() {
-    if (config.router() != null && config.router().ready()) {
-      return true;
-    }
-    if (config.readiness() == Readiness.ROUTER_OR_LOCAL_CONTENT) {
-      try {
-        return !config.store().images().isEmpty();
-      } catch (Exception e) {
-        return false;
-      }
-    }
-    return false;
   }
 
   private static void refuse(ChannelHandlerContext ctx, RegistryException e, boolean head, boolean keepAlive) {

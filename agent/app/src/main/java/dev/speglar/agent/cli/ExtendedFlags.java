@@ -1,12 +1,12 @@
 package dev.speglar.agent.cli;
 
-import dev.speglar.agent.DataPlaneOptions;
+import dev.speglar.agent.ExtendedOptions;
 import dev.speglar.registry.listener.ListenerLimits;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Flags of {@link DataPlaneOptions}, mixed into the {@code registry} command. */
-public final class DataPlaneFlags {
+/** Flags of {@link ExtendedOptions}, mixed into the {@code registry} command. */
+public final class ExtendedFlags {
   @Option(names = "--listener-header-timeout", defaultValue = "${env:LISTENER_HEADER_TIMEOUT:-10s}",
       description = "Close a registry/metrics connection that has not sent a complete request head this long after "
           + "connecting (0 = never) (default: ${DEFAULT-VALUE}).")
@@ -24,8 +24,14 @@ public final class DataPlaneFlags {
       description = "Open connections per listener from one IP address (0 = no cap) (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerSource;
 
-  public DataPlaneOptions options() {
-    return DataPlaneOptions.DEFAULTS.withListeners(
-        new ListenerLimits(headerTimeout, idleTimeout, maxConnections, maxConnectionsPerSource));
+  @Option(names = "--lone-node-ready", arity = "0..1", defaultValue = "${env:LONE_NODE_READY:-false}",
+      fallbackValue = "true", description = "Report ready without peers while this node serves images of its own "
+          + "(upstream: a node without peers is never ready) (default: ${DEFAULT-VALUE}).")
+  boolean loneNodeReady;
+
+  public ExtendedOptions options() {
+    return ExtendedOptions.DEFAULTS.withListeners(
+        new ListenerLimits(headerTimeout, idleTimeout, maxConnections, maxConnectionsPerSource))
+        .withLoneNodeReady(loneNodeReady);
   }
 }
