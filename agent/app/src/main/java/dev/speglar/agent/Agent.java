@@ -2,6 +2,8 @@ package dev.speglar.agent;
 
 import dev.speglar.agent.cli.Addresses;
 import dev.speglar.agent.cli.BasicAuthFiles;
+import dev.speglar.agent.debug.DebugWeb;
+import dev.speglar.agent.debug.Diagnostics;
 import dev.speglar.agent.routing.P2pRouter;
 import dev.speglar.agent.sync.StateSync;
 import dev.speglar.p2p.P2pNode;
@@ -17,6 +19,8 @@ import dev.speglar.routing.Peer;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -44,9 +48,13 @@ public final class Agent implements AutoCloseable {
   private Agent() {}
 
   public static Agent start(AgentConfig c) throws Exception {
+    return start(c, DebugOptions.DEFAULT);
+  }
+
+  public static Agent start(AgentConfig c, DebugOptions debug) throws Exception {
     Agent a = new Agent();
     try {
-      a.doStart(c);
+      a.doStart(c, debug);
       return a;
     } catch (Exception | Error e) {
       a.close();
@@ -54,7 +62,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void doStart(AgentConfig c) throws Exception {
+  private void doStart(AgentConfig c, DebugOptions debug) throws Exception {
     InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
     PrometheusRegistry metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
@@ -86,14 +94,43 @@ public final class Agent implements AutoCloseable {
         .resolveRetries(c.mirrorResolveRetries())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
-    missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
+    PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics));
+    missHandler.set(mirror);
 
     metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
+    if (debug.web()) {
+      DebugWeb.Node node = new DebugWeb.Node(this::peerId, () -> localAddresses(bound), mirror::lastSuccess);
+      metricsServer.route(DebugWeb.PREFIX, own(new DebugWeb(node, router, store,
+          n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), selfUrl(bound),
+          auth.map(a -> MirrorConfig.basicAuthHeader(a.username(), a.password())).orElse(null))));
+    }
+    if (debug.diagnostics()) {
+      metricsServer.route(Diagnostics.PREFIX, new Diagnostics());
+    }
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
         .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
         .log("running Speglar");
+  }
+
+  /** The libp2p peer id, or empty for a standalone node. */
+  public String peerId() {
+    return router instanceof P2pRouter p ? p.node().peerId() : "";
+  }
+
+  private List<InetAddress> localAddresses(InetSocketAddress registry) {
+    if (router instanceof P2pRouter p) {
+      return p.node().listenAddrs().stream().flatMap(a -> a.ip().stream()).distinct().toList();
+    }
+    return registry.getAddress().isAnyLocalAddress() ? List.of() : List.of(registry.getAddress());
+  }
+
+  /** This node's registry as the node itself reaches it (loopback when listening on every address). */
+  private static String selfUrl(InetSocketAddress bound) {
+    InetAddress a = bound.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound.getAddress();
+    String host = a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    return "http://" + host + ":" + bound.getPort();
   }
 
   private static Router standaloneRouter(InetSocketAddress bind) {

@@ -2,6 +2,7 @@ package dev.speglar.agent.cli;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.DebugOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,8 +65,13 @@ public final class RegistryCommand implements Callable<Integer> {
   int mirrorResolveRetries;
 
   @Option(names = "--debug-web-enabled", arity = "0..1", defaultValue = "${env:DEBUG_WEB_ENABLED:-true}", fallbackValue = "true",
-      description = "Accepted for compatibility.")
+      description = "Serve the debug web UI under /debug/web/ on the metrics address (default: ${DEFAULT-VALUE}).")
   boolean debugWebEnabled;
+
+  @Option(names = "--debug-diagnostics-enabled", arity = "0..1", defaultValue = "${env:DEBUG_DIAGNOSTICS_ENABLED:-false}",
+      fallbackValue = "true", description = "Serve thread dumps and JFR recordings under /debug/diagnostics/ on the "
+          + "metrics address (default: ${DEFAULT-VALUE}).")
+  boolean debugDiagnosticsEnabled;
 
   @Option(names = "--bootstrap-kind", defaultValue = "${env:BOOTSTRAP_KIND}", description = "static, dns or http.")
   String bootstrapKind;
@@ -113,9 +119,13 @@ public final class RegistryCommand implements Callable<Integer> {
         standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval);
   }
 
+  public DebugOptions debugOptions() {
+    return new DebugOptions(debugWebEnabled, debugDiagnosticsEnabled);
+  }
+
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config())) {
+    try (Agent agent = Agent.start(config(), debugOptions())) {
       agent.awaitShutdown();
     }
     return 0;

@@ -3,12 +3,16 @@ package dev.speglar.registry.mirror;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Spegel's mirror metrics (§6.1) plus Speglar's integrity counter. */
 final class MirrorMetrics {
   private final Counter requests;
   private final Gauge lastSuccess;
   private final Counter integrityFailures;
+  private final AtomicLong lastSuccessMillis = new AtomicLong();
 
   MirrorMetrics(PrometheusRegistry registry) {
     requests = Counter.builder()
@@ -29,7 +33,15 @@ final class MirrorMetrics {
 
   void hit(String registry) {
     requests.labelValues(registry, "hit").inc();
-    lastSuccess.set(System.currentTimeMillis() / 1000.0);
+    long now = System.currentTimeMillis();
+    lastSuccessMillis.set(now);
+    lastSuccess.set(now / 1000.0);
+  }
+
+  /** When a mirror request last succeeded, if ever (for the debug page). */
+  Optional<Instant> lastSuccess() {
+    long t = lastSuccessMillis.get();
+    return t == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(t));
   }
 
   void miss(String registry) {
