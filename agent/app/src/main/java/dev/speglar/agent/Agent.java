@@ -5,6 +5,7 @@ import dev.speglar.agent.cli.BasicAuthFiles;
 import dev.speglar.agent.debug.DebugWeb;
 import dev.speglar.agent.debug.Diagnostics;
 import dev.speglar.agent.routing.P2pRouter;
+import dev.speglar.agent.sync.AdvertisedMetrics;
 import dev.speglar.agent.sync.StateSync;
 import dev.speglar.p2p.P2pNode;
 import dev.speglar.registry.Readiness;
@@ -44,6 +45,7 @@ public final class Agent implements AutoCloseable {
   private StateSync sync;
   private RegistryServer registry;
   private MetricsServer metricsServer;
+  private PrometheusRegistry metrics;
 
   private Agent() {}
 
@@ -64,7 +66,7 @@ public final class Agent implements AutoCloseable {
 
   private void doStart(AgentConfig c, DebugOptions debug) throws Exception {
     InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
-    PrometheusRegistry metrics = new PrometheusRegistry();
+    metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
     Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
 
@@ -72,7 +74,8 @@ public final class Agent implements AutoCloseable {
     router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c))));
     List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
     sync = own(new StateSync(store, router,
-        n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
+        n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval(),
+        new AdvertisedMetrics(metrics)));
 
     // The registry binds first so an ephemeral port (tests) is known before the mirror, which needs it, exists.
     MissHandlerSlot missHandler = new MissHandlerSlot();
@@ -158,6 +161,11 @@ public final class Agent implements AutoCloseable {
 
   public InetSocketAddress registryAddress() {
     return registry.address();
+  }
+
+  /** The Prometheus registry {@code /metrics} serves. */
+  public PrometheusRegistry metrics() {
+    return metrics;
   }
 
   public InetSocketAddress metricsAddress() {
