@@ -50,13 +50,9 @@ public final class Agent implements AutoCloseable {
   private Agent() {}
 
   public static Agent start(AgentConfig c) throws Exception {
-    return start(c, DebugOptions.DEFAULT);
-  }
-
-  public static Agent start(AgentConfig c, DebugOptions debug) throws Exception {
     Agent a = new Agent();
     try {
-      a.doStart(c, debug);
+      a.doStart(c);
       return a;
     } catch (Exception | Error e) {
       a.close();
@@ -64,15 +60,15 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void doStart(AgentConfig c, DebugOptions debug) throws Exception {
-    InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
+  private void doStart(AgentConfig c) throws Exception {
+    InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
     metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
-    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
+    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.serving().basicAuthDir());
 
-    store = own(Stores.open(c));
-    router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c))));
-    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
+    store = own(Stores.open(c.store()));
+    router = own(c.p2p().standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p()))));
+    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.serving().mirroredRegistries(), c.serving().registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval(),
         new AdvertisedMetrics(metrics)));
@@ -84,35 +80,35 @@ public final class Agent implements AutoCloseable {
         .store(store)
         .router(router)
         .missHandler(missHandler)
-        .defaultRegistry(c.defaultRegistry())
+        .defaultRegistry(c.serving().defaultRegistry())
         .filters(filters)
         .metrics(metrics)
-        .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
+        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
 
     MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
-        .resolveTimeout(c.mirrorResolveTimeout())
-        .resolveRetries(c.mirrorResolveRetries())
+        .resolveTimeout(c.mirror().resolveTimeout())
+        .resolveRetries(c.mirror().resolveRetries())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
     PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics));
     missHandler.set(mirror);
 
-    metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
-    if (debug.web()) {
+    metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics));
+    if (c.debug().web()) {
       DebugWeb.Node node = new DebugWeb.Node(this::peerId, () -> localAddresses(bound), mirror::lastSuccess);
       metricsServer.route(DebugWeb.PREFIX, own(new DebugWeb(node, router, store,
           n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), selfUrl(bound),
           auth.map(a -> MirrorConfig.basicAuthHeader(a.username(), a.password())).orElse(null))));
     }
-    if (debug.diagnostics()) {
+    if (c.debug().diagnostics()) {
       metricsServer.route(Diagnostics.PREFIX, new Diagnostics());
     }
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
-        .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
+        .addKeyValue("store", store.name()).addKeyValue("router", c.p2p().standalone() ? "standalone" : c.listen().routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
         .log("running Speglar");
   }

@@ -3,6 +3,7 @@ package dev.speglar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.speglar.agent.cli.RegistryCommand;
 import dev.speglar.store.manifest.Json;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
@@ -107,9 +108,8 @@ class DashboardMetricsTest {
    */
   private Map<String, Set<String>> exportedByARunningAgent() throws Exception {
     assertThat(Main.run("demo-image", "--out", dir.toString(), "--layer-size", "10000")).isZero();
-    AgentConfig config = new AgentConfig("127.0.0.47:0", ":0", "127.0.0.47:0", "oci-layout", "", List.of("k8s.io"), "",
-        List.of(dir.toString()), null, List.of(), List.of(), "docker.io", Duration.ofMillis(20), 3, "", null, null,
-        null, null, List.of(), true, false, null, dir.resolve("no-auth"), Duration.ofMinutes(1));
+    AgentConfig config = RegistryCommand.parse("--registry-addr=127.0.0.47:0", "--metrics-addr=127.0.0.47:0",
+        "--store=oci-layout", "--oci-layout-dir=" + dir, "--standalone", "--basic-auth-dir=" + dir.resolve("no-auth"));
     try (Agent agent = Agent.start(config)) {
       // Traffic so that every labelled metric has a series: a local serve and a mirror miss.
       String base = "http://127.0.0.47:" + agent.registryAddress().getPort();

@@ -2,17 +2,14 @@ package dev.speglar.agent.debug;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.Main;
-import dev.speglar.agent.cli.GoDuration;
 import dev.speglar.agent.cli.RegistryCommand;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 
 /** In-process agents started through the real {@code registry} flags, serving the generated demo image. */
 final class TestAgents {
@@ -36,9 +33,7 @@ final class TestAgents {
         "--router-addr=" + ip + ":0", "--store=oci-layout", "--oci-layout-dir=" + layout,
         "--basic-auth-dir=" + dir.resolve("no-auth"), "--verify-containerd-config=false"));
     args.addAll(List.of(flags));
-    RegistryCommand cmd = new RegistryCommand();
-    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs(args.toArray(String[]::new));
-    return Agent.start(cmd.config(), cmd.debugOptions());
+    return Agent.start(RegistryCommand.parse(args.toArray(String[]::new)));
   }
 
   static String metricsUrl(Agent a) {
