@@ -128,9 +128,10 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Blocks until {@link #close()} or a termination signal. */
-  public void awaitShutdown() throws InterruptedException {
-    Signals.onTermination(this::close);
-    stopped.await();
+  public void awaitShutdown() throws Exception {
+    try (AutoCloseable signals = Signals.onTermination(this::close)) {
+      stopped.await();
+    }
   }
 
   @Override
