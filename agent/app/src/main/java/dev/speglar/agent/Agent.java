@@ -76,7 +76,8 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.defaultRegistry())
         .filters(filters)
         .metrics(metrics)
-        .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
+        .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
+            : Bootstraps.runsAlone(c) ? Readiness.ALWAYS : Readiness.ROUTER);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();

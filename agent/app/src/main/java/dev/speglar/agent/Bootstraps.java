@@ -5,13 +5,16 @@ import dev.speglar.p2p.P2pConfig;
 
 /** Maps upstream's bootstrap flags onto the P2P configuration. */
 final class Bootstraps {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Bootstraps.class);
   private Bootstraps() {}
 
   static P2pConfig p2pConfig(AgentConfig c) {
     BootstrapConfig b = switch (c.bootstrapKind()) {
       case "static" -> {
-        if (c.staticBootstrapPeers().isEmpty()) {
-          throw new IllegalArgumentException("--bootstrap-kind=static needs --static-bootstrap-peers");
+        if (runsAlone(c)) {
+          // Upstream accepts an empty list: a lone node, or the first node the others' static lists name.
+          log.info("no static bootstrap peers: this node runs alone and serves its own content until a peer dials it");
+          yield BootstrapConfig.none();
         }
         yield BootstrapConfig.staticPeers(c.staticBootstrapPeers());
       }
@@ -26,6 +29,11 @@ final class Bootstraps {
       default -> throw new IllegalArgumentException("unknown bootstrap kind " + c.bootstrapKind());
     };
     return P2pConfig.builder().listenAddress(c.routerAddr()).dataDir(c.dataDir()).bootstrap(b).build();
+  }
+
+  /** True for {@code --bootstrap-kind=static} without peers: nothing to wait for, so the node is ready at once. */
+  static boolean runsAlone(AgentConfig c) {
+    return !c.standalone() && c.bootstrapKind().equals("static") && c.staticBootstrapPeers().isEmpty();
   }
 
   private static String blankToNull(String s) {

@@ -79,6 +79,10 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--http-bootstrap-url", defaultValue = "${env:HTTP_BOOTSTRAP_URL}")
   String httpBootstrapUrl;
 
+  @Option(names = "--http-bootstrap-peer", defaultValue = "${env:HTTP_BOOTSTRAP_PEER}",
+      description = "Spegel v0.7.4's form: base URL of a peer's bootstrap server; /id is appended.")
+  String httpBootstrapPeer;
+
   @Option(names = "--http-bootstrap-cert-dir", defaultValue = "${env:HTTP_BOOTSTRAP_CERT_DIR}",
       description = "Directory with ca.crt (optional) and tls.crt + tls.key (optional pair) for the HTTP bootstrap client.")
   Path httpBootstrapCertDir;
@@ -109,8 +113,19 @@ public final class RegistryCommand implements Callable<Integer> {
         ConfigurationCommand.nonBlank(containerdNamespaces), containerdContentPath, ConfigurationCommand.nonBlank(ociLayouts),
         dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
         defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
-        dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers),
+        dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers),
         standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval);
+  }
+
+  /** {@code --http-bootstrap-url}, or v0.7.4's {@code --http-bootstrap-peer} plus {@code /id} as that release fetched. */
+  String httpBootstrapUrl() {
+    boolean url = httpBootstrapUrl != null && !httpBootstrapUrl.isBlank();
+    boolean peer = httpBootstrapPeer != null && !httpBootstrapPeer.isBlank();
+    if (url && peer) {
+      throw new IllegalArgumentException("--http-bootstrap-url and --http-bootstrap-peer (its v0.7.4 form) exclude "
+          + "each other");
+    }
+    return peer ? httpBootstrapPeer + "/id" : httpBootstrapUrl;
   }
 
   @Override

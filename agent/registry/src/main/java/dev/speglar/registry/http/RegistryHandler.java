@@ -156,6 +156,9 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   }
 
   private boolean ready() {
+    if (config.readiness() == Readiness.ALWAYS) {
+      return true;
+    }
     if (config.router() != null && config.router().ready()) {
       return true;
     }
