@@ -61,7 +61,7 @@ public final class Agent implements AutoCloseable {
     Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
 
     store = own(Stores.open(c));
-    router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c))));
+    router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c)), metrics));
     List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
@@ -85,6 +85,7 @@ public final class Agent implements AutoCloseable {
     MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
         .resolveTimeout(c.mirrorResolveTimeout())
         .resolveRetries(c.mirrorResolveRetries())
+        .defaultRegistry(c.defaultRegistry())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
     missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
