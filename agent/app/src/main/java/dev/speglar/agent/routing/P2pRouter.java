@@ -26,6 +26,7 @@ public final class P2pRouter implements Router {
     this.node = node;
     this.resolveDuration = Histogram.builder().name("spegel_resolve_duration_seconds")
         .help("The duration for router to resolve a peer.").labelNames("router").register(metrics);
+    resolveDuration.initLabelValues("libp2p");
     P2pMetrics.register(node, metrics);
   }
 
