@@ -18,6 +18,8 @@ import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -61,6 +63,13 @@ public final class Agent implements AutoCloseable {
     Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
 
     store = own(Stores.open(c));
+    ContainerdConfigFindings findings = new ContainerdConfigFindings(metrics);
+    if (c.verifyContainerdConfig() && c.store().equals("containerd")) {
+      // In the background: a slow or absent CRI plugin must not delay serving.
+      Thread.ofVirtual().name("containerd-config-check").start(() -> findings.check(Path.of(c.containerdSock()),
+          blankToNull(c.containerdRegistryConfigPath()) == null ? null : Path.of(c.containerdRegistryConfigPath()),
+          Duration.ofSeconds(10)));
+    }
     router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c)), metrics));
     List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
     sync = own(new StateSync(store, router,
@@ -77,7 +86,8 @@ public final class Agent implements AutoCloseable {
         .filters(filters)
         .metrics(metrics)
         .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
-            : Bootstraps.runsAlone(c) ? Readiness.ALWAYS : Readiness.ROUTER);
+            : Bootstraps.runsAlone(c) ? Readiness.ALWAYS : Readiness.ROUTER)
+        .readinessNotes(findings::notes);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
@@ -102,6 +112,10 @@ public final class Agent implements AutoCloseable {
     InMemoryRouter r = InMemoryRouter.standalone(new Peer("self", List.of(bind.getAddress()), 0));
     r.setReady(true);
     return r;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private <T extends AutoCloseable> T own(T resource) {
