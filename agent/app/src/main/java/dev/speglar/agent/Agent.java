@@ -57,21 +57,22 @@ public final class Agent implements AutoCloseable {
   }
 
   private void doStart(AgentConfig c) throws Exception {
-    InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
+    InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
     PrometheusRegistry metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
-    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
+    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.serving().basicAuthDir());
 
-    store = own(Stores.open(c));
+    store = own(Stores.open(c.store()));
     ContainerdConfigFindings findings = new ContainerdConfigFindings(metrics);
-    if (c.verifyContainerdConfig() && c.store().equals("containerd")) {
+    AgentConfig.Containerd ctd = c.store().containerd();
+    if (c.store().kind() == AgentConfig.StoreKind.CONTAINERD && ctd != null && ctd.verifyConfig()) {
       // In the background: a slow or absent CRI plugin must not delay serving.
-      Thread.ofVirtual().name("containerd-config-check").start(() -> findings.check(Path.of(c.containerdSock()),
-          blankToNull(c.containerdRegistryConfigPath()) == null ? null : Path.of(c.containerdRegistryConfigPath()),
-          Duration.ofSeconds(10)));
+      Thread.ofVirtual().name("containerd-config-check").start(() ->
+          findings.check(ctd.sock(), ctd.registryConfigPath(), Duration.ofSeconds(10)));
     }
-    router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c)), metrics));
-    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
+    router = own(c.p2p().standalone() ? standaloneRouter(registryBind)
+        : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.serving().mirroredRegistries(), c.serving().registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
 
@@ -82,28 +83,28 @@ public final class Agent implements AutoCloseable {
         .store(store)
         .router(router)
         .missHandler(missHandler)
-        .defaultRegistry(c.defaultRegistry())
+        .defaultRegistry(c.serving().defaultRegistry())
         .filters(filters)
         .metrics(metrics)
-        .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
-            : Bootstraps.runsAlone(c) ? Readiness.ALWAYS : Readiness.ROUTER)
+        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
+            : Bootstraps.runsAlone(c.p2p()) ? Readiness.ALWAYS : Readiness.ROUTER)
         .readinessNotes(findings::notes);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
 
     MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
-        .resolveTimeout(c.mirrorResolveTimeout())
-        .resolveRetries(c.mirrorResolveRetries())
-        .defaultRegistry(c.defaultRegistry())
+        .resolveTimeout(c.mirror().resolveTimeout())
+        .resolveRetries(c.mirror().resolveRetries())
+        .defaultRegistry(c.serving().defaultRegistry())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
     missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
 
-    metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
+    metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics));
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
-        .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
+        .addKeyValue("store", store.name()).addKeyValue("router", c.p2p().standalone() ? "standalone" : c.listen().routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
         .log("running Speglar");
   }
@@ -112,10 +113,6 @@ public final class Agent implements AutoCloseable {
     InMemoryRouter r = InMemoryRouter.standalone(new Peer("self", List.of(bind.getAddress()), 0));
     r.setReady(true);
     return r;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 
   private <T extends AutoCloseable> T own(T resource) {

@@ -7,7 +7,6 @@ import dev.speglar.store.ContentStore;
 import dev.speglar.store.layout.LayoutSource;
 import dev.speglar.store.layout.OciLayoutStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +14,8 @@ import java.util.List;
 final class Stores {
   private Stores() {}
 
-  static ContentStore open(AgentConfig c) throws IOException {
-    if (c.store().equals("oci-layout")) {
+  static ContentStore open(AgentConfig.Store c) throws IOException {
+    if (c.kind() == AgentConfig.StoreKind.OCI_LAYOUT) {
       List<ContentStore> stores = new ArrayList<>();
       try {
         for (String spec : c.ociLayouts()) {
@@ -30,10 +29,10 @@ final class Stores {
       }
       return stores.size() == 1 ? stores.getFirst() : new MultiStore(stores);
     }
-    ContainerdStoreConfig cfg = ContainerdStoreConfig.of(Path.of(c.containerdSock()), c.containerdNamespaces());
-    String content = c.containerdContentPath();
-    if (content != null && !content.isBlank()) {
-      cfg = cfg.withContentPath(Path.of(content));
+    AgentConfig.Containerd ctd = c.containerd();
+    ContainerdStoreConfig cfg = ContainerdStoreConfig.of(ctd.sock(), ctd.namespaces());
+    if (ctd.contentPath() != null) {
+      cfg = cfg.withContentPath(ctd.contentPath());
     }
     return ContainerdStore.start(cfg);
   }

@@ -35,14 +35,16 @@ class AgentMetricsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> metric(a, "speglar_dht_provider_records") > 0
             && metric(b, "speglar_dht_provider_records") > metric(b, "speglar_dht_advertised_keys"));
 
-        HttpResponse<byte[]> r = get("http://127.0.0.42:" + b.registryAddress().getPort()
-            + "/v2/library/speglar-demo/blobs/" + layer + "?ns=docker.io");
-        assertThat(r.statusCode()).isEqualTo(200);
+        // A's records reach B with its (re)provides; until then B answers 404 (a miss), then it mirrors from A.
+        String url = "http://127.0.0.42:" + b.registryAddress().getPort() + "/v2/library/speglar-demo/blobs/" + layer
+            + "?ns=docker.io";
+        HttpResponse<byte[]> r = await().atMost(Duration.ofSeconds(20)).until(() -> get(url), x -> x.statusCode() == 200);
         assertThat(Digest.sha256(r.body()).toString()).isEqualTo(layer);
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
           assertThat(metric(b, "spegel_resolve_duration_seconds_count{router=\"libp2p\"}")).isGreaterThanOrEqualTo(1);
           assertThat(metric(b, "spegel_mirror_requests_total{cache=\"hit\",registry=\"docker.io\"}")).isEqualTo(1);
+          assertThat(metric(b, "spegel_mirror_last_success_timestamp_seconds")).isPositive();
         });
         assertThat(metric(b, "speglar_dht_routing_table_peers")).isEqualTo(1);
         assertThat(metric(a, "speglar_dht_routing_table_peers")).isEqualTo(1);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.speglar.agent.cli.BasicAuthFiles;
-import dev.speglar.agent.cli.GoDuration;
 import dev.speglar.agent.cli.RegistryCommand;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Upstream command lines that Speglar used to refuse or read differently (issue: drop-in for upstream Spegel). */
 class DropInFlagsTest {
@@ -26,9 +24,7 @@ class DropInFlagsTest {
 
   /** The agent's configuration from a registry command line, exactly as the CLI parses it. */
   static AgentConfig flags(String... args) {
-    RegistryCommand cmd = new RegistryCommand();
-    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs(args);
-    return cmd.config();
+    return RegistryCommand.parse(args);
   }
 
   private List<String> demoAgentArgs(String ip, String... extra) {
@@ -73,8 +69,8 @@ class DropInFlagsTest {
   void v074HttpBootstrapPeerIsTheBaseUrlOfIdAsThatReleaseFetched() {
     AgentConfig c = flags("--bootstrap-kind=http", "--http-bootstrap-addr=:5002",
         "--http-bootstrap-peer=http://127.0.0.35:5002");
-    assertThat(c.httpBootstrapUrl()).isEqualTo("http://127.0.0.35:5002/id");
-    assertThat(Bootstraps.p2pConfig(c).bootstrap())
+    assertThat(c.p2p().bootstrap().httpUrl()).isEqualTo("http://127.0.0.35:5002/id");
+    assertThat(Bootstraps.p2pConfig(":0", c.p2p()).bootstrap())
         .isEqualTo(new dev.speglar.p2p.BootstrapConfig.Http("http://127.0.0.35:5002/id", ":5002", null));
     assertThatThrownBy(() -> flags("--bootstrap-kind=http", "--http-bootstrap-peer=http://a:1",
         "--http-bootstrap-url=http://a:1/id")).hasMessageContaining("exclude each other");
