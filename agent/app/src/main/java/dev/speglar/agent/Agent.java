@@ -23,6 +23,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -67,7 +69,15 @@ public final class Agent implements AutoCloseable {
     Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.serving().basicAuthDir());
 
     store = own(Stores.open(c.store()));
-    router = own(c.p2p().standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p()))));
+    ContainerdConfigFindings findings = new ContainerdConfigFindings(metrics);
+    AgentConfig.Containerd ctd = c.store().containerd();
+    if (c.store().kind() == AgentConfig.StoreKind.CONTAINERD && ctd != null && ctd.verifyConfig()) {
+      // In the background: a slow or absent CRI plugin must not delay serving.
+      Thread.ofVirtual().name("containerd-config-check").start(() ->
+          findings.check(ctd.sock(), ctd.registryConfigPath(), Duration.ofSeconds(10)));
+    }
+    router = own(c.p2p().standalone() ? standaloneRouter(registryBind)
+        : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
     List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.serving().mirroredRegistries(), c.serving().registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval(),
@@ -83,7 +93,9 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.serving().defaultRegistry())
         .filters(filters)
         .metrics(metrics)
-        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
+        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
+            : Bootstraps.runsAlone(c.p2p()) ? Readiness.ALWAYS : Readiness.ROUTER)
+        .readinessNotes(findings::notes);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
@@ -91,6 +103,7 @@ public final class Agent implements AutoCloseable {
     MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
         .resolveTimeout(c.mirror().resolveTimeout())
         .resolveRetries(c.mirror().resolveRetries())
+        .defaultRegistry(c.serving().defaultRegistry())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
     PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics));
@@ -169,9 +182,10 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Blocks until {@link #close()} or a termination signal. */
-  public void awaitShutdown() throws InterruptedException {
-    Signals.onTermination(this::close);
-    stopped.await();
+  public void awaitShutdown() throws Exception {
+    try (AutoCloseable signals = Signals.onTermination(this::close)) {
+      stopped.await();
+    }
   }
 
   @Override

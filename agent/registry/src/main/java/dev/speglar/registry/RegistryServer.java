@@ -45,7 +45,8 @@ public final class RegistryServer implements AutoCloseable {
     this.metrics = b.metrics == null ? null : HttpMetrics.on(b.metrics);
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
-        new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor));
+        new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
+        b.readinessNotes));
   }
 
   public static Builder builder() {
@@ -107,6 +108,7 @@ public final class RegistryServer implements AutoCloseable {
     private String password;
     private PrometheusRegistry metrics;
     private Readiness readiness = Readiness.ROUTER;
+    private java.util.function.Supplier<List<String>> readinessNotes = List::of;
     private Executor storeExecutor;
     private Transport transport = Transport.AUTO;
     private int ioThreads = 0;
@@ -170,6 +172,15 @@ public final class RegistryServer implements AutoCloseable {
      * Runs store lookups and blob opens on this executor instead of the event loop; for stores whose lookups may
      * block. The miss handler is then also called from it. Default: inline (for in-memory indexes).
      */
+    /**
+     * Findings shown by {@code GET /readyz?verbose} (one line each) that do not make the node unready, such as a
+     * containerd setting that keeps this node's own pulls from using the mirror.
+     */
+    public Builder readinessNotes(java.util.function.Supplier<List<String>> notes) {
+      this.readinessNotes = Objects.requireNonNull(notes, "notes");
+      return this;
+    }
+
     public Builder storeExecutor(Executor executor) {
       this.storeExecutor = executor;
       return this;

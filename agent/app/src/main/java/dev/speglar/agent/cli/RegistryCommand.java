@@ -88,6 +88,10 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--http-bootstrap-url", defaultValue = "${env:HTTP_BOOTSTRAP_URL}")
   String httpBootstrapUrl;
 
+  @Option(names = "--http-bootstrap-peer", defaultValue = "${env:HTTP_BOOTSTRAP_PEER}",
+      description = "Spegel v0.7.4's form: base URL of a peer's bootstrap server; /id is appended.")
+  String httpBootstrapPeer;
+
   @Option(names = "--http-bootstrap-cert-dir", defaultValue = "${env:HTTP_BOOTSTRAP_CERT_DIR}",
       description = "Directory with ca.crt (optional) and tls.crt + tls.key (optional pair) for the HTTP bootstrap client.")
   Path httpBootstrapCertDir;
@@ -135,7 +139,7 @@ public final class RegistryCommand implements Callable<Integer> {
         ConfigurationCommand.nonBlank(registryFilters), defaultRegistry, basicAuthDir);
     var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries);
     var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
-        httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
+        httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
     var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
     var p2p = new AgentConfig.P2p(standalone, bootstrap, dataDir, dht);
     var debug = new AgentConfig.Debug(debugWebEnabled, debugDiagnosticsEnabled);
@@ -151,6 +155,17 @@ public final class RegistryCommand implements Callable<Integer> {
 
   private static Path path(String s) {
     return s == null || s.isBlank() ? null : Path.of(s.trim());
+  }
+
+  /** {@code --http-bootstrap-url}, or v0.7.4's {@code --http-bootstrap-peer} plus {@code /id} as that release fetched. */
+  String httpBootstrapUrl() {
+    boolean url = httpBootstrapUrl != null && !httpBootstrapUrl.isBlank();
+    boolean peer = httpBootstrapPeer != null && !httpBootstrapPeer.isBlank();
+    if (url && peer) {
+      throw new IllegalArgumentException("--http-bootstrap-url and --http-bootstrap-peer (its v0.7.4 form) exclude "
+          + "each other");
+    }
+    return peer ? httpBootstrapPeer + "/id" : httpBootstrapUrl;
   }
 
   @Override

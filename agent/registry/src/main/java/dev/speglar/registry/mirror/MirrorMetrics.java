@@ -29,6 +29,8 @@ final class MirrorMetrics {
         .help("Peer content whose digest did not match, by kind (blob or manifest).")
         .labelNames("kind")
         .register(registry);
+    integrityFailures.initLabelValues("blob"); // exported as 0 from the start, so alerts can use increase()
+    integrityFailures.initLabelValues("manifest");
   }
 
   void hit(String registry) {

@@ -58,10 +58,11 @@ final class MirrorRequest implements Runnable {
       PeerMirror.LOG.error("mirroring {} failed", req.key(), e);
       ctx.channel().close(); // status may be sent already; closing is the only honest signal left
     } finally {
+      String registry = mirror.config.registryLabel(req.registry());
       if (hit) {
-        mirror.metrics.hit(req.registry());
+        mirror.metrics.hit(registry);
       } else {
-        mirror.metrics.miss(req.registry());
+        mirror.metrics.miss(registry);
       }
     }
   }
