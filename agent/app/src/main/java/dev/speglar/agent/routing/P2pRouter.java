@@ -43,7 +43,17 @@ public final class P2pRouter implements Router {
 
   @Override
   public Lookup lookup(String key, int count) {
-    ProviderStream stream = node.lookup(key, count);
+    return lookup(key, count, false);
+  }
+
+  @Override
+  public String selfId() {
+    return node.peerId();
+  }
+
+  @Override
+  public Lookup lookup(String key, int count, boolean fresh) {
+    ProviderStream stream = node.lookup(key, count, fresh);
     return new Lookup() {
       @Override
       public Optional<Peer> next(Duration timeout) throws InterruptedException {
