@@ -3,7 +3,11 @@ package dev.speglar.agent;
 import dev.speglar.agent.cli.Addresses;
 import dev.speglar.agent.cli.BasicAuthFiles;
 import dev.speglar.agent.routing.P2pRouter;
+import dev.speglar.agent.sync.InFlightSync;
 import dev.speglar.agent.sync.StateSync;
+import dev.speglar.containerd.ContainerdStore;
+import dev.speglar.containerd.IngestDirectory;
+import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.p2p.P2pNode;
 import dev.speglar.registry.Readiness;
 import dev.speglar.registry.RegistryServer;
@@ -38,6 +42,9 @@ public final class Agent implements AutoCloseable {
   private ContentStore store;
   private Router router;
   private StateSync sync;
+  private InFlightSync inFlightSync;
+  /** How often containerd's ingests are scanned for in-flight records. */
+  private static final java.time.Duration IN_FLIGHT_SCAN = java.time.Duration.ofMillis(200);
   private RegistryServer registry;
   private MetricsServer metricsServer;
 
@@ -78,6 +85,8 @@ public final class Agent implements AutoCloseable {
         .metrics(metrics)
         .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
+    InFlightSharing sharing = c.inFlightSharing() && !c.standalone() ? inFlight(c) : null;
+    rb.inFlight(sharing).uploadLimit(c.uploadLimit());
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
 
@@ -86,7 +95,7 @@ public final class Agent implements AutoCloseable {
         .resolveRetries(c.mirrorResolveRetries())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
-    missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
+    missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing)));
 
     metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
     InetSocketAddress metricsBound = metricsServer.start();
@@ -94,6 +103,17 @@ public final class Agent implements AutoCloseable {
         .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
         .log("running Speglar");
+  }
+
+  /** In-flight sharing reads containerd's ingests from its content directory; without that view it stays off. */
+  private InFlightSharing inFlight(AgentConfig c) {
+    if (!(store instanceof ContainerdStore cs) || cs.contentPath().isEmpty()) {
+      log.info("in-flight sharing is off: containerd's content directory is not visible here");
+      return null;
+    }
+    IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
+    inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
+    return InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
   }
 
   private static Router standaloneRouter(InetSocketAddress bind) {
@@ -117,6 +137,11 @@ public final class Agent implements AutoCloseable {
 
   public StateSync sync() {
     return sync;
+  }
+
+  /** The in-flight record keeper, or null when in-flight sharing is off. */
+  public InFlightSync inFlightSync() {
+    return inFlightSync;
   }
 
   public InetSocketAddress registryAddress() {

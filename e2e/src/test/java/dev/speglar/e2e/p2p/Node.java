@@ -25,6 +25,7 @@ final class Node implements AutoCloseable {
   final ContainerdDaemon containerd;
   private final List<String> bootstrap;
   private final String upstream;
+  private final java.util.function.UnaryOperator<AgentConfig> tweak;
   private Agent agent;
 
   /**
@@ -33,6 +34,12 @@ final class Node implements AutoCloseable {
    * Every node, the seed included, is given the seed's address, as with a headless service; a node skips itself.
    */
   static List<Node> startCluster(int count, String upstreamHostPort) throws Exception {
+    return startCluster(count, upstreamHostPort, c -> c);
+  }
+
+  /** As {@link #startCluster(int, String)}, each agent's configuration passed through {@code tweak}. */
+  static List<Node> startCluster(int count, String upstreamHostPort, java.util.function.UnaryOperator<AgentConfig> tweak)
+      throws Exception {
     InetAddress first = LoopbackAddresses.nextAddress();
     int registryPort = LoopbackAddresses.freePort(first);
     int routerPort = LoopbackAddresses.freePort(first);
@@ -41,7 +48,7 @@ final class Node implements AutoCloseable {
     try {
       for (int i = 1; i <= count; i++) {
         InetAddress a = i == 1 ? first : LoopbackAddresses.nextAddress();
-        nodes.add(new Node("node" + i, a, registryPort, routerPort, upstreamHostPort, List.of(seed)).startAgent());
+        nodes.add(new Node("node" + i, a, registryPort, routerPort, upstreamHostPort, List.of(seed), tweak).startAgent());
       }
       await().atMost(Duration.ofSeconds(30))
           .until(() -> nodes.stream().allMatch(n -> n.agent().router().ready()));
@@ -53,6 +60,12 @@ final class Node implements AutoCloseable {
   }
 
   Node(String name, InetAddress address, int registryPort, int routerPort, String upstreamHostPort, List<String> bootstrap) {
+    this(name, address, registryPort, routerPort, upstreamHostPort, bootstrap, c -> c);
+  }
+
+  Node(String name, InetAddress address, int registryPort, int routerPort, String upstreamHostPort, List<String> bootstrap,
+      java.util.function.UnaryOperator<AgentConfig> tweak) {
+    this.tweak = tweak;
     this.name = name;
     this.address = address;
     this.registryPort = registryPort;
@@ -69,7 +82,7 @@ final class Node implements AutoCloseable {
         3, "static", null, null, null, null, bootstrap, false, true, containerd.certsDir().toString(),
         containerd.dir().resolve("no-auth"),
         Duration.ofSeconds(30));
-    agent = Agent.start(config);
+    agent = Agent.start(tweak.apply(config));
     new MirrorConfiguration(containerd.certsDir()).write(List.of("http://" + upstream, "https://docker.io"),
         List.of(mirrorUrl()), true, false, null);
     // There is no Docker Hub here: docker.io's "upstream" is the local registry, behind the same mirror.

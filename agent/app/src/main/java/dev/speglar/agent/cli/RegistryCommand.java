@@ -98,6 +98,19 @@ public final class RegistryCommand implements Callable<Integer> {
       description = "If set, the start-up check also requires containerd's config_path to include this directory.")
   String containerdRegistryConfigPath;
 
+  @Option(names = "--in-flight-sharing", arity = "0..1", defaultValue = "${env:IN_FLIGHT_SHARING:-true}",
+      fallbackValue = "true", description = "Serve blobs to peers while they still arrive and fetch from peers that "
+          + "are receiving them; false = upstream behaviour, only complete content (default: ${DEFAULT-VALUE}).")
+  boolean inFlightSharing;
+
+  @Option(names = "--upload-limit", defaultValue = "${env:UPLOAD_LIMIT:-0}",
+      description = "Most blob bodies served to peers at once; more are answered 503 so the peer asks another "
+          + "node. 0 = no limit (default: ${DEFAULT-VALUE}).")
+  int uploadLimit;
+
+  @Option(names = "--in-flight-stall", hidden = true, defaultValue = "${env:IN_FLIGHT_STALL:-5s}")
+  Duration inFlightStall;
+
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
 
@@ -110,7 +123,8 @@ public final class RegistryCommand implements Callable<Integer> {
         dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
         defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
         dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers),
-        standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval);
+        standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval,
+        inFlightSharing, uploadLimit, inFlightStall);
   }
 
   @Override
