@@ -58,7 +58,7 @@ class InFlightSharingE2ETest {
     upstream = TapProxy.to(registry.address());
     layer = big.layers().getFirst();
     ref = big.reference(upstream.hostPort());
-    nodes.addAll(Node.startCluster(3, upstream.hostPort(), c -> c.withSwarm(true, 0, STALL)));
+    nodes.addAll(Node.startCluster(3, upstream.hostPort(), List.of("--in-flight-stall=" + STALL.toMillis() + "ms")));
   }
 
   @AfterEach
