@@ -144,11 +144,19 @@ public final class P2pNode implements AutoCloseable {
 
     /** Finds up to {@code count} providers of {@code key}, streamed as they arrive; never this node. */
     public ProviderStream lookup(String key, int count) {
+        return lookup(key, count, false);
+    }
+
+    /**
+     * As {@link #lookup(String, int)}; {@code fresh} asks the network again instead of the short-lived lookup cache
+     * (after a provider failed, or for records that appear within milliseconds, as in-flight content does).
+     */
+    public ProviderStream lookup(String key, int count, boolean fresh) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be positive");
         }
         byte[] mh = Cid.ofKey(key).multihash().bytes();
-        return lookups.get(key, count, shared -> {
+        return lookups.get(key, count, fresh, shared -> {
             long start = System.nanoTime();
             AtomicInteger found = new AtomicInteger();
             // Stop walking once enough providers arrived or the lookup timed out.

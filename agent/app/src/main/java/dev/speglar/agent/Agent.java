@@ -6,7 +6,11 @@ import dev.speglar.agent.debug.DebugWeb;
 import dev.speglar.agent.debug.Diagnostics;
 import dev.speglar.agent.routing.P2pRouter;
 import dev.speglar.agent.sync.AdvertisedMetrics;
+import dev.speglar.agent.sync.InFlightSync;
 import dev.speglar.agent.sync.StateSync;
+import dev.speglar.containerd.ContainerdStore;
+import dev.speglar.containerd.IngestDirectory;
+import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.p2p.P2pNode;
 import dev.speglar.registry.Readiness;
 import dev.speglar.registry.RegistryServer;
@@ -45,6 +49,9 @@ public final class Agent implements AutoCloseable {
   private ContentStore store;
   private Router router;
   private StateSync sync;
+  private InFlightSync inFlightSync;
+  /** How often containerd's ingests are scanned for in-flight records. */
+  private static final java.time.Duration IN_FLIGHT_SCAN = java.time.Duration.ofMillis(200);
   private RegistryServer registry;
   private MetricsServer metricsServer;
   private PrometheusRegistry metrics;
@@ -97,6 +104,9 @@ public final class Agent implements AutoCloseable {
             : Bootstraps.runsAlone(c.p2p()) ? Readiness.ALWAYS : Readiness.ROUTER)
         .readinessNotes(findings::notes);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
+    AgentConfig.Swarm swarm = c.mirror().swarm();
+    InFlightSharing sharing = swarm.inFlightSharing() && !c.p2p().standalone() ? inFlight(swarm) : null;
+    rb.inFlight(sharing).uploadLimit(swarm.uploadLimit());
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
 
@@ -106,7 +116,7 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.serving().defaultRegistry())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
-    PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics));
+    PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing));
     missHandler.set(mirror);
 
     metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics));
@@ -145,6 +155,17 @@ public final class Agent implements AutoCloseable {
     return "http://" + host + ":" + bound.getPort();
   }
 
+  /** In-flight sharing reads containerd's ingests from its content directory; without that view it stays off. */
+  private InFlightSharing inFlight(AgentConfig.Swarm c) {
+    if (!(store instanceof ContainerdStore cs) || cs.contentPath().isEmpty()) {
+      log.info("in-flight sharing is off: containerd's content directory is not visible here");
+      return null;
+    }
+    IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
+    inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
+    return InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
+  }
+
   private static Router standaloneRouter(InetSocketAddress bind) {
     InMemoryRouter r = InMemoryRouter.standalone(new Peer("self", List.of(bind.getAddress()), 0));
     r.setReady(true);
@@ -166,6 +187,11 @@ public final class Agent implements AutoCloseable {
 
   public StateSync sync() {
     return sync;
+  }
+
+  /** The in-flight record keeper, or null when in-flight sharing is off. */
+  public InFlightSync inFlightSync() {
+    return inFlightSync;
   }
 
   public InetSocketAddress registryAddress() {

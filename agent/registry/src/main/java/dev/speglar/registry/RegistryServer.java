@@ -7,6 +7,7 @@ import dev.speglar.registry.http.DistributionPathParser;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
 import dev.speglar.registry.http.Transport;
+import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.registry.metrics.HttpMetrics;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
@@ -46,7 +47,7 @@ public final class RegistryServer implements AutoCloseable {
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
         new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
-        b.readinessNotes));
+        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics));
   }
 
   public static Builder builder() {
@@ -112,8 +113,25 @@ public final class RegistryServer implements AutoCloseable {
     private Executor storeExecutor;
     private Transport transport = Transport.AUTO;
     private int ioThreads = 0;
+    private InFlightSharing inFlight;
+    private int uploadLimit;
 
     private Builder() {}
+
+    /** Serves blobs this node is still receiving to peers ({@code --in-flight-sharing}); null (default) = off. */
+    public Builder inFlight(InFlightSharing sharing) {
+      this.inFlight = sharing;
+      return this;
+    }
+
+    /** Most blob bodies served to peers at once ({@code --upload-limit}); 0 (default) = no limit. */
+    public Builder uploadLimit(int limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("upload limit must not be negative");
+      }
+      this.uploadLimit = limit;
+      return this;
+    }
 
     /** Listen address ({@code --registry-addr}); default 127.0.0.1 on an ephemeral port. */
     public Builder bind(InetSocketAddress bind) {

@@ -114,6 +114,19 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
 
+  @Option(names = "--in-flight-sharing", arity = "0..1", defaultValue = "${env:IN_FLIGHT_SHARING:-true}",
+      fallbackValue = "true", description = "Serve blobs to peers while they still arrive and fetch from peers that "
+          + "are receiving them; false = upstream behaviour, only complete content (default: ${DEFAULT-VALUE}).")
+  boolean inFlightSharing;
+
+  @Option(names = "--upload-limit", defaultValue = "${env:UPLOAD_LIMIT:-0}",
+      description = "Most blob bodies served to peers at once; more are answered 503 so the peer asks another "
+          + "node. 0 = no limit (default: ${DEFAULT-VALUE}).")
+  int uploadLimit;
+
+  @Option(names = "--in-flight-stall", hidden = true, defaultValue = "${env:IN_FLIGHT_STALL:-5s}")
+  Duration inFlightStall;
+
   @Option(names = "--resync-interval", hidden = true, defaultValue = "1m")
   Duration resyncInterval;
 
@@ -137,7 +150,8 @@ public final class RegistryCommand implements Callable<Integer> {
     var storeConfig = new AgentConfig.Store(store, containerd, ConfigurationCommand.nonBlank(ociLayouts));
     var serving = new AgentConfig.Serving(ConfigurationCommand.nonBlank(mirroredRegistries),
         ConfigurationCommand.nonBlank(registryFilters), defaultRegistry, basicAuthDir);
-    var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries);
+    var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries,
+        new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall));
     var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
         httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
     var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
