@@ -14,9 +14,19 @@ import java.util.function.Consumer;
  */
 final class LookupCache {
     static final Duration TTL = Duration.ofSeconds(5);
+    /** Upstream's default for {@link #fresh} (P2pConfig.lookupRefreshAfter). */
     static final Duration FRESH = Duration.ofMillis(2500);
     private static final int MAX_ENTRIES = 10_000;
     private final Map<String, SharedProviders> entries = new LinkedHashMap<>();
+    private final Duration fresh;
+
+    LookupCache() {
+        this(FRESH);
+    }
+
+    LookupCache(Duration fresh) {
+        this.fresh = fresh;
+    }
 
     /** {@code query} runs a query that adds to and finally finishes the given entry. */
     synchronized SharedProviders get(String key, int count, Consumer<SharedProviders> query) {
@@ -26,7 +36,7 @@ final class LookupCache {
             if (!s.done() && count <= s.target()) {
                 return s;
             }
-            if (s.done() && (s.size() >= count || s.age().compareTo(FRESH) < 0)) {
+            if (s.done() && (s.size() >= count || s.age().compareTo(fresh) < 0)) {
                 return s;
             }
             if (s.done()) {

@@ -46,7 +46,7 @@ public final class P2pNode implements AutoCloseable {
     private final Dht dht;
     private final Reprovider reprovider;
     private final ScheduledExecutorService scheduler;
-    private final LookupCache lookups = new LookupCache();
+    private final LookupCache lookups;
     private volatile List<Multiaddr> selfAddrs = List.of();
     private BootstrapLoop bootstrap;
     private HttpIdServer idServer;
@@ -62,8 +62,10 @@ public final class P2pNode implements AutoCloseable {
         // Protocols and the connection listener are in place before the first connection can arrive.
         new PingService(host);
         IdentifyService identify = new IdentifyService(host, () -> selfAddrs);
+        this.lookups = new LookupCache(config.lookupRefreshAfter());
         this.dht = new Dht(host, DhtConfig.defaults(config.kadProtocol())
-                .withTimers(config.providerValidity(), config.reprovideInterval()), () -> selfAddrs);
+                .withTimers(config.providerValidity(), config.reprovideInterval())
+                .withRequestTimeout(config.requestTimeout()), () -> selfAddrs);
         host.onConnection(c -> identify.identify(c).whenComplete((id, e) -> {
             if (e == null) {
                 dht.peerIdentified(c, id);

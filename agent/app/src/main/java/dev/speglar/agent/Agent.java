@@ -55,14 +55,14 @@ public final class Agent implements AutoCloseable {
   }
 
   private void doStart(AgentConfig c) throws Exception {
-    InetSocketAddress registryBind = Addresses.parse(c.registryAddr());
+    InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
     PrometheusRegistry metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
-    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.basicAuthDir());
+    Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.serving().basicAuthDir());
 
-    store = own(Stores.open(c));
-    router = own(c.standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c))));
-    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.mirroredRegistries(), c.registryFilters());
+    store = own(Stores.open(c.store()));
+    router = own(c.p2p().standalone() ? standaloneRouter(registryBind) : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p()))));
+    List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.serving().mirroredRegistries(), c.serving().registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval()));
 
@@ -73,25 +73,25 @@ public final class Agent implements AutoCloseable {
         .store(store)
         .router(router)
         .missHandler(missHandler)
-        .defaultRegistry(c.defaultRegistry())
+        .defaultRegistry(c.serving().defaultRegistry())
         .filters(filters)
         .metrics(metrics)
-        .readiness(c.standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
+        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT : Readiness.ROUTER);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     registry = own(rb.build());
     InetSocketAddress bound = registry.start();
 
     MirrorConfig.Builder mirrorConfig = MirrorConfig.builder(bound.getPort())
-        .resolveTimeout(c.mirrorResolveTimeout())
-        .resolveRetries(c.mirrorResolveRetries())
+        .resolveTimeout(c.mirror().resolveTimeout())
+        .resolveRetries(c.mirror().resolveRetries())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
     missHandler.set(own(new PeerMirror(router, mirrorConfig.build(), metrics)));
 
-    metricsServer = own(new MetricsServer(Addresses.parse(c.metricsAddr()), metrics));
+    metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics));
     InetSocketAddress metricsBound = metricsServer.start();
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
-        .addKeyValue("store", store.name()).addKeyValue("router", c.standalone() ? "standalone" : c.routerAddr())
+        .addKeyValue("store", store.name()).addKeyValue("router", c.p2p().standalone() ? "standalone" : c.listen().routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
         .log("running Speglar");
   }

@@ -3,29 +3,32 @@ package dev.speglar.agent;
 import dev.speglar.p2p.BootstrapConfig;
 import dev.speglar.p2p.P2pConfig;
 
-/** Maps upstream's bootstrap flags onto the P2P configuration. */
-final class Bootstraps {
+/** Maps upstream's bootstrap flags and the DHT timers onto the P2P configuration. */
+public final class Bootstraps {
   private Bootstraps() {}
 
-  static P2pConfig p2pConfig(AgentConfig c) {
-    BootstrapConfig b = switch (c.bootstrapKind()) {
-      case "static" -> {
-        if (c.staticBootstrapPeers().isEmpty()) {
+  public static P2pConfig p2pConfig(String routerAddr, AgentConfig.P2p c) {
+    AgentConfig.Bootstrap bs = c.bootstrap();
+    BootstrapConfig b = switch (bs.kind()) {
+      case STATIC -> {
+        if (bs.staticPeers().isEmpty()) {
           throw new IllegalArgumentException("--bootstrap-kind=static needs --static-bootstrap-peers");
         }
-        yield BootstrapConfig.staticPeers(c.staticBootstrapPeers());
+        yield BootstrapConfig.staticPeers(bs.staticPeers());
       }
-      case "dns" -> {
-        if (c.dnsBootstrapDomain() == null || c.dnsBootstrapDomain().isBlank()) {
+      case DNS -> {
+        if (bs.dnsDomain() == null || bs.dnsDomain().isBlank()) {
           throw new IllegalArgumentException("--bootstrap-kind=dns needs --dns-bootstrap-domain");
         }
-        yield new BootstrapConfig.Dns(c.dnsBootstrapDomain());
+        yield new BootstrapConfig.Dns(bs.dnsDomain());
       }
-      case "http" -> new BootstrapConfig.Http(blankToNull(c.httpBootstrapUrl()), blankToNull(c.httpBootstrapAddr()),
-          c.httpBootstrapCertDir());
-      default -> throw new IllegalArgumentException("unknown bootstrap kind " + c.bootstrapKind());
+      case HTTP -> new BootstrapConfig.Http(blankToNull(bs.httpUrl()), blankToNull(bs.httpAddr()), bs.httpCertDir());
     };
-    return P2pConfig.builder().listenAddress(c.routerAddr()).dataDir(c.dataDir()).bootstrap(b).build();
+    return P2pConfig.builder().listenAddress(routerAddr).dataDir(c.dataDir()).bootstrap(b)
+        .lookupTimeout(c.dht().lookupTimeout())
+        .requestTimeout(c.dht().requestTimeout())
+        .lookupRefreshAfter(c.dht().lookupRefreshAfter())
+        .build();
   }
 
   private static String blankToNull(String s) {

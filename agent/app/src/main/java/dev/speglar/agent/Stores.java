@@ -7,7 +7,6 @@ import dev.speglar.store.ContentStore;
 import dev.speglar.store.layout.LayoutSource;
 import dev.speglar.store.layout.OciLayoutStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +21,8 @@ final class Stores {
 
   private Stores() {}
 
-  static ContentStore open(AgentConfig c) throws IOException {
-    if (c.store().equals("oci-layout")) {
+  static ContentStore open(AgentConfig.Store c) throws IOException {
+    if (c.kind() == AgentConfig.StoreKind.OCI_LAYOUT) {
       List<ContentStore> stores = new ArrayList<>();
       try {
         for (String spec : c.ociLayouts()) {
@@ -37,13 +36,13 @@ final class Stores {
       }
       return stores.size() == 1 ? stores.getFirst() : new MultiStore(stores);
     }
-    if (c.verifyContainerdConfig()) {
-      verifyCri(c);
+    AgentConfig.Containerd ctd = c.containerd();
+    if (ctd.verifyConfig()) {
+      verifyCri(ctd);
     }
-    ContainerdStoreConfig cfg = ContainerdStoreConfig.of(Path.of(c.containerdSock()), c.containerdNamespaces());
-    String content = c.containerdContentPath();
-    if (content != null && !content.isBlank()) {
-      cfg = cfg.withContentPath(Path.of(content));
+    ContainerdStoreConfig cfg = ContainerdStoreConfig.of(ctd.sock(), ctd.namespaces());
+    if (ctd.contentPath() != null) {
+      cfg = cfg.withContentPath(ctd.contentPath());
     }
     return ContainerdStore.start(cfg);
   }
@@ -53,12 +52,10 @@ final class Stores {
    * drops layers after unpacking ({@code discard_unpacked_layers}); say which setting to change instead of serving
    * 404s forever. containerd 2.x does not report its CRI config, which only earns a warning.
    */
-  private static void verifyCri(AgentConfig c) {
-    Path hostsDir = c.containerdRegistryConfigPath() == null || c.containerdRegistryConfigPath().isBlank()
-        ? null : Path.of(c.containerdRegistryConfigPath());
+  private static void verifyCri(AgentConfig.Containerd c) {
     CriConfigCheck.Result r;
-    try (CriClient cri = CriClient.connect(Path.of(c.containerdSock()), Duration.ofSeconds(10))) {
-      r = CriConfigCheck.check(cri, hostsDir);
+    try (CriClient cri = CriClient.connect(c.sock(), Duration.ofSeconds(10))) {
+      r = CriConfigCheck.check(cri, c.registryConfigPath());
     }
     switch (r) {
       case CriConfigCheck.Result.Ok ok -> log.info(ok.message());

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.cli.RegistryCommand;
 import dev.speglar.agent.hosts.MirrorConfiguration;
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.LoopbackAddresses;
@@ -63,12 +64,13 @@ final class Node implements AutoCloseable {
   }
 
   Node startAgent() throws Exception {
-    AgentConfig config = new AgentConfig(host() + ":" + registryPort, host() + ":" + routerPort, host() + ":0",
-        "containerd", containerd.socket().toString(), List.of(ContainerdDaemon.NAMESPACE),
-        containerd.contentDir().toString(), List.of(), null, List.of(), List.of(), "docker.io", Duration.ofMillis(50),
-        3, "static", null, null, null, null, bootstrap, false, true, containerd.certsDir().toString(),
-        containerd.dir().resolve("no-auth"),
-        Duration.ofSeconds(30));
+    AgentConfig config = RegistryCommand.parse("--registry-addr=" + host() + ":" + registryPort,
+        "--router-addr=" + host() + ":" + routerPort, "--metrics-addr=" + host() + ":0", "--store=containerd",
+        "--containerd-sock=" + containerd.socket(), "--containerd-namespace=" + ContainerdDaemon.NAMESPACE,
+        "--containerd-content-path=" + containerd.contentDir(), "--mirror-resolve-timeout=50ms",
+        "--bootstrap-kind=static", "--static-bootstrap-peers=" + String.join(",", bootstrap),
+        "--verify-containerd-config=true", "--containerd-registry-config-path=" + containerd.certsDir(),
+        "--basic-auth-dir=" + containerd.dir().resolve("no-auth"), "--resync-interval=30s");
     agent = Agent.start(config);
     new MirrorConfiguration(containerd.certsDir()).write(List.of("http://" + upstream, "https://docker.io"),
         List.of(mirrorUrl()), true, false, null);

@@ -2,6 +2,8 @@ package dev.speglar.agent.cli;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.AgentConfig.BootstrapKind;
+import dev.speglar.agent.AgentConfig.StoreKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +26,12 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--metrics-addr", defaultValue = "${env:METRICS_ADDR:-:9090}", description = "Prometheus metrics listen address.")
   String metricsAddr;
 
-  @Option(names = "--store", defaultValue = "${env:SPEGLAR_STORE:-containerd}", description = "containerd or oci-layout.")
-  String store;
+  @Option(names = "--store", defaultValue = "${env:SPEGLAR_STORE:-containerd}", converter = Converters.Store.class,
+      description = "containerd or oci-layout.")
+  StoreKind store;
 
   @Option(names = "--containerd-sock", defaultValue = "${env:CONTAINERD_SOCK:-/run/containerd/containerd.sock}")
-  String containerdSock;
+  Path containerdSock;
 
   @Option(names = "--containerd-namespace", arity = "1..*", split = ",", defaultValue = "${env:CONTAINERD_NAMESPACE:-k8s.io}",
       description = "containerd namespaces to serve (repeatable: k8s.io, moby).")
@@ -67,8 +70,9 @@ public final class RegistryCommand implements Callable<Integer> {
       description = "Accepted for compatibility.")
   boolean debugWebEnabled;
 
-  @Option(names = "--bootstrap-kind", defaultValue = "${env:BOOTSTRAP_KIND}", description = "static, dns or http.")
-  String bootstrapKind;
+  @Option(names = "--bootstrap-kind", defaultValue = "${env:BOOTSTRAP_KIND}", converter = Converters.Bootstrap.class,
+      description = "static, dns or http.")
+  BootstrapKind bootstrapKind;
 
   @Option(names = "--dns-bootstrap-domain", defaultValue = "${env:DNS_BOOTSTRAP_DOMAIN}")
   String dnsBootstrapDomain;
@@ -104,13 +108,43 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--resync-interval", hidden = true, defaultValue = "1m")
   Duration resyncInterval;
 
+  @Option(names = "--dht-lookup-timeout", defaultValue = "${env:DHT_LOOKUP_TIMEOUT:-20s}",
+      description = "Upper bound of one DHT provider lookup (default: ${DEFAULT-VALUE}).")
+  Duration dhtLookupTimeout;
+
+  @Option(names = "--dht-request-timeout", defaultValue = "${env:DHT_REQUEST_TIMEOUT:-10s}",
+      description = "Wait for one Kademlia response from one peer, as go-libp2p-kad-dht (default: ${DEFAULT-VALUE}).")
+  Duration dhtRequestTimeout;
+
+  @Option(names = "--dht-lookup-refresh-after", defaultValue = "${env:DHT_LOOKUP_REFRESH_AFTER:-2.5s}",
+      description = "A cached lookup with too few providers is re-run once this old, as upstream (default: ${DEFAULT-VALUE}).")
+  Duration dhtLookupRefreshAfter;
+
+  /** The one place that maps the flags onto the typed configuration. */
   public AgentConfig config() {
-    return new AgentConfig(registryAddr, routerAddr, metricsAddr, store, containerdSock,
-        ConfigurationCommand.nonBlank(containerdNamespaces), containerdContentPath, ConfigurationCommand.nonBlank(ociLayouts),
-        dataDir, ConfigurationCommand.nonBlank(mirroredRegistries), ConfigurationCommand.nonBlank(registryFilters),
-        defaultRegistry, mirrorResolveTimeout, mirrorResolveRetries, bootstrapKind == null ? "" : bootstrapKind,
-        dnsBootstrapDomain, httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers),
-        standalone, verifyContainerdConfig, containerdRegistryConfigPath, basicAuthDir, resyncInterval);
+    var listen = new AgentConfig.Listen(registryAddr, routerAddr, metricsAddr);
+    var containerd = new AgentConfig.Containerd(containerdSock, ConfigurationCommand.nonBlank(containerdNamespaces),
+        path(containerdContentPath), verifyContainerdConfig, path(containerdRegistryConfigPath));
+    var storeConfig = new AgentConfig.Store(store, containerd, ConfigurationCommand.nonBlank(ociLayouts));
+    var serving = new AgentConfig.Serving(ConfigurationCommand.nonBlank(mirroredRegistries),
+        ConfigurationCommand.nonBlank(registryFilters), defaultRegistry, basicAuthDir);
+    var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries);
+    var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
+        httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
+    var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
+    var p2p = new AgentConfig.P2p(standalone, bootstrap, dataDir, dht);
+    return new AgentConfig(listen, storeConfig, serving, mirror, p2p, resyncInterval);
+  }
+
+  /** Parses {@code registry} flags (with env var defaults) into a configuration, as {@code speglar-agent registry} would. */
+  public static AgentConfig parse(String... args) {
+    RegistryCommand cmd = new RegistryCommand();
+    new picocli.CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs(args);
+    return cmd.config();
+  }
+
+  private static Path path(String s) {
+    return s == null || s.isBlank() ? null : Path.of(s.trim());
   }
 
   @Override
