@@ -93,7 +93,9 @@ log "generating a $BYTES-byte image in $LAYERS random uncompressed layers (testk
   "$LAYERS" "$BYTES" 13 >"$WORK/image.txt"
 S=$(awk '{s += $3} END {print s}' "$WORK/image.txt")
 MANIFEST=$(awk '$1 == "manifest" {print $2}' "$WORK/image.txt")
-log "image S=$S bytes, manifest $MANIFEST"
+FLOOR=$(awk -v s="$S" -v r="$RATE" 'BEGIN {m = r ~ /gbit$/ ? 1e9 : r ~ /mbit$/ ? 1e6 : r ~ /kbit$/ ? 1e3 : 1;
+  sub(/[a-z]+$/, "", r); printf "%.1f", s * 8 / (r * m)}')
+log "image S=$S bytes, manifest $MANIFEST; S at $RATE takes at least $FLOOR s"
 
 # --- network --------------------------------------------------------------------------------------------------------
 add_ns() { ip netns add "$1"; NAMESPACES+=("$1"); ip -n "$1" link set lo up; }
@@ -224,6 +226,19 @@ start_pull() { # I DIR -> pid in PULL_PID
   PULL_PID=$!
   PIDS+=("$PULL_PID")
 }
+# rss_sampler OUT DIR...: the largest agent VmRSS (MiB) seen so far, written to OUT every 0.2 s until OUT.stop exists
+rss_sampler() {
+  local out=$1 peak=0 d v end=$((SECONDS + PULL_TIMEOUT)); shift
+  while [ ! -e "$out.stop" ] && [ $SECONDS -lt $end ]; do
+    for d in "$@"; do
+      [ -f "$d/agent.pid" ] || continue
+      v=$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$(cat "$d/agent.pid")/status" 2>/dev/null || true)
+      [ -n "$v" ] && [ "$v" -gt "$peak" ] && peak=$v
+    done
+    echo "$peak" >"$out"
+    sleep 0.2
+  done
+}
 content_bytes() { du -sb "$1/root/io.containerd.content.v1.content" 2>/dev/null | cut -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -235,8 +250,8 @@ label() {
   esac
 }
 RESULTS="$WORK/results.md"
-echo "| run | mode | case | N | T_alone s | T_all s | T_all/T_alone | upstream bytes / S | pulls ok | verified | mirror hit/miss | load |" >"$RESULTS"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$RESULTS"
+echo "| run | mode | case | N | T_alone s | T_all s | T_all/T_alone | upstream bytes / S | pulls ok | verified | mirror hit/miss | agent peak RSS MiB | load |" >"$RESULTS"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$RESULTS"
 
 # phase 1: node 0 alone; sets T_ALONE
 phase_alone() {
@@ -252,7 +267,7 @@ phase_alone() {
   [ $rc = 0 ] && verify "$dir" && ok=1
   local up; up=$(ratio $(($(tx_bytes) - tx0)) "$S")
   echo "SWARM run=$run mode=$mode case=alone n=1 t_alone=$T_ALONE upstream_S=$up ok=$((1 - rc))/1 verified=$ok/1 load=$l"
-  echo "| $run | $(label "$mode") | alone | 1 | $T_ALONE | – | – | $up | $((1 - rc))/1 | $ok/1 | – | $l |" >>"$RESULTS"
+  echo "| $run | $(label "$mode") | alone | 1 | $T_ALONE | – | – | $up | $((1 - rc))/1 | $ok/1 | – | – | $l |" >>"$RESULTS"
   stop_nodes "$dir"
   [ $ok = 1 ] || die "phase 1 pull failed or did not verify ($WORK/logs)"
 }
@@ -278,6 +293,10 @@ phase_swarm() {
     done
   fi
   local l; l=$(load)
+  echo 0 >"$base/rss"
+  rss_sampler "$base/rss" "${dirs[@]}" &
+  local sampler=$!
+  PIDS+=("$sampler")
   local tx0 t0; tx0=$(tx_bytes); t0=$(now)
   for i in $(seq 1 "$n"); do
     start_pull "$i" "$base/n$i"
@@ -315,16 +334,22 @@ phase_swarm() {
   up=$(ratio $(($(tx_bytes) - tx0)) "$S")
   t_all=$(awk -v a="$t0" -v b="$t_end" 'BEGIN {printf "%.2f", b - a}')
   for i in $(seq "$first" "$n"); do verify "$base/n$i" && verified=$((verified + 1)) || log "node $i did not verify"; done
+  touch "$base/rss.stop"
+  wait "$sampler" 2>/dev/null || true
+  local rss; rss=$([ "$mode" = none ] && echo – || cat "$base/rss")
   local r hm; r=$(ratio "$t_all" "$T_ALONE"); hm=$(mirror_hits "${dirs[@]}")
-  echo "SWARM run=$run mode=$mode case=$case n=$n t_alone=$T_ALONE t_all=$t_all ratio=$r upstream_S=$up ok=$ok/$counted verified=$verified/$counted peer_hits/misses=$hm${killed_at:+ killed_at=$killed_at} load=$l"
-  echo "| $run | $(label "$mode") | $case${killed_at:+ (node 1 killed at ${killed_at} s)} | $n | $T_ALONE | $t_all | $r | $up | $ok/$counted | $verified/$counted | $hm | $l |" >>"$RESULTS"
+  echo "SWARM run=$run mode=$mode case=$case n=$n t_alone=$T_ALONE t_all=$t_all ratio=$r upstream_S=$up ok=$ok/$counted verified=$verified/$counted peer_hits/misses=$hm agent_rss_peak_mib=$rss${killed_at:+ killed_at=$killed_at} load=$l"
+  echo "| $run | $(label "$mode") | $case${killed_at:+ (node 1 killed at ${killed_at} s)} | $n | $T_ALONE | $t_all | $r | $up | $ok/$counted | $verified/$counted | $hm | $rss | $l |" >>"$RESULTS"
   stop_nodes "${dirs[@]}"
 }
 
 for run in $(seq "$RUNS"); do
-  for mode in $MODES; do
+  # even runs take the modes in reverse order, so a load trend on the shared machine does not favour one mode
+  order=$MODES
+  [ $((run % 2)) = 1 ] || order=$(echo "$MODES" | tr ' ' '\n' | tac | tr '\n' ' ')
+  for mode in $order; do
     if [ "$mode" = on ] && [ "$SHARING_FLAG" = 0 ]; then
-      echo "| $run | Speglar, sharing on | not run: this build has no --in-flight-sharing | | | | | | | | | |" >>"$RESULTS"
+      echo "| $run | Speglar, sharing on | not run: this build has no --in-flight-sharing | | | | | | | | | | |" >>"$RESULTS"
       continue
     fi
     log "run $run, mode $mode: phase 1 (alone)"
@@ -339,5 +364,6 @@ for run in $(seq "$RUNS"); do
     fi
   done
 done
-log "done; S=$S bytes, rate $RATE, stagger ${STAGGER_MS} ms"
+log "done; S=$S bytes, rate $RATE (S takes at least $FLOOR s), stagger ${STAGGER_MS} ms"
+echo "S = $S bytes, upstream egress $RATE (S takes at least $FLOOR s), stagger $STAGGER_MS ms" >>"$RESULTS"
 cat "$RESULTS"
