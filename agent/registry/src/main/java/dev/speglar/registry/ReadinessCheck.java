@@ -15,6 +15,7 @@ public final class ReadinessCheck {
   private final ContentStore store;
   private final Readiness policy;
 
+  /** Ready states: a node in a network, or (by policy) a node that serves alone. */
   public ReadinessCheck(Router router, ContentStore store, Readiness policy) {
     this.router = router;
     this.store = store;
@@ -27,6 +28,9 @@ public final class ReadinessCheck {
       return new Status(true, "ready: " + (peers == 0 ? "no peers needed" : "connected to " + peers + " peer(s)"));
     }
     int images = localImages();
+    if (policy == Readiness.ALWAYS) {
+      return new Status(true, "ready: no bootstrap peers configured, serving " + images + " local image(s)");
+    }
     if (policy == Readiness.ROUTER_OR_LOCAL_CONTENT) {
       return images > 0
           ? new Status(true, "ready: no peers, serving " + images + " local image(s)")
