@@ -19,6 +19,7 @@ import dev.speglar.registry.filter.ReferenceFilters;
 import dev.speglar.registry.metrics.MetricsServer;
 import dev.speglar.registry.mirror.MirrorConfig;
 import dev.speglar.registry.mirror.PeerMirror;
+import dev.speglar.registry.tls.PeerTls;
 import dev.speglar.routing.InMemoryRouter;
 import dev.speglar.routing.Peer;
 import dev.speglar.routing.Router;
@@ -112,6 +113,8 @@ public final class Agent implements AutoCloseable {
             : Bootstraps.runsAlone(c.p2p()) ? Readiness.ALWAYS : Readiness.ROUTER)
         .readinessNotes(findings::notes);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
+    PeerTls peerTls = d.peerTlsDir() == null ? null : own(PeerTls.load(d.peerTlsDir(), Duration.ofSeconds(10)));
+    rb.peerTls(peerTls);
     AgentConfig.Swarm swarm = c.mirror().swarm();
     InFlightSharing sharing = swarm.inFlightSharing() && !c.p2p().standalone() ? inFlight(swarm) : null;
     rb.inFlight(sharing).uploadLimit(swarm.uploadLimit());
@@ -124,6 +127,7 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.serving().defaultRegistry())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
+    mirrorConfig.peerTls(peerTls);
     PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing));
     missHandler.set(mirror);
 

@@ -2,6 +2,7 @@ package dev.speglar.agent.cli;
 
 import dev.speglar.agent.ExtendedOptions;
 import dev.speglar.registry.listener.ListenerLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -29,9 +30,14 @@ public final class ExtendedFlags {
           + "(upstream: a node without peers is never ready) (default: ${DEFAULT-VALUE}).")
   boolean loneNodeReady;
 
+  @Option(names = "--peer-tls-dir", defaultValue = "${env:PEER_TLS_DIR}",
+      description = "Directory with ca.crt, tls.crt and tls.key: agents talk to each other over mutual TLS, and plain "
+          + "HTTP is served only to this node itself (containerd). Re-read when the files change.")
+  Path peerTlsDir;
+
   public ExtendedOptions options() {
     return ExtendedOptions.DEFAULTS.withListeners(
         new ListenerLimits(headerTimeout, idleTimeout, maxConnections, maxConnectionsPerSource))
-        .withLoneNodeReady(loneNodeReady);
+        .withLoneNodeReady(loneNodeReady).withPeerTlsDir(peerTlsDir);
   }
 }
