@@ -19,6 +19,8 @@ import dev.speglar.registry.filter.ReferenceFilters;
 import dev.speglar.registry.metrics.MetricsServer;
 import dev.speglar.registry.mirror.MirrorConfig;
 import dev.speglar.registry.mirror.PeerMirror;
+import dev.speglar.registry.tags.FreshTags;
+import dev.speglar.registry.tags.HttpUpstreamTags;
 import dev.speglar.registry.tls.PeerTls;
 import dev.speglar.routing.InMemoryRouter;
 import dev.speglar.routing.Peer;
@@ -115,6 +117,10 @@ public final class Agent implements AutoCloseable {
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     PeerTls peerTls = d.peerTlsDir() == null ? null : own(PeerTls.load(d.peerTlsDir(), Duration.ofSeconds(10)));
     rb.peerTls(peerTls);
+    if (!d.freshTags().isEmpty()) {
+      rb.freshTags(new FreshTags(d.freshTags(), new HttpUpstreamTags(
+          new UpstreamUrls(c.store().containerd().registryConfigPath()), d.freshTags().timeout()), metrics));
+    }
     AgentConfig.Swarm swarm = c.mirror().swarm();
     InFlightSharing sharing = swarm.inFlightSharing() && !c.p2p().standalone() ? inFlight(swarm) : null;
     rb.inFlight(sharing).uploadLimit(swarm.uploadLimit());

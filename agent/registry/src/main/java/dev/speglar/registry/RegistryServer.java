@@ -11,6 +11,7 @@ import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.registry.listener.ListenerGuard;
 import dev.speglar.registry.listener.ListenerLimits;
 import dev.speglar.registry.metrics.HttpMetrics;
+import dev.speglar.registry.tags.FreshTags;
 import dev.speglar.registry.tls.PeerTls;
 import dev.speglar.registry.tls.TlsOrLocal;
 import dev.speglar.registry.tls.TlsRefusals;
@@ -53,7 +54,7 @@ public final class RegistryServer implements AutoCloseable {
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
         new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
-        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics));
+        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics, b.freshTags));
   }
 
   public static Builder builder() {
@@ -129,6 +130,7 @@ public final class RegistryServer implements AutoCloseable {
     private int uploadLimit;
     private ListenerLimits limits = ListenerLimits.DEFAULTS;
     private PeerTls peerTls;
+    private FreshTags freshTags;
 
     private Builder() {}
 
@@ -241,6 +243,12 @@ public final class RegistryServer implements AutoCloseable {
     /** Mutual TLS for peers; plain HTTP only from this node itself (see {@link TlsOrLocal}). Default off. */
     public Builder peerTls(PeerTls tls) {
       this.peerTls = tls;
+      return this;
+    }
+
+    /** Upstream-first resolution of the tags its policy names; default off (tags resolved locally and by peers). */
+    public Builder freshTags(FreshTags freshTags) {
+      this.freshTags = freshTags;
       return this;
     }
 

@@ -3,7 +3,10 @@ package dev.speglar.agent.cli;
 import dev.speglar.agent.ExtendedOptions;
 import dev.speglar.registry.listener.ListenerLimits;
 import java.nio.file.Path;
+import dev.speglar.registry.tags.TagPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Flags of {@link ExtendedOptions}, mixed into the {@code registry} command. */
@@ -35,9 +38,19 @@ public final class ExtendedFlags {
           + "HTTP is served only to this node itself (containerd). Re-read when the files change.")
   Path peerTlsDir;
 
+  @Option(names = "--fresh-tags", arity = "0..*", split = ",", defaultValue = "${env:FRESH_TAGS}",
+      description = "Tag patterns resolved at the tag's registry first (latest, *-SNAPSHOT, library/app:*); the "
+          + "local and peer answer is the fallback when it is down or slow. Default: none (upstream).")
+  List<String> freshTags = new ArrayList<>();
+
+  @Option(names = "--fresh-tags-timeout", defaultValue = "${env:FRESH_TAGS_TIMEOUT:-500ms}",
+      description = "How long the tag's registry gets to answer (default: ${DEFAULT-VALUE}).")
+  Duration freshTagsTimeout;
+
   public ExtendedOptions options() {
     return ExtendedOptions.DEFAULTS.withListeners(
         new ListenerLimits(headerTimeout, idleTimeout, maxConnections, maxConnectionsPerSource))
-        .withLoneNodeReady(loneNodeReady).withPeerTlsDir(peerTlsDir);
+        .withLoneNodeReady(loneNodeReady).withPeerTlsDir(peerTlsDir)
+        .withFreshTags(new TagPolicy(freshTags.stream().filter(t -> !t.isBlank()).toList(), freshTagsTimeout));
   }
 }

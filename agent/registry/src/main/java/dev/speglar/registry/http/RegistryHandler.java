@@ -5,6 +5,7 @@ import dev.speglar.registry.DistributionRequest;
 import dev.speglar.registry.MissHandler;
 import dev.speglar.registry.OciErrors;
 import dev.speglar.registry.Readiness;
+import dev.speglar.registry.tags.FreshTags;
 import dev.speglar.registry.ReadinessCheck;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
@@ -51,9 +52,18 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   /** Everything the handler needs; built by {@code RegistryServer}. */
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
       List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
-      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics,
+      FreshTags freshTags) {
     public Config {
       readinessNotes = readinessNotes == null ? List::of : readinessNotes;
+    }
+
+    /** Without upstream-first tags (upstream's behaviour). */
+    public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+        List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
+        Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, readinessNotes, inFlight,
+          uploadLimit, metrics, null);
     }
 
     /** Without readiness notes, in-flight sharing and upload limit. */
@@ -157,6 +167,15 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     if (ReferenceFilters.excluded(config.filters(), dr.registry(), dr.repository(), dr.tag())) {
       throw RegistryException.empty(HttpResponseStatus.NOT_FOUND, "filtered");
     }
+    if (config.freshTags() != null && dr.tag() != null) {
+      // Asked upstream asynchronously; serving continues on this connection's loop (then as below).
+      config.freshTags().resolve(dr).thenAccept(r -> ctx.executor().execute(() -> dispatch(ctx, r, keepAlive)));
+      return;
+    }
+    dispatch(ctx, dr, keepAlive);
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
     Executor executor = config.storeExecutor();
     if (executor == null) {
       serve(ctx, dr, keepAlive);
