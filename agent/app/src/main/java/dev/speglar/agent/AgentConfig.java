@@ -99,13 +99,38 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
     }
   }
 
-  /** Fetching content this node lacks from peers. */
-  public record Mirror(Duration resolveTimeout, int resolveRetries) {
+  /** Fetching content this node lacks from peers, and sharing what it is still receiving. */
+  public record Mirror(Duration resolveTimeout, int resolveRetries, Swarm swarm) {
     public Mirror {
       Objects.requireNonNull(resolveTimeout, "--mirror-resolve-timeout");
+      Objects.requireNonNull(swarm, "swarm");
       if (resolveRetries < 1) {
         throw new IllegalArgumentException("--mirror-resolve-retries must be at least 1");
       }
+    }
+
+    /** With the default swarm settings. */
+    public Mirror(Duration resolveTimeout, int resolveRetries) {
+      this(resolveTimeout, resolveRetries, Swarm.DEFAULTS);
+    }
+  }
+
+  /**
+   * Many nodes pulling the same image at once.
+   *
+   * @param inFlightSharing serve blobs to peers while they still arrive and fetch from peers that are receiving them
+   *     ({@code --in-flight-sharing}); false is upstream's behaviour: only complete content is shared
+   * @param uploadLimit most blob bodies served to peers at once, 0 = no limit ({@code --upload-limit})
+   * @param inFlightStall an arriving blob that does not grow for this long ends the streams following it
+   */
+  public record Swarm(boolean inFlightSharing, int uploadLimit, Duration inFlightStall) {
+    public static final Swarm DEFAULTS = new Swarm(true, 0, Duration.ofSeconds(5));
+
+    public Swarm {
+      if (uploadLimit < 0) {
+        throw new IllegalArgumentException("--upload-limit must not be negative");
+      }
+      positive(inFlightStall, "--in-flight-stall");
     }
   }
 

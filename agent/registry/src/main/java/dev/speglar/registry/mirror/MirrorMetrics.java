@@ -13,6 +13,8 @@ final class MirrorMetrics {
   private final Gauge lastSuccess;
   private final Counter integrityFailures;
   private final AtomicLong lastSuccessMillis = new AtomicLong();
+  private final Counter failovers;
+  private final Counter inFlightHits;
 
   MirrorMetrics(PrometheusRegistry registry) {
     requests = Counter.builder()
@@ -29,6 +31,25 @@ final class MirrorMetrics {
         .help("Peer content whose digest did not match, by kind (blob or manifest).")
         .labelNames("kind")
         .register(registry);
+    integrityFailures.initLabelValues("blob"); // exported as 0 from the start, so alerts can use increase()
+    integrityFailures.initLabelValues("manifest");
+    failovers = Counter.builder()
+        .name("speglar_mirror_failovers_total")
+        .help("Blob bodies that broke off mid-stream, by outcome: switched (resumed from another peer) or gave_up.")
+        .labelNames("outcome")
+        .register(registry);
+    inFlightHits = Counter.builder()
+        .name("speglar_mirror_inflight_sources_total")
+        .help("Blob requests served from a peer that was itself still receiving the blob.")
+        .register(registry);
+  }
+
+  void failover(boolean switched) {
+    failovers.labelValues(switched ? "switched" : "gave_up").inc();
+  }
+
+  void inFlightSource() {
+    inFlightHits.inc();
   }
 
   void hit(String registry) {

@@ -2,6 +2,7 @@ package dev.speglar.registry.mirror;
 
 import dev.speglar.registry.DistributionRequest;
 import dev.speglar.registry.MissHandler;
+import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.routing.Router;
 import io.netty.channel.ChannelHandlerContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -30,9 +31,17 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
   final MirrorMetrics metrics;
   final Hedger hedger = new Hedger();
   final Quarantine quarantine;
+  /** Null when in-flight sharing is off. */
+  final InFlightSharing inFlight;
   private final PeerClient client;
 
   public PeerMirror(Router router, MirrorConfig config, PrometheusRegistry metrics) {
+    this(router, config, metrics, null);
+  }
+
+  /** {@code inFlight}: also fetch from peers still receiving a blob, and announce local fetches; null = off. */
+  public PeerMirror(Router router, MirrorConfig config, PrometheusRegistry metrics, InFlightSharing inFlight) {
+    this.inFlight = inFlight;
     this.router = Objects.requireNonNull(router, "router");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = new MirrorMetrics(Objects.requireNonNull(metrics, "metrics"));
