@@ -19,6 +19,7 @@ import dev.speglar.registry.filter.ReferenceFilters;
 import dev.speglar.registry.metrics.MetricsServer;
 import dev.speglar.registry.mirror.MirrorConfig;
 import dev.speglar.registry.mirror.PeerMirror;
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.tags.FreshTags;
 import dev.speglar.registry.tags.HttpUpstreamTags;
 import dev.speglar.registry.tls.PeerTls;
@@ -36,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +119,7 @@ public final class Agent implements AutoCloseable {
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     PeerTls peerTls = d.peerTlsDir() == null ? null : own(PeerTls.load(d.peerTlsDir(), Duration.ofSeconds(10)));
     rb.peerTls(peerTls);
+    rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
     if (!d.freshTags().isEmpty()) {
       rb.freshTags(new FreshTags(d.freshTags(), new HttpUpstreamTags(
           new UpstreamUrls(c.store().containerd().registryConfigPath()), d.freshTags().timeout()), metrics));
@@ -188,6 +191,21 @@ public final class Agent implements AutoCloseable {
     InMemoryRouter r = InMemoryRouter.standalone(new Peer("self", List.of(bind.getAddress()), 0));
     r.setReady(true);
     return r;
+  }
+
+  /** Null (share everything, upstream) unless a list is given or containerd holds credentials for a registry. */
+  private static PeerSharing sharing(AgentConfig c, ExtendedOptions.Sharing s, int registryPort,
+      PrometheusRegistry metrics) {
+    Set<String> privateRegistries = s.privateByCredentials()
+        ? PrivateRegistries.scan(c.store().containerd().registryConfigPath(), registryPort) : Set.of();
+    if (s.allow().isEmpty() && s.deny().isEmpty() && privateRegistries.isEmpty()) {
+      return null;
+    }
+    if (!privateRegistries.isEmpty()) {
+      log.atInfo().addKeyValue("registries", privateRegistries)
+          .log("not sharing with peers: containerd holds credentials for these registries");
+    }
+    return new PeerSharing(s.allow(), s.deny(), privateRegistries, metrics);
   }
 
   private <T extends AutoCloseable> T own(T resource) {

@@ -1,5 +1,6 @@
 package dev.speglar.registry;
 
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.http.BasicAuth;
 import dev.speglar.registry.http.BoundServer;
@@ -54,7 +55,7 @@ public final class RegistryServer implements AutoCloseable {
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
         new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
-        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics, b.freshTags));
+        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics, b.freshTags, b.sharing));
   }
 
   public static Builder builder() {
@@ -131,6 +132,7 @@ public final class RegistryServer implements AutoCloseable {
     private ListenerLimits limits = ListenerLimits.DEFAULTS;
     private PeerTls peerTls;
     private FreshTags freshTags;
+    private PeerSharing sharing;
 
     private Builder() {}
 
@@ -249,6 +251,12 @@ public final class RegistryServer implements AutoCloseable {
     /** Upstream-first resolution of the tags its policy names; default off (tags resolved locally and by peers). */
     public Builder freshTags(FreshTags freshTags) {
       this.freshTags = freshTags;
+      return this;
+    }
+
+    /** What is served to and asked of peers; default everything (upstream). */
+    public Builder sharing(PeerSharing sharing) {
+      this.sharing = sharing;
       return this;
     }
 

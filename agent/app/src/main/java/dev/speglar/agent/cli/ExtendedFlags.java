@@ -47,10 +47,30 @@ public final class ExtendedFlags {
       description = "How long the tag's registry gets to answer (default: ${DEFAULT-VALUE}).")
   Duration freshTagsTimeout;
 
+  @Option(names = "--peer-share-allow", arity = "0..*", split = ",", defaultValue = "${env:PEER_SHARE_ALLOW}",
+      description = "registry/repository globs always served to and asked of peers (overrides private registries).")
+  List<String> shareAllow = new ArrayList<>();
+
+  @Option(names = "--peer-share-deny", arity = "0..*", split = ",", defaultValue = "${env:PEER_SHARE_DENY}",
+      description = "registry/repository globs never served to or asked of peers (containerd gets 404 and pulls "
+          + "from the registry with its own credentials).")
+  List<String> shareDeny = new ArrayList<>();
+
+  @Option(names = "--peer-share-private-registries", arity = "0..1",
+      defaultValue = "${env:PEER_SHARE_PRIVATE_REGISTRIES:-false}", fallbackValue = "true",
+      description = "Also share registries containerd holds credentials for (default: ${DEFAULT-VALUE}: they are "
+          + "private, found in --containerd-registry-config-path).")
+  boolean sharePrivate;
+
   public ExtendedOptions options() {
     return ExtendedOptions.DEFAULTS.withListeners(
         new ListenerLimits(headerTimeout, idleTimeout, maxConnections, maxConnectionsPerSource))
         .withLoneNodeReady(loneNodeReady).withPeerTlsDir(peerTlsDir)
-        .withFreshTags(new TagPolicy(freshTags.stream().filter(t -> !t.isBlank()).toList(), freshTagsTimeout));
+        .withFreshTags(new TagPolicy(freshTags.stream().filter(t -> !t.isBlank()).toList(), freshTagsTimeout))
+        .withSharing(new ExtendedOptions.Sharing(nonBlank(shareAllow), nonBlank(shareDeny), !sharePrivate));
+  }
+
+  private static List<String> nonBlank(List<String> l) {
+    return l.stream().filter(s -> !s.isBlank()).toList();
   }
 }

@@ -9,6 +9,7 @@ import dev.speglar.registry.tags.FreshTags;
 import dev.speglar.registry.ReadinessCheck;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.filter.ReferenceFilters;
 import dev.speglar.registry.inflight.ArrivalResponder;
 import dev.speglar.registry.inflight.InFlightSharing;
@@ -53,7 +54,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
       List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
       Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics,
-      FreshTags freshTags) {
+      FreshTags freshTags, PeerSharing sharing) {
     public Config {
       readinessNotes = readinessNotes == null ? List::of : readinessNotes;
     }
@@ -63,7 +64,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
         List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
         Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
       this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, readinessNotes, inFlight,
-          uploadLimit, metrics, null);
+          uploadLimit, metrics, null, null);
     }
 
     /** Without readiness notes, in-flight sharing and upload limit. */
@@ -184,8 +185,23 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     }
   }
 
+  /** False (and counted) when the sharing policy keeps {@code dr} away from peers. */
+  private boolean sharedWithPeers(DistributionRequest dr, String direction) {
+    PeerSharing sharing = config.sharing();
+    if (sharing == null || sharing.shares(dr.registry(), dr.repository())) {
+      return true;
+    }
+    sharing.refused(direction, dr.registry());
+    return false;
+  }
+
   private void serve(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
     boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
+    if (dr.mirrored() && !sharedWithPeers(dr, "serve")) {
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          "not shared with peers", null, dr.head(), keepAlive);
+      return;
+    }
     if (dr.mirrored() && blob && !dr.head() && !uploads.tryAcquire(ctx.channel())) {
       FullHttpResponse busy = OciErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, OciErrors.TOO_MANY_REQUESTS,
           "upload limit reached", null, false);
@@ -202,6 +218,9 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
       OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
           (blob ? "could not get blob " : dr.tag() != null ? "could not get digest for image tag "
               : "could not get manifest ") + dr.key(), null, dr.head(), keepAlive);
+    } else if (!sharedWithPeers(dr, "ask")) {
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          "not asked of peers (private)", null, dr.head(), keepAlive);
     } else {
       HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
       config.missHandler().handle(ctx, dr, keepAlive);
