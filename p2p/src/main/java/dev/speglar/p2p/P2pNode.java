@@ -11,6 +11,7 @@ import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.crypto.KeyFile;
 import dev.speglar.p2p.host.Host;
 import dev.speglar.p2p.host.HostConfig;
+import dev.speglar.p2p.host.HostCounters;
 import dev.speglar.p2p.host.ListenAddress;
 import dev.speglar.p2p.host.SelfAddresses;
 import dev.speglar.p2p.identify.IdentifyService;
@@ -94,6 +95,11 @@ public final class P2pNode implements AutoCloseable {
         }
     }
 
+    /** Connections the host refused or timed out during the upgrade (for metrics). */
+    public HostCounters connectionCounters() {
+        return host.counters();
+    }
+
     /** Starts listening and bootstrapping; returns at once (use {@link #ready()} to wait for peers). */
     public static P2pNode start(P2pConfig cfg) {
         Ed25519Identity identity;
@@ -144,11 +150,19 @@ public final class P2pNode implements AutoCloseable {
 
     /** Finds up to {@code count} providers of {@code key}, streamed as they arrive; never this node. */
     public ProviderStream lookup(String key, int count) {
+        return lookup(key, count, false);
+    }
+
+    /**
+     * As {@link #lookup(String, int)}; {@code fresh} asks the network again instead of the short-lived lookup cache
+     * (after a provider failed, or for records that appear within milliseconds, as in-flight content does).
+     */
+    public ProviderStream lookup(String key, int count, boolean fresh) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be positive");
         }
         byte[] mh = Cid.ofKey(key).multihash().bytes();
-        return lookups.get(key, count, shared -> {
+        return lookups.get(key, count, fresh, shared -> {
             long start = System.nanoTime();
             AtomicInteger found = new AtomicInteger();
             // Stop walking once enough providers arrived or the lookup timed out.

@@ -51,7 +51,17 @@ public final class P2pRouter implements Router {
 
   @Override
   public Lookup lookup(String key, int count) {
-    ProviderStream stream = node.lookup(key, count);
+    return lookup(key, count, false);
+  }
+
+  @Override
+  public String selfId() {
+    return node.peerId();
+  }
+
+  @Override
+  public Lookup lookup(String key, int count, boolean fresh) {
+    ProviderStream stream = node.lookup(key, count, fresh);
     long start = System.nanoTime();
     return new Lookup() {
       @Override

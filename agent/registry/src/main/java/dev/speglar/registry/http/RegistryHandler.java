@@ -8,6 +8,9 @@ import dev.speglar.registry.Readiness;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.filter.ReferenceFilters;
+import dev.speglar.registry.inflight.ArrivalResponder;
+import dev.speglar.registry.inflight.InFlightSharing;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.netty.buffer.Unpooled;
@@ -46,9 +49,15 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   /** Everything the handler needs; built by {@code RegistryServer}. */
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
       List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
-      Supplier<List<String>> readinessNotes) {
+      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
     public Config {
       readinessNotes = readinessNotes == null ? List::of : readinessNotes;
+    }
+
+    /** Without readiness notes, in-flight sharing and upload limit. */
+    public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+        List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, null, null, 0, null);
     }
   }
 
@@ -56,12 +65,16 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   private final LocalContent local;
   private final LocalResponder responder;
   private final ReadinessProbe readiness;
+  private final ArrivalResponder arrivals;
+  private final UploadLimiter uploads;
 
   public RegistryHandler(Config config) {
     this.config = config;
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
     this.readiness = new ReadinessProbe(config.router(), config.store(), config.readiness(), config.readinessNotes());
+    this.arrivals = config.inFlight() == null ? null : new ArrivalResponder(config.inFlight());
+    this.uploads = new UploadLimiter(config.uploadLimit(), config.metrics());
   }
 
   @Override
@@ -148,11 +161,20 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   }
 
   private void serve(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
+    boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
+    if (dr.mirrored() && blob && !dr.head() && !uploads.tryAcquire(ctx.channel())) {
+      FullHttpResponse busy = OciErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, OciErrors.TOO_MANY_REQUESTS,
+          "upload limit reached", null, false);
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+      OciErrors.send(ctx, busy, keepAlive);
+      return;
+    }
     Optional<Descriptor> found = local.find(dr);
     if (found.isPresent()) {
       responder.serve(ctx, dr, found.get(), keepAlive);
+    } else if (dr.mirrored() && blob && dr.digest() != null && arrivals != null && arrivals.serve(ctx, dr, keepAlive)) {
+      HttpExchangeHandler.tag(ctx.channel(), "arriving", dr.registry());
     } else if (dr.mirrored()) {
-      boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
       OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
           (blob ? "could not get blob " : dr.tag() != null ? "could not get digest for image tag "
               : "could not get manifest ") + dr.key(), null, dr.head(), keepAlive);
