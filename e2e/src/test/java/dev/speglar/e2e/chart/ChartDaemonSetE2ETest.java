@@ -129,14 +129,17 @@ class ChartDaemonSetE2ETest {
         assertThat(Digest.sha256(blob.body()).toString()).isEqualTo(b.digest());
       }
 
-      // [10] peer id survives a restart (data dir on the node)
-      String before = peerId(registries.get(2));
+      // [10] peer id survives a restart (data dir on the node), read from /debug/web/metadata as upstream does
+      String before = metadataPeerId(n2);
+      assertThat(before).isEqualTo(peerId(registries.get(2)));
       registries.get(2).stop(Duration.ofSeconds(30));
       // [11] a terminated agent exits 0
       assertThat(registries.get(2).exitValue()).isZero();
       ManagedProcess restarted = n2.start(ds, ds.container("registry"), VOLUME_TYPES);
       restarted.awaitReady(Duration.ofSeconds(60), () -> n2.probe(5000, "/readyz") == 200);
-      assertThat(peerId(restarted)).isEqualTo(before);
+      // the metrics port opens just after the registry port, which the probe watches
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+          assertThat(metadataPeerId(n2)).isEqualTo(before));
       registries.set(2, restarted);
 
       // [12] node 1 pulls through containerd with upstream down; a missing image fails fast
@@ -192,6 +195,15 @@ class ChartDaemonSetE2ETest {
     }
     // JSON logs with upstream's source object, and the final line of a graceful exit
     assertThat(registries.get(0).logText()).contains("\"source\":{\"function\":", "\"msg\":\"exit gracefully\"");
+  }
+
+  /** {@code GET /debug/web/metadata} on the metrics port: {@code {"libp2p":{"id":"…"}}}. */
+  private static String metadataPeerId(ChartNode n) throws Exception {
+    var r = n.get(9090, "/debug/web/metadata", "GET");
+    assertThat(r.statusCode()).isEqualTo(200);
+    Matcher m = Pattern.compile("\\{\"libp2p\":\\{\"id\":\"([^\"]+)\"}}").matcher(new String(r.body()).strip());
+    assertThat(m.matches()).as(new String(r.body())).isTrue();
+    return m.group(1);
   }
 
   /** The agent's peer id from its start-up line. */
