@@ -6,7 +6,6 @@ import dev.speglar.registry.MissHandler;
 import dev.speglar.registry.OciErrors;
 import dev.speglar.registry.Readiness;
 import dev.speglar.registry.tags.FreshTags;
-import dev.speglar.registry.ReadinessCheck;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.filter.PeerSharing;
@@ -77,15 +76,15 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   private final Config config;
   private final LocalContent local;
   private final LocalResponder responder;
-  private final ReadinessCheck readiness;
+  private final ReadinessProbe readiness;
   private final ArrivalResponder arrivals;
   private final UploadLimiter uploads;
 
   public RegistryHandler(Config config) {
     this.config = config;
-    this.readiness = new ReadinessCheck(config.router(), config.store(), config.readiness());
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
+    this.readiness = new ReadinessProbe(config.router(), config.store(), config.readiness(), config.readinessNotes());
     this.arrivals = config.inFlight() == null ? null : new ArrivalResponder(config.inFlight());
     this.uploads = new UploadLimiter(config.uploadLimit(), config.metrics());
   }
@@ -123,10 +122,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     switch (path) {
       case "/readyz" -> {
         HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
-        ReadinessCheck.Status ready = readiness.check();
-        HttpResponseStatus status = ready.ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
-        boolean verbose = query != null && Query.first(query, "verbose") != null;
-        readiness(ctx, head, ready, status, verbose, keepAlive);
+        readiness.answer(ctx, head, query != null && Query.first(query, "verbose") != null, keepAlive);
       }
       case "/livez" -> {
         HttpExchangeHandler.tag(ctx.channel(), "livez", "");
@@ -225,31 +221,6 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
       HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
       config.missHandler().handle(ctx, dr, keepAlive);
     }
-  }
-
-  /**
-   * The reason as one line (upstream sends an empty body; probes ignore it). Verbose, Kubernetes-style:
-   * {@code [+]ready ok: reason} or {@code [-]ready failed: reason}, then {@code [!]} per finding that leaves the node
-   * serving but needs an operator (it does not change the status code).
-   */
-  private void readiness(ChannelHandlerContext ctx, boolean head, ReadinessCheck.Status ready,
-      HttpResponseStatus status, boolean verbose, boolean keepAlive) {
-    StringBuilder body = new StringBuilder();
-    if (verbose) {
-      String why = ready.reason().substring(ready.reason().indexOf(": ") + 2);
-      body.append(ready.ready() ? "[+]ready ok: " : "[-]ready failed: ").append(why).append('\n');
-      for (String note : config.readinessNotes().get()) {
-        body.append("[!]").append(note.replace('\n', ' ')).append('\n');
-      }
-    } else {
-      body.append(ready.reason()).append('\n');
-    }
-    byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    OciErrors.send(ctx, r, keepAlive);
   }
 
   private static void refuse(ChannelHandlerContext ctx, RegistryException e, boolean head, boolean keepAlive) {
