@@ -119,6 +119,8 @@ public final class Agent implements AutoCloseable {
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
     PeerTls peerTls = d.peerTlsDir() == null ? null : own(PeerTls.load(d.peerTlsDir(), Duration.ofSeconds(10)));
     rb.peerTls(peerTls);
+    PeerSharing.counter(metrics); // documented series exist even while everything is shared
+    FreshTags.counter(metrics);
     rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
     if (!d.freshTags().isEmpty()) {
       rb.freshTags(new FreshTags(d.freshTags(), new HttpUpstreamTags(

@@ -23,9 +23,18 @@ public final class PeerSharing {
     this.allow = allow.stream().map(PeerSharing::glob).toList();
     this.deny = deny.stream().map(PeerSharing::glob).toList();
     this.privateRegistries = Set.copyOf(privateRegistries);
-    this.refused = metrics == null ? null : Counter.builder().name("speglar_peer_sharing_refused_total")
-        .help("Requests not shared with peers (direction: serve = a peer asked us, ask = we did not ask peers).")
-        .labelNames("direction", "registry").register(metrics);
+    this.refused = metrics == null ? null : counter(metrics);
+  }
+
+  private static final java.util.Map<PrometheusRegistry, Counter> COUNTERS = new java.util.WeakHashMap<>();
+
+  /** The refusal counter on {@code metrics}, registered once (so the family exists even while sharing is open). */
+  public static Counter counter(PrometheusRegistry metrics) {
+    synchronized (COUNTERS) {
+      return COUNTERS.computeIfAbsent(metrics, r -> Counter.builder().name("speglar_peer_sharing_refused_total")
+          .help("Requests not shared with peers (direction: serve = a peer asked us, ask = we did not ask peers).")
+          .labelNames("direction", "registry").register(r));
+    }
   }
 
   public boolean shares(String registry, String repository) {

@@ -22,9 +22,18 @@ public final class FreshTags {
   public FreshTags(TagPolicy policy, UpstreamTags upstream, PrometheusRegistry metrics) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
-    this.resolutions = metrics == null ? null : Counter.builder().name("speglar_upstream_tag_resolutions_total")
-        .help("Tag requests resolved upstream first (result: upstream, or fallback to local and peer state).")
-        .labelNames("result").register(metrics);
+    this.resolutions = metrics == null ? null : counter(metrics);
+  }
+
+  private static final java.util.Map<PrometheusRegistry, Counter> COUNTERS = new java.util.WeakHashMap<>();
+
+  /** The resolution counter on {@code metrics}, registered once (so the family exists while the policy is empty). */
+  public static Counter counter(PrometheusRegistry metrics) {
+    synchronized (COUNTERS) {
+      return COUNTERS.computeIfAbsent(metrics, r -> Counter.builder().name("speglar_upstream_tag_resolutions_total")
+          .help("Tag requests resolved upstream first (result: upstream, or fallback to local and peer state).")
+          .labelNames("result").register(r));
+    }
   }
 
   /** The request to serve: by upstream's digest, or {@code dr} itself. Never fails. */
