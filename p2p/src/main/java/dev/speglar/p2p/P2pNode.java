@@ -86,8 +86,14 @@ public final class P2pNode implements AutoCloseable {
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
         try {
-            InetSocketAddress bound = host.listen(ListenAddress.parse(config.listenAddress()));
-            this.selfAddrs = SelfAddresses.of(List.of(bound));
+            // Several comma-separated addresses listen side by side (dual-stack: "10.0.0.5:5001,[fd00::5]:5001").
+            List<InetSocketAddress> bound = new java.util.ArrayList<>();
+            for (String a : config.listenAddress().split(",")) {
+                if (!a.isBlank()) {
+                    bound.add(host.listen(ListenAddress.parse(a.trim())));
+                }
+            }
+            this.selfAddrs = SelfAddresses.of(bound);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             host.close();
