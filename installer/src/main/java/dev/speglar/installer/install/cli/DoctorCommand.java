@@ -21,13 +21,14 @@ import picocli.CommandLine.Spec;
 public final class DoctorCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
-    @Mixin NodeOptions node;
+    @Mixin NodeOptions options;
 
     @Option(names = "--check-image", paramLabel = "IMAGE", description = "Image whose manifest to HEAD through the agent, e.g. docker.io/library/nginx:1.27")
     String checkImage;
 
     @Override
     public Integer call() {
+        NodeWiring node = new NodeWiring(options);
         PrintWriter out = spec.commandLine().getOut();
         try {
             Detection d = node.detect();
