@@ -4,6 +4,7 @@ import dev.speglar.installer.ExitCode;
 import dev.speglar.installer.Json;
 import dev.speglar.installer.PlatformGate;
 import dev.speglar.installer.UserException;
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -71,7 +72,7 @@ public final class DetectCommand implements Callable<Integer> {
         if (text == null) {
             return Optional.empty();
         }
-        return Optional.of(ContainerdVersion.parse(text).orElseThrow(() -> new UserException(
+        return Optional.of(ContainerdVersion.find(text).orElseThrow(() -> new UserException(
                 "--containerd-version '" + text + "' is not a version; use a form like 2.1.4", ExitCode.USAGE)));
     }
 }

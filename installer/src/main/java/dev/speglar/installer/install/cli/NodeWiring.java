@@ -55,10 +55,9 @@ final class NodeWiring {
     }
 
     Detection detect() {
-        Optional<dev.speglar.installer.detect.ContainerdVersion> v = Optional.empty();
+        Optional<ContainerdVersion> v = Optional.empty();
         if (o.containerdVersion != null) {
-            ContainerdVersion parsed = version(o.containerdVersion);
-            v = Optional.of(dev.speglar.installer.detect.ContainerdVersion.of(parsed.major(), parsed.minor(), parsed.patch()));
+            v = Optional.of(version(o.containerdVersion));
         }
         return new Detector(DetectCommand.openRoot(o.hostRoot), v).detect();
     }
@@ -83,8 +82,7 @@ final class NodeWiring {
         if (o.containerdVersion != null) {
             v = version(o.containerdVersion);
         } else if (d.containerd().version().isPresent()) {
-            var dv = d.containerd().version().get();
-            v = new ContainerdVersion(dv.major(), dv.minor(), dv.patch());
+            v = d.containerd().version().get();
         } else if (root().isSystemRoot()) {
             try {
                 v = binary().version();
