@@ -1,6 +1,7 @@
 package dev.speglar.installer.install;
 
 import dev.speglar.installer.containerd.EffectiveConfig;
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

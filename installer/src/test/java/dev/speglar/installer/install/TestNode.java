@@ -2,6 +2,7 @@ package dev.speglar.installer.install;
 
 import dev.speglar.installer.containerd.ContainerdBinary;
 import dev.speglar.installer.containerd.ContainerdVersion;
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import dev.speglar.installer.install.AgentDeployment;
 import dev.speglar.installer.install.CommandHook;
 import dev.speglar.installer.install.ContainerdProbe;
 import dev.speglar.installer.install.ContainerdTarget;
-import dev.speglar.installer.install.HostRoot;
+import dev.speglar.installer.detect.HostRoot;
 import dev.speglar.installer.install.NodeInstaller;
 import dev.speglar.installer.install.Progress;
 import dev.speglar.installer.install.SystemdAgent;

@@ -2,7 +2,7 @@ package dev.speglar.installer.install.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.speglar.installer.install.HostRoot;
+import dev.speglar.installer.detect.HostRoot;
 import dev.speglar.installer.install.Manifest;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
