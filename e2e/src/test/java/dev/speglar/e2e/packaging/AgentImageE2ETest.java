@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.speglar.oci.Digest;
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.Json;
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.DistributionRegistry;
 import dev.speglar.testkit.Exec;

@@ -1,5 +1,7 @@
 package dev.speglar.p2p.interop;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,7 +43,7 @@ public final class JsPeer implements AutoCloseable {
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
         pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
-        Map<String, Object> started = Json.parseObject(next(START_TIMEOUT, "start"));
+        Map<String, Object> started = parseObject(next(START_TIMEOUT, "start"));
         if (!"started".equals(started.get("event"))) {
             throw fail("unexpected first line " + started);
         }
@@ -130,7 +132,7 @@ public final class JsPeer implements AutoCloseable {
         } catch (IOException e) {
             throw fail("js peer stdin closed: " + e.getMessage());
         }
-        return Json.parseObject(next(timeout, command));
+        return parseObject(next(timeout, command));
     }
 
     @SuppressWarnings("unchecked")
@@ -222,5 +224,16 @@ public final class JsPeer implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The js peer answers one JSON object per line. */
+    private static Map<String, Object> parseObject(String line) {
+        try {
+            return JSON.readValue(line, new TypeReference<Map<String, Object>>() {});
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("js peer sent no JSON object: " + line, e);
+        }
     }
 }

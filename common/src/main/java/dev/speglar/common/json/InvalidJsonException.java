@@ -1,4 +1,4 @@
-package dev.speglar.store.manifest;
+package dev.speglar.common.json;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.speglar.store.manifest;
+package dev.speglar.common.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,8 +11,9 @@ import java.util.Map;
  * A small strict JSON reader for manifests, indexes and configs. Objects become {@code Map<String,Object>} (insertion
  * ordered), arrays {@code List<Object>}, numbers {@code Long} or {@code Double}, and JSON null {@link #NULL}.
  *
- * <p>Hand-written because the agent's model module carries no JSON library; callers bound the input size, and the
- * nesting depth is bounded here, so hostile input costs at most linear time and memory.
+ * <p>Hand-written because the agent (memory budget) and p2p carry no JSON library: the one small codec they share
+ * (the installer and all tests use Jackson). Callers bound the input size, and the nesting depth is bounded here, so
+ * hostile input costs at most linear time and memory.
  */
 public final class Json {
   /** JSON {@code null}; maps keep it so "present but null" differs from "absent". */
