@@ -2,6 +2,7 @@ package dev.speglar.p2p.interop;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.speglar.testkit.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -86,13 +87,7 @@ public final class JsPeer implements AutoCloseable {
     }
 
     private static String node() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "node");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        throw new IllegalStateException("node not found on PATH: install nodejs (see p2p/src/test/js/install.sh)");
+        return Tools.require("node").toString();
     }
 
     public String peerId() {
