@@ -38,6 +38,13 @@ public final class ListenerGuard {
     this.metrics = registry == null ? null : metricsOn(registry);
     if (metrics != null) {
       metrics.guards.put(server, this);
+      // exported as 0 from the start (so increase() works and the families are visible before the first event)
+      for (String reason : new String[] {"total", "source"}) {
+        metrics.refused.initLabelValues(server, reason);
+      }
+      for (String reason : new String[] {"header", "idle"}) {
+        metrics.closed.initLabelValues(server, reason);
+      }
     }
   }
 
