@@ -78,6 +78,7 @@ public final class PresetRenderer {
         o.bootstrapArgs().ifPresent(x -> v.put("SPEGLAR_BOOTSTRAP_ARGS", x));
         o.eksBootstrapArgs().ifPresent(x -> v.put("SPEGLAR_EKS_BOOTSTRAP_ARGS", x));
         o.mirrorEndpoint().ifPresent(x -> v.put("SPEGLAR_MIRROR_ENDPOINT", x));
+        o.kubernetesVersion().ifPresent(x -> v.put("SPEGLAR_REGISTRY_LOCALITY", x.registryServiceLocality()));
         if (!o.mirroredRegistries().isEmpty()) {
             v.put("SPEGLAR_MIRRORS", mirrorKeys(o.mirroredRegistries()));
         }

@@ -1,6 +1,7 @@
 package dev.speglar.installer.render;
 
 import dev.speglar.installer.ExitCode;
+import dev.speglar.installer.KubernetesVersion;
 import dev.speglar.installer.UserException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -86,6 +87,12 @@ public final class RenderCommand implements Callable<Integer> {
                     + " machine.files with v3 keys, <= 1.7 v2 keys. Default: v1.14.")
     String talosVersion;
 
+    @Option(names = "--kubernetes-version", paramLabel = "VERSION",
+            description = "daemonset, talos: Kubernetes version the manifests are for (e.g. 1.31 or the server's"
+                    + " v1.31.4-eks-...). >= 1.34: trafficDistribution PreferSameNode; older and by default:"
+                    + " internalTrafficPolicy Local, which every supported version (>= 1.29) accepts.")
+    String kubernetesVersion;
+
     @Option(names = "--agent-path", paramLabel = "PATH", description = "speglar-agent binary (systemd unit).")
     String agentPath;
 
@@ -128,9 +135,14 @@ public final class RenderCommand implements Callable<Integer> {
                     Optional.ofNullable(contentPath), Optional.ofNullable(kindName), Optional.ofNullable(kindConfig),
                     Optional.ofNullable(talosVersion), Optional.ofNullable(agentPath), Optional.ofNullable(nodeIp),
                     Optional.ofNullable(bootstrapArgs), Optional.ofNullable(eksBootstrapArgs),
-                    Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd);
+                    Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd,
+                    Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
+        }
+        if (kubernetesVersion != null && p != Preset.DAEMONSET && p != Preset.TALOS) {
+            throw new UserException("--kubernetes-version only applies to the daemonset and talos presets",
+                    ExitCode.USAGE);
         }
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);

@@ -1,5 +1,6 @@
 package dev.speglar.installer.render;
 
+import dev.speglar.installer.KubernetesVersion;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,8 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
                             Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
-                            List<String> mirroredRegistries, boolean mirrorAdd) {
+                            List<String> mirroredRegistries, boolean mirrorAdd,
+                            Optional<KubernetesVersion> kubernetesVersion) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -46,6 +48,24 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
         mirroredRegistries = List.copyOf(mirroredRegistries);
         mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
                 "registry hosts such as docker.io,ghcr.io or *"));
+    }
+
+    /** Without a target Kubernetes version: manifests that every supported version accepts. */
+    public RenderOptions(Optional<String> configPath, Optional<String> namespace, Optional<String> image,
+                         Optional<Integer> nodePort, Optional<String> containerdSock, Optional<String> contentPath,
+                         Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
+                         Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
+                         Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
+                         List<String> mirroredRegistries, boolean mirrorAdd) {
+        this(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName, kindConfig, talosVersion,
+                agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint, mirroredRegistries, mirrorAdd,
+                Optional.empty());
+    }
+
+    public RenderOptions withKubernetesVersion(KubernetesVersion v) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, Optional.of(v));
     }
 
     public static RenderOptions defaults() {

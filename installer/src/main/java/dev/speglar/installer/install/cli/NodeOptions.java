@@ -269,9 +269,11 @@ public final class NodeOptions {
             }
             case "daemonset" -> {
                 if (image == null) throw new UserException("daemonset mode needs --image", ExitCode.USAGE);
-                yield new DaemonSetAgent(client(), new DaemonSetSpec(namespace, "speglar", image, mirrorPort,
-                        d.containerd().socket().orElse("/run/containerd/containerd.sock"),
+                DaemonSetAgent ds = new DaemonSetAgent(client(), new DaemonSetSpec(namespace, "speglar", image,
+                        mirrorPort, d.containerd().socket().orElse("/run/containerd/containerd.sock"),
                         "/var/lib/containerd/io.containerd.content.v1.content", agentArgs));
+                ds.serverVersion(); // refuses an unsupported API server before the plan
+                yield ds;
             }
             default -> throw new UserException("--mode must be systemd, daemonset or none", ExitCode.USAGE);
         };
