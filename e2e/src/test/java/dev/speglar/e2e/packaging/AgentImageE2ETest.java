@@ -22,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The agent's OCI image (packaging/oci-image.sh: jlink runtime on an empty root, built without a Docker engine) is
  * pushed to a real registry, pulled by a real containerd and run with runc: the JVM starts and the agent answers.
  */
+@Tag("real")
 class AgentImageE2ETest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

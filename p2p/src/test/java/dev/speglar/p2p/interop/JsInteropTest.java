@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A Java node against a real js-libp2p node: connections both ways, identify, ping and provider records. */
+@Tag("real")
 class JsInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KAD = "/spegel/kad/1.0.0";
