@@ -32,6 +32,18 @@ public final class PresetRenderer {
                 out.put("cluster.yaml", cluster);
             }
             case DAEMONSET -> out.put("speglar.yaml", daemonset(o, o.configPath().orElse(null)));
+            case EKS_AL2023 -> {
+                if (o.userData().isEmpty()) {
+                    preset.files().forEach(f -> out.put(f, fill(preset, f, o)));
+                } else {
+                    // nodeadm picks its template from the keys the user's NodeConfig uses: match them.
+                    String user = Files.readString(o.userData().get());
+                    String part = fill(preset, Al2023UserData.generation(user) == Al2023UserData.Generation.V3
+                            ? "50-speglar-v3.yaml" : "50-speglar.yaml", o);
+                    out.put("user-data.mime", Al2023UserData.merge(user, part));
+                    out.put("50-speglar.yaml", part);
+                }
+            }
             default -> {
                 for (String file : preset.files()) {
                     out.put(file, fill(preset, file, o));
@@ -77,6 +89,7 @@ public final class PresetRenderer {
         o.nodeIp().ifPresent(x -> v.put("SPEGLAR_NODE_IP", x));
         o.bootstrapArgs().ifPresent(x -> v.put("SPEGLAR_BOOTSTRAP_ARGS", x));
         o.eksBootstrapArgs().ifPresent(x -> v.put("SPEGLAR_EKS_BOOTSTRAP_ARGS", x));
+        o.eksKubeletExtraArgs().ifPresent(x -> v.put("SPEGLAR_EKS_KUBELET_EXTRA_ARGS", x));
         o.mirrorEndpoint().ifPresent(x -> v.put("SPEGLAR_MIRROR_ENDPOINT", x));
         o.kubernetesVersion().ifPresent(x -> v.put("SPEGLAR_REGISTRY_LOCALITY", x.registryServiceLocality()));
         if (!o.mirroredRegistries().isEmpty()) {

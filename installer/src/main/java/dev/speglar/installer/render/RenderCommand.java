@@ -108,6 +108,16 @@ public final class RenderCommand implements Callable<Integer> {
             description = "eks-al2, self-managed nodes only: arguments for /etc/eks/bootstrap.sh (cluster name ...).")
     String eksBootstrapArgs;
 
+    @Option(names = "--eks-kubelet-extra-args", paramLabel = "FLAGS",
+            description = "eks-al2, with --eks-bootstrap-args: kubelet flags passed to bootstrap.sh as one"
+                    + " --kubelet-extra-args value, e.g. '--node-labels=team=a --max-pods=110'.")
+    String eksKubeletExtraArgs;
+
+    @Option(names = "--user-data", paramLabel = "FILE",
+            description = "eks-al2023: your existing user data (MIME, NodeConfig YAML or a script); Speglar's"
+                    + " NodeConfig is added with the containerd config version your NodeConfig already uses.")
+    Path userData;
+
     @Option(names = "--mirror-endpoint", paramLabel = "URL",
             description = "bottlerocket: mirror endpoint (default: http://127.0.0.1:30020).")
     String mirrorEndpoint;
@@ -136,13 +146,20 @@ public final class RenderCommand implements Callable<Integer> {
                     Optional.ofNullable(talosVersion), Optional.ofNullable(agentPath), Optional.ofNullable(nodeIp),
                     Optional.ofNullable(bootstrapArgs), Optional.ofNullable(eksBootstrapArgs),
                     Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd,
-                    Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse));
+                    Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse),
+                    Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
         }
         if (kubernetesVersion != null && p != Preset.DAEMONSET && p != Preset.TALOS) {
             throw new UserException("--kubernetes-version only applies to the daemonset and talos presets",
                     ExitCode.USAGE);
+        }
+        if (userData != null && p != Preset.EKS_AL2023) {
+            throw new UserException("--user-data only applies to the eks-al2023 preset", ExitCode.USAGE);
+        }
+        if (eksKubeletExtraArgs != null && p != Preset.EKS_AL2) {
+            throw new UserException("--eks-kubelet-extra-args only applies to the eks-al2 preset", ExitCode.USAGE);
         }
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);
@@ -151,7 +168,8 @@ public final class RenderCommand implements Callable<Integer> {
         try {
             files = PresetRenderer.render(p, options);
         } catch (NoSuchFileException e) {
-            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config path", ExitCode.USAGE);
+            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config or --user-data path",
+                    ExitCode.USAGE);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
         } catch (IOException e) {

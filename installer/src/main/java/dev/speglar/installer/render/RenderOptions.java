@@ -17,7 +17,8 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
                             List<String> mirroredRegistries, boolean mirrorAdd,
-                            Optional<KubernetesVersion> kubernetesVersion) {
+                            Optional<KubernetesVersion> kubernetesVersion, Optional<String> eksKubeletExtraArgs,
+                            Optional<Path> userData) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -44,6 +45,17 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                 throw new IllegalArgumentException("--node-port " + p + " is outside the NodePort range 30000-32767");
             }
         });
+        eksKubeletExtraArgs.ifPresent(a -> require(SAFE_ARGS, a, "--eks-kubelet-extra-args",
+                "kubelet flags without quotes, e.g. '--node-labels=team=a --max-pods=110'"));
+        if (eksKubeletExtraArgs.isPresent() && eksBootstrapArgs.isEmpty()) {
+            throw new IllegalArgumentException("--eks-kubelet-extra-args needs --eks-bootstrap-args (self-managed"
+                    + " nodes: the user data runs bootstrap.sh; managed node groups take kubelet flags from their"
+                    + " launch template's own bootstrap)");
+        }
+        if (eksBootstrapArgs.filter(a -> a.contains("--kubelet-extra-args")).isPresent()) {
+            throw new IllegalArgumentException("--eks-bootstrap-args cannot carry --kubelet-extra-args (its value is"
+                    + " several flags in one argument): pass them with --eks-kubelet-extra-args '--a=1 --b=2'");
+        }
         talosVersion.ifPresent(RenderOptions::talosMinor);
         mirroredRegistries = List.copyOf(mirroredRegistries);
         mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
@@ -59,13 +71,25 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                          List<String> mirroredRegistries, boolean mirrorAdd) {
         this(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName, kindConfig, talosVersion,
                 agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint, mirroredRegistries, mirrorAdd,
-                Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public RenderOptions withKubernetesVersion(KubernetesVersion v) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, Optional.of(v));
+                mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, userData);
+    }
+
+    public RenderOptions withEksKubeletExtraArgs(String args) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), userData);
+    }
+
+    public RenderOptions withUserData(Path file) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, Optional.of(file));
     }
 
     public static RenderOptions defaults() {
