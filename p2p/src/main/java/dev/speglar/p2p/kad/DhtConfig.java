@@ -8,9 +8,16 @@ import java.time.Duration;
  */
 public record DhtConfig(String protocol, int k, int alpha, Duration providerValidity, Duration reprovideInterval,
         Duration requestTimeout, Duration refreshInterval) {
+    /** go-libp2p-kad-dht waits at most 10 s for one response. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     public static DhtConfig defaults(String protocol) {
-        return new DhtConfig(protocol, 20, 10, Duration.ofMinutes(19), Duration.ofMinutes(15), Duration.ofSeconds(10),
+        return new DhtConfig(protocol, 20, 10, Duration.ofMinutes(19), Duration.ofMinutes(15), REQUEST_TIMEOUT,
                 Duration.ofMinutes(10));
+    }
+
+    public DhtConfig withRequestTimeout(Duration timeout) {
+        return new DhtConfig(protocol, k, alpha, providerValidity, reprovideInterval, timeout, refreshInterval);
     }
 
     public DhtConfig withTimers(Duration validity, Duration reprovide) {
