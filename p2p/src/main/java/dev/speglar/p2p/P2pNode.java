@@ -11,6 +11,7 @@ import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.crypto.KeyFile;
 import dev.speglar.p2p.host.Host;
 import dev.speglar.p2p.host.HostConfig;
+import dev.speglar.p2p.host.HostCounters;
 import dev.speglar.p2p.host.ListenAddress;
 import dev.speglar.p2p.host.SelfAddresses;
 import dev.speglar.p2p.identify.IdentifyService;
@@ -92,6 +93,11 @@ public final class P2pNode implements AutoCloseable {
             host.close();
             throw e;
         }
+    }
+
+    /** Connections the host refused or timed out during the upgrade (for metrics). */
+    public HostCounters connectionCounters() {
+        return host.counters();
     }
 
     /** Starts listening and bootstrapping; returns at once (use {@link #ready()} to wait for peers). */

@@ -59,9 +59,13 @@ public final class Agent implements AutoCloseable {
   private Agent() {}
 
   public static Agent start(AgentConfig c) throws Exception {
+    return start(c, DataPlaneOptions.DEFAULTS);
+  }
+
+  public static Agent start(AgentConfig c, DataPlaneOptions d) throws Exception {
     Agent a = new Agent();
     try {
-      a.doStart(c);
+      a.doStart(c, d);
       return a;
     } catch (Exception | Error e) {
       a.close();
@@ -69,7 +73,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void doStart(AgentConfig c) throws Exception {
+  private void doStart(AgentConfig c, DataPlaneOptions d) throws Exception {
     InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
     metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
@@ -85,6 +89,9 @@ public final class Agent implements AutoCloseable {
     }
     router = own(c.p2p().standalone() ? standaloneRouter(registryBind)
         : new P2pRouter(P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+    if (router instanceof P2pRouter p) {
+      RouterListenerMetrics.register(metrics, p.node().connectionCounters());
+    }
     List<ReferenceFilter> filters = ReferenceFilters.fromFlags(c.serving().mirroredRegistries(), c.serving().registryFilters());
     sync = own(new StateSync(store, router,
         n -> ReferenceFilters.excluded(filters, n.registry(), n.repository(), n.tag()), c.resyncInterval(),
@@ -100,6 +107,7 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.serving().defaultRegistry())
         .filters(filters)
         .metrics(metrics)
+        .limits(d.listeners())
         .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
             : Bootstraps.runsAlone(c.p2p()) ? Readiness.ALWAYS : Readiness.ROUTER)
         .readinessNotes(findings::notes);
@@ -119,7 +127,7 @@ public final class Agent implements AutoCloseable {
     PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing));
     missHandler.set(mirror);
 
-    metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics));
+    metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics, d.listeners()));
     if (c.debug().web()) {
       DebugWeb.Node node = new DebugWeb.Node(this::peerId, () -> localAddresses(bound), mirror::lastSuccess);
       metricsServer.route(DebugWeb.PREFIX, own(new DebugWeb(node, router, store,

@@ -8,6 +8,8 @@ import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
 import dev.speglar.registry.http.Transport;
 import dev.speglar.registry.inflight.InFlightSharing;
+import dev.speglar.registry.listener.ListenerGuard;
+import dev.speglar.registry.listener.ListenerLimits;
 import dev.speglar.registry.metrics.HttpMetrics;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
@@ -61,6 +63,7 @@ public final class RegistryServer implements AutoCloseable {
     }
     Transport t = b.transport.resolve();
     EventLoopGroup group = t.newGroup(b.ioThreads);
+    ListenerGuard guard = new ListenerGuard("registry", b.limits, b.metrics);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -74,12 +77,13 @@ public final class RegistryServer implements AutoCloseable {
                 .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_REQUEST_LINE)
                     .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                .addLast("deadline", guard.deadline())
                 .addLast("exchange", new HttpExchangeHandler(metrics))
                 .addLast("chunked", new ChunkedWriteHandler())
                 .addLast("registry", handler);
           }
         });
-    server = BoundServer.bind(sb, group, b.bind);
+    server = BoundServer.bind(guard.install(sb), group, b.bind);
     return address();
   }
 
@@ -115,6 +119,7 @@ public final class RegistryServer implements AutoCloseable {
     private int ioThreads = 0;
     private InFlightSharing inFlight;
     private int uploadLimit;
+    private ListenerLimits limits = ListenerLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -215,6 +220,12 @@ public final class RegistryServer implements AutoCloseable {
         throw new IllegalArgumentException("ioThreads must not be negative");
       }
       this.ioThreads = threads;
+      return this;
+    }
+
+    /** Timeouts and connection caps of the listener; default {@link ListenerLimits#DEFAULTS}. */
+    public Builder limits(ListenerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

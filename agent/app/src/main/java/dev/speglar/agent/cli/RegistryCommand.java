@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The long-running agent: registry server, content store watcher, P2P router. Flags and env vars as upstream. */
@@ -111,6 +112,9 @@ public final class RegistryCommand implements Callable<Integer> {
       description = "If set, the start-up check also requires containerd's config_path to include this directory.")
   String containerdRegistryConfigPath;
 
+  @Mixin
+  DataPlaneFlags dataPlane = new DataPlaneFlags();
+
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
 
@@ -184,7 +188,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config())) {
+    try (Agent agent = Agent.start(config(), dataPlane.options())) {
       agent.awaitShutdown();
     }
     return 0;

@@ -2,6 +2,8 @@ package dev.speglar.registry.metrics;
 
 import dev.speglar.registry.http.BoundServer;
 import dev.speglar.registry.http.Transport;
+import dev.speglar.registry.listener.ListenerGuard;
+import dev.speglar.registry.listener.ListenerLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -32,9 +34,16 @@ public final class MetricsServer implements AutoCloseable {
   private ExecutorService executor;
   private BoundServer server;
 
+  private final ListenerLimits limits;
+
   public MetricsServer(InetSocketAddress bind, PrometheusRegistry registry) {
+    this(bind, registry, ListenerLimits.DEFAULTS);
+  }
+
+  public MetricsServer(InetSocketAddress bind, PrometheusRegistry registry, ListenerLimits limits) {
     this.bind = Objects.requireNonNull(bind, "bind");
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   /**
@@ -60,6 +69,7 @@ public final class MetricsServer implements AutoCloseable {
     EventLoopGroup group = t.newGroup(1);
     executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("metrics-debug-", 0).factory());
     MetricsHandler handler = new MetricsHandler(registry, routes, executor, MAX_CONCURRENT_DEBUG);
+    ListenerGuard guard = new ListenerGuard("metrics", limits, registry);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -69,13 +79,14 @@ public final class MetricsServer implements AutoCloseable {
             ch.pipeline()
                 .addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
                     .setMaxHeaderSize(16384)))
+                .addLast(guard.deadline())
                 .addLast(new HttpObjectAggregator(0))
                 .addLast(new ChunkedWriteHandler())
                 .addLast(handler);
           }
         });
     try {
-      server = BoundServer.bind(sb, group, bind);
+      server = BoundServer.bind(guard.install(sb), group, bind);
     } catch (InterruptedException | RuntimeException e) {
       executor.shutdownNow();
       throw e;

@@ -31,7 +31,7 @@ public final class PipelineCostHarness {
     Descriptor m = store.add(MediaTypes.OCI_MANIFEST, "{}".getBytes(StandardCharsets.UTF_8));
     store.tag("docker.io/library/bench:1.0", m.digest());
     RegistryHandler handler = new RegistryHandler(new RegistryHandler.Config(store, null, NotFoundMissHandler.INSTANCE,
-        new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER, null, null));
+        new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER, null));
     HttpMetrics metrics = HttpMetrics.on(new PrometheusRegistry());
     EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(metrics),
         new ChunkedWriteHandler(), handler);

@@ -34,7 +34,7 @@ class RegistryPipelineTest {
 
   private static EmbeddedChannel channel(ContentStore store, MissHandler miss) {
     RegistryHandler handler = new RegistryHandler(new RegistryHandler.Config(store, null, miss,
-        new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER, null, null));
+        new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER, null));
     return new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null), new ChunkedWriteHandler(),
         handler);
   }
