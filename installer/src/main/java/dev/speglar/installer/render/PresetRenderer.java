@@ -11,10 +11,6 @@ import java.util.stream.Collectors;
 public final class PresetRenderer {
     /** Talos's own registry config path: /etc/containerd/certs.d is read-only there. */
     public static final String TALOS_HOSTS_PATH = "/etc/cri/conf.d/hosts";
-    /** Talos release that introduced CRICustomizationConfig (CRI restarts without reboot). */
-    static final int TALOS_CRI_CUSTOMIZATION_MINOR = 14;
-    /** Talos release that moved to containerd 2 (config version 3 keys). */
-    static final int TALOS_CONTAINERD2_MINOR = 8;
 
     private PresetRenderer() {
     }
@@ -54,9 +50,12 @@ public final class PresetRenderer {
     }
 
     private static void renderTalos(RenderOptions o, Map<String, String> out) {
-        int minor = RenderOptions.talosMinor(o.talosVersion().orElse("v1.14"));
-        String patch = minor >= TALOS_CRI_CUSTOMIZATION_MINOR ? "cri-customization.yaml"
-                : minor >= TALOS_CONTAINERD2_MINOR ? "machine-files-v3.yaml" : "machine-files-v2.yaml";
+        TalosVersion v = o.talosVersion().map(TalosVersion::parse).orElse(TalosVersion.newestStable());
+        String patch = switch (v.form()) {
+            case CRI_CUSTOMIZATION -> "cri-customization.yaml";
+            case MACHINE_FILES_V3 -> "machine-files-v3.yaml";
+            case MACHINE_FILES_V2 -> "machine-files-v2.yaml";
+        };
         out.put("talos-patch.yaml", fill(Preset.TALOS, patch, o));
         out.put("namespace.yaml", fill(Preset.TALOS, "namespace.yaml", o));
         out.put("speglar.yaml", daemonset(o, o.configPath().orElse(TALOS_HOSTS_PATH)));

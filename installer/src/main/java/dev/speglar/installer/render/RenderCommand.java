@@ -83,9 +83,15 @@ public final class RenderCommand implements Callable<Integer> {
     Path kindConfig;
 
     @Option(names = "--talos-version", paramLabel = "VERSION",
-            description = "Talos version, selects the patch form: >= 1.14 CRICustomizationConfig, 1.8-1.13"
-                    + " machine.files with v3 keys, <= 1.7 v2 keys. Default: v1.14.")
+            description = "Talos version (v1.13.4, 1.13, v1.14.0-rc.1), selects the patch form: >= 1.14"
+                    + " CRICustomizationConfig, 1.8-1.13 machine.files with v3 keys, <= 1.7 v2 keys. Default: v1.13,"
+                    + " the newest stable release.")
     String talosVersion;
+
+    @Option(names = "--talosctl-version", paramLabel = "FILE",
+            description = "talos: read the nodes' Talos version from saved 'talosctl version' output ('-' for stdin)"
+                    + " instead of --talos-version.")
+    Path talosctlVersion;
 
     @Option(names = "--kubernetes-version", paramLabel = "VERSION",
             description = "daemonset, talos: Kubernetes version the manifests are for (e.g. 1.31 or the server's"
@@ -140,6 +146,13 @@ public final class RenderCommand implements Callable<Integer> {
         RenderOptions options;
         try {
             p = Preset.fromId(preset);
+            if (talosctlVersion != null) {
+                if (talosVersion != null || p != Preset.TALOS) {
+                    throw new IllegalArgumentException("--talosctl-version only applies to the talos preset, without"
+                            + " --talos-version");
+                }
+                talosVersion = TalosVersion.fromTalosctl(readInput(talosctlVersion)).text();
+            }
             options = new RenderOptions(Optional.ofNullable(configPath), Optional.ofNullable(namespace),
                     Optional.ofNullable(image), Optional.ofNullable(nodePort), Optional.ofNullable(containerdSock),
                     Optional.ofNullable(contentPath), Optional.ofNullable(kindName), Optional.ofNullable(kindConfig),
@@ -199,6 +212,15 @@ public final class RenderCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    private String readInput(Path file) {
+        try {
+            return file.toString().equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    : Files.readString(file);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), ExitCode.USAGE);
+        }
     }
 
     /** Writes via a temp file and rename so a reader never sees half a file. */

@@ -56,7 +56,7 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
             throw new IllegalArgumentException("--eks-bootstrap-args cannot carry --kubelet-extra-args (its value is"
                     + " several flags in one argument): pass them with --eks-kubelet-extra-args '--a=1 --b=2'");
         }
-        talosVersion.ifPresent(RenderOptions::talosMinor);
+        talosVersion.ifPresent(TalosVersion::parse);
         mirroredRegistries = List.copyOf(mirroredRegistries);
         mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
                 "registry hosts such as docker.io,ghcr.io or *"));
@@ -97,16 +97,6 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
                 true);
-    }
-
-    /** Minor version of a Talos release written as v1.11, 1.11 or v1.11.2 (major must be 1). */
-    static int talosMinor(String version) {
-        var m = Pattern.compile("v?1\\.(\\d{1,2})(\\.\\d+)?").matcher(version);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("--talos-version '" + version + "' is not a Talos 1.x version like"
-                    + " v1.11.2");
-        }
-        return Integer.parseInt(m.group(1));
     }
 
     private static void require(Pattern p, String value, String flag, String what) {
