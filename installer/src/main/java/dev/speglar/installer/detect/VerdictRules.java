@@ -95,7 +95,7 @@ final class VerdictRules {
         }
         return "run: speglar render bottlerocket --file settings.toml > speglar-settings.toml, add it to the node"
                 + " group's user data (or 'apiclient apply < speglar-settings.toml' in the admin container), then"
-                + " speglar render daemonset --no-mirror-add | kubectl apply -f -";
+                + " speglar render daemonset --no-mirror-add --selinux-type super_t | kubectl apply -f -";
     }
 
     /** Everything that keeps containerd from using a hosts.toml mirror with layers retained. Empty: ready. */

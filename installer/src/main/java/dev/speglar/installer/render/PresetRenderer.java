@@ -91,6 +91,7 @@ public final class PresetRenderer {
         o.eksKubeletExtraArgs().ifPresent(x -> v.put("SPEGLAR_EKS_KUBELET_EXTRA_ARGS", x));
         o.mirrorEndpoint().ifPresent(x -> v.put("SPEGLAR_MIRROR_ENDPOINT", x));
         o.kubernetesVersion().ifPresent(x -> v.put("SPEGLAR_REGISTRY_LOCALITY", x.registryServiceLocality()));
+        o.selinuxType().ifPresent(x -> v.put("SPEGLAR_POD_SECURITY_CONTEXT", "{seLinuxOptions: {type: " + x + "}}"));
         if (!o.mirroredRegistries().isEmpty()) {
             v.put("SPEGLAR_MIRRORS", mirrorKeys(o.mirroredRegistries()));
         }

@@ -99,6 +99,12 @@ public final class RenderCommand implements Callable<Integer> {
                     + " internalTrafficPolicy Local, which every supported version (>= 1.29) accepts.")
     String kubernetesVersion;
 
+    @Option(names = "--selinux-type", paramLabel = "TYPE",
+            description = "daemonset, talos: pod seLinuxOptions type for SELinux-enforcing hosts, where the default"
+                    + " container type cannot reach the containerd socket and content store: super_t on Bottlerocket,"
+                    + " spc_t with container-selinux (RHEL, Fedora). Default: none, as upstream's chart.")
+    String selinuxType;
+
     @Option(names = "--agent-path", paramLabel = "PATH", description = "speglar-agent binary (systemd unit).")
     String agentPath;
 
@@ -160,13 +166,14 @@ public final class RenderCommand implements Callable<Integer> {
                     Optional.ofNullable(bootstrapArgs), Optional.ofNullable(eksBootstrapArgs),
                     Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd,
                     Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse),
-                    Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData));
+                    Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData),
+                    Optional.ofNullable(selinuxType));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
         }
-        if (kubernetesVersion != null && p != Preset.DAEMONSET && p != Preset.TALOS) {
-            throw new UserException("--kubernetes-version only applies to the daemonset and talos presets",
-                    ExitCode.USAGE);
+        if ((kubernetesVersion != null || selinuxType != null) && p != Preset.DAEMONSET && p != Preset.TALOS) {
+            throw new UserException((kubernetesVersion != null ? "--kubernetes-version" : "--selinux-type")
+                    + " only applies to the daemonset and talos presets", ExitCode.USAGE);
         }
         if (userData != null && p != Preset.EKS_AL2023) {
             throw new UserException("--user-data only applies to the eks-al2023 preset", ExitCode.USAGE);

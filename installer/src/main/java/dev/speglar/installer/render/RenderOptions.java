@@ -18,7 +18,7 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
                             List<String> mirroredRegistries, boolean mirrorAdd,
                             Optional<KubernetesVersion> kubernetesVersion, Optional<String> eksKubeletExtraArgs,
-                            Optional<Path> userData) {
+                            Optional<Path> userData, Optional<String> selinuxType) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -57,6 +57,8 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                     + " several flags in one argument): pass them with --eks-kubelet-extra-args '--a=1 --b=2'");
         }
         talosVersion.ifPresent(TalosVersion::parse);
+        selinuxType.ifPresent(t -> require(Pattern.compile("[a-z][a-z0-9_]*_t"), t, "--selinux-type",
+                "an SELinux type such as super_t (Bottlerocket) or spc_t (container-selinux)"));
         mirroredRegistries = List.copyOf(mirroredRegistries);
         mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
                 "registry hosts such as docker.io,ghcr.io or *"));
@@ -71,25 +73,34 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                          List<String> mirroredRegistries, boolean mirrorAdd) {
         this(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName, kindConfig, talosVersion,
                 agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint, mirroredRegistries, mirrorAdd,
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public RenderOptions withKubernetesVersion(KubernetesVersion v) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, userData);
+                mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, userData,
+                selinuxType);
     }
 
     public RenderOptions withEksKubeletExtraArgs(String args) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), userData);
+                mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), userData,
+                selinuxType);
     }
 
     public RenderOptions withUserData(Path file) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, Optional.of(file));
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, Optional.of(file),
+                selinuxType);
+    }
+
+    public RenderOptions withSelinuxType(String type) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, userData, Optional.of(type));
     }
 
     public static RenderOptions defaults() {

@@ -52,6 +52,31 @@ class KubernetesSchemaTest {
         assertThat(schema.validateAll(talos.get("namespace.yaml"))).isEmpty();
     }
 
+    /** SELinux-enforcing hosts (Bottlerocket: super_t) get a pod-level seLinuxOptions type every minor accepts. */
+    @ParameterizedTest(name = "1.{0}")
+    @MethodSource("minors")
+    @SuppressWarnings("unchecked")
+    void selinuxTypeForBottlerocketIsValid(int minor) throws Exception {
+        String yaml = Rendered.render(Preset.DAEMONSET, noMirrorAdd().withSelinuxType("super_t")).get("speglar.yaml");
+
+        assertThat(KubeSchema.of(minor).validateAll(yaml)).isEmpty();
+        Map<String, Object> ds = Rendered.yamlAll(yaml).stream().map(d -> (Map<String, Object>) d)
+                .filter(d -> "DaemonSet".equals(d.get("kind"))).findFirst().orElseThrow();
+        assertThat(Rendered.<Object>at(ds, "spec", "template", "spec", "securityContext", "seLinuxOptions", "type"))
+                .isEqualTo("super_t");
+        assertThat(Rendered.<Object>at(Rendered.yaml(Rendered.render(Preset.DAEMONSET).get("speglar.yaml")
+                .split("\n---\n")[2]), "spec", "template", "spec", "securityContext")).isEqualTo(Map.of());
+    }
+
+    @Test
+    void badSelinuxTypeIsAUsageError() {
+        var r = dev.speglar.installer.CliRun.of("render", "daemonset", "--selinux-type", "super_t'; rm");
+        assertThat(r.exitCode()).isEqualTo(dev.speglar.installer.ExitCode.USAGE);
+        assertThat(r.err()).contains("--selinux-type");
+        assertThat(dev.speglar.installer.CliRun.of("render", "k3s", "--selinux-type", "spc_t").exitCode())
+                .isEqualTo(dev.speglar.installer.ExitCode.USAGE);
+    }
+
     @ParameterizedTest(name = "1.{0}")
     @MethodSource("minors")
     void installModeDaemonSetIsValid(int minor) {
