@@ -18,7 +18,15 @@ public final class PresetRenderer {
     public static Map<String, String> render(Preset preset, RenderOptions o) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         switch (preset) {
-            case TALOS -> renderTalos(o, out);
+            case TALOS -> {
+                renderTalos(o, out);
+                TalosVersion v = o.talosVersion().map(TalosVersion::parse).orElse(TalosVersion.newestStable());
+                if (o.existingConfig().isPresent() && v.form() != TalosVersion.Form.CRI_CUSTOMIZATION) {
+                    // The user's config already writes the customization part: extend it, do not add a second one.
+                    TalosUserConfig.existingPart(Files.readString(o.existingConfig().get())).ifPresent(part ->
+                            out.put("talos-patch.yaml", TalosUserConfig.patch(part, v)));
+                }
+            }
             case KIND -> {
                 String cluster = fill(preset, "cluster.yaml", o);
                 if (o.kindConfig().isPresent()) {
@@ -29,11 +37,11 @@ public final class PresetRenderer {
             }
             case DAEMONSET -> out.put("speglar.yaml", daemonset(o, o.configPath().orElse(null)));
             case EKS_AL2023 -> {
-                if (o.userData().isEmpty()) {
+                if (o.existingConfig().isEmpty()) {
                     preset.files().forEach(f -> out.put(f, fill(preset, f, o)));
                 } else {
                     // nodeadm picks its template from the keys the user's NodeConfig uses: match them.
-                    String user = Files.readString(o.userData().get());
+                    String user = Files.readString(o.existingConfig().get());
                     String part = fill(preset, Al2023UserData.generation(user) == Al2023UserData.Generation.V3
                             ? "50-speglar-v3.yaml" : "50-speglar.yaml", o);
                     out.put("user-data.mime", Al2023UserData.merge(user, part));

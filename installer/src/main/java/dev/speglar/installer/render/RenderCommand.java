@@ -130,6 +130,12 @@ public final class RenderCommand implements Callable<Integer> {
                     + " NodeConfig is added with the containerd config version your NodeConfig already uses.")
     Path userData;
 
+    @Option(names = "--talos-config", paramLabel = "FILE",
+            description = "talos: your machine config (e.g. 'talosctl get machineconfig -o yaml' or controlplane.yaml)."
+                    + " If it already has /etc/cri/conf.d/20-customization.part, the patch is a JSON patch that adds"
+                    + " Speglar's setting to that file instead of a second entry for the same path.")
+    Path talosConfig;
+
     @Option(names = "--mirror-endpoint", paramLabel = "URL",
             description = "bottlerocket: mirror endpoint (default: http://127.0.0.1:30020).")
     String mirrorEndpoint;
@@ -166,7 +172,7 @@ public final class RenderCommand implements Callable<Integer> {
                     Optional.ofNullable(bootstrapArgs), Optional.ofNullable(eksBootstrapArgs),
                     Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd,
                     Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse),
-                    Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData),
+                    Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData != null ? userData : talosConfig),
                     Optional.ofNullable(selinuxType));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
@@ -174,6 +180,9 @@ public final class RenderCommand implements Callable<Integer> {
         if ((kubernetesVersion != null || selinuxType != null) && p != Preset.DAEMONSET && p != Preset.TALOS) {
             throw new UserException((kubernetesVersion != null ? "--kubernetes-version" : "--selinux-type")
                     + " only applies to the daemonset and talos presets", ExitCode.USAGE);
+        }
+        if (talosConfig != null && p != Preset.TALOS) {
+            throw new UserException("--talos-config only applies to the talos preset", ExitCode.USAGE);
         }
         if (userData != null && p != Preset.EKS_AL2023) {
             throw new UserException("--user-data only applies to the eks-al2023 preset", ExitCode.USAGE);
@@ -188,7 +197,7 @@ public final class RenderCommand implements Callable<Integer> {
         try {
             files = PresetRenderer.render(p, options);
         } catch (NoSuchFileException e) {
-            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config or --user-data path",
+            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config, --user-data or --talos-config path",
                     ExitCode.USAGE);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);

@@ -18,7 +18,7 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
                             List<String> mirroredRegistries, boolean mirrorAdd,
                             Optional<KubernetesVersion> kubernetesVersion, Optional<String> eksKubeletExtraArgs,
-                            Optional<Path> userData, Optional<String> selinuxType) {
+                            Optional<Path> existingConfig, Optional<String> selinuxType) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -79,18 +79,19 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
     public RenderOptions withKubernetesVersion(KubernetesVersion v) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, userData,
+                mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, existingConfig,
                 selinuxType);
     }
 
     public RenderOptions withEksKubeletExtraArgs(String args) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), userData,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), existingConfig,
                 selinuxType);
     }
 
-    public RenderOptions withUserData(Path file) {
+    /** The user's existing configuration for the preset: eks-al2023 user data, a Talos machine config. */
+    public RenderOptions withExistingConfig(Path file) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
                 mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, Optional.of(file),
@@ -100,7 +101,7 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
     public RenderOptions withSelinuxType(String type) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, userData, Optional.of(type));
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, existingConfig, Optional.of(type));
     }
 
     public static RenderOptions defaults() {
