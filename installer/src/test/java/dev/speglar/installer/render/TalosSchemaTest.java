@@ -131,7 +131,7 @@ class TalosSchemaTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void check(Map<String, Object> defs, Map<String, Object> schema, Object value, String path,
+    static void check(Map<String, Object> defs, Map<String, Object> schema, Object value, String path,
                               List<String> errors, boolean complete) {
         if (schema.get("$ref") instanceof String ref) {
             check(defs, (Map<String, Object>) defs.get(ref.substring("#/$defs/".length())), value, path, errors,
