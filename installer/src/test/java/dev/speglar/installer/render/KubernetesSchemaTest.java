@@ -83,8 +83,14 @@ class KubernetesSchemaTest {
         var ds = new DaemonSetSpec("speglar", "speglar", "ghcr.io/speglar/speglar-agent:0.1.0", 30020,
                 "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
                 List.of("--bootstrap-kind=dns")).build();
+        var enforcing = new DaemonSetSpec("speglar", "speglar", "ghcr.io/speglar/speglar-agent:0.1.0", 30020,
+                "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
+                List.of("--bootstrap-kind=dns"), "spc_t").build();
 
         assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(ds))).isEmpty();
+        assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(enforcing))).isEmpty();
+        assertThat(enforcing.getSpec().getTemplate().getSpec().getSecurityContext().getSeLinuxOptions().getType())
+                .isEqualTo("spc_t");
     }
 
     /**

@@ -124,4 +124,17 @@ class DaemonSetInstallCliTest {
         assertThat(client.namespaces().withName("speglar").get()).isNull();
         assertThat(root.resolve("etc/containerd/certs.d")).doesNotExist();
     }
+
+    @Test
+    void selinuxEnforcingNodeGetsTheContainerSelinuxPrivilegedType() throws Exception {
+        Path enforce = root.resolve("sys/fs/selinux/enforce");
+        Files.createDirectories(enforce.getParent());
+        Files.writeString(enforce, "1");
+
+        run(0, "install", "--yes");
+
+        assertThat(live().getSpec().getTemplate().getSpec().getSecurityContext().getSeLinuxOptions().getType())
+                .isEqualTo("spc_t");
+        run(0, "uninstall", "--yes");
+    }
 }
