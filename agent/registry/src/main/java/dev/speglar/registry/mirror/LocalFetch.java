@@ -66,7 +66,7 @@ final class LocalFetch {
   Race.Outcome settle(MirrorSession session, DistributionRequest req, Race.Outcome.Lost lost)
       throws InterruptedException {
     String self = mirror.router.selfId();
-    if (!first || self.isEmpty() || sharing.settleBudget().isZero()) {
+    if (!first || self.isEmpty() || sharing.settle().isZero() || sharing.settleBudget().isZero()) {
       return lost;
     }
     long end = System.nanoTime() + sharing.settleBudget().toNanos();
