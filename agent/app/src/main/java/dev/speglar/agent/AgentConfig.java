@@ -9,9 +9,11 @@ import java.util.Objects;
  * Everything the {@code registry} subcommand needs, grouped by concern and independent of the CLI so tests can
  * start agents in-process. {@code RegistryCommand#config()} is the one place that maps flags onto it.
  *
+ * @param debug the debug pages served on the metrics address
  * @param resyncInterval how often the advertised keys are rebuilt from the store (missed events heal)
  */
-public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mirror, P2p p2p, Duration resyncInterval) {
+public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mirror, P2p p2p, Debug debug,
+    Duration resyncInterval) {
 
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
@@ -19,6 +21,7 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
     Objects.requireNonNull(serving, "serving");
     Objects.requireNonNull(mirror, "mirror");
     Objects.requireNonNull(p2p, "p2p");
+    Objects.requireNonNull(debug, "debug");
     positive(resyncInterval, "--resync-interval");
   }
 
@@ -200,6 +203,16 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
             "missing bootstrap kind (use --bootstrap-kind static|dns|http, or --standalone for a single node)");
       }
     }
+  }
+
+  /**
+   * Debug pages on the metrics address.
+   *
+   * @param web the debug web UI under {@code /debug/web/} (on by default, as upstream)
+   * @param diagnostics thread dumps and flight recordings under {@code /debug/diagnostics/} (off by default)
+   */
+  public record Debug(boolean web, boolean diagnostics) {
+    public static final Debug DEFAULTS = new Debug(true, false);
   }
 
   private static void positive(Duration d, String flag) {

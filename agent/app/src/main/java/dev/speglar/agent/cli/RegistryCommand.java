@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The long-running agent: registry server, content store watcher, P2P router. Flags and env vars as upstream. */
@@ -67,8 +68,13 @@ public final class RegistryCommand implements Callable<Integer> {
   int mirrorResolveRetries;
 
   @Option(names = "--debug-web-enabled", arity = "0..1", defaultValue = "${env:DEBUG_WEB_ENABLED:-true}", fallbackValue = "true",
-      description = "Accepted for compatibility.")
+      description = "Serve the debug web UI under /debug/web/ on the metrics address (default: ${DEFAULT-VALUE}).")
   boolean debugWebEnabled;
+
+  @Option(names = "--debug-diagnostics-enabled", arity = "0..1", defaultValue = "${env:DEBUG_DIAGNOSTICS_ENABLED:-false}",
+      fallbackValue = "true", description = "Serve thread dumps and JFR recordings under /debug/diagnostics/ on the "
+          + "metrics address (default: ${DEFAULT-VALUE}).")
+  boolean debugDiagnosticsEnabled;
 
   @Option(names = "--bootstrap-kind", defaultValue = "${env:BOOTSTRAP_KIND}", converter = Converters.Bootstrap.class,
       description = "static, dns or http.")
@@ -82,6 +88,10 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Option(names = "--http-bootstrap-url", defaultValue = "${env:HTTP_BOOTSTRAP_URL}")
   String httpBootstrapUrl;
+
+  @Option(names = "--http-bootstrap-peer", defaultValue = "${env:HTTP_BOOTSTRAP_PEER}",
+      description = "Spegel v0.7.4's form: base URL of a peer's bootstrap server; /id is appended.")
+  String httpBootstrapPeer;
 
   @Option(names = "--http-bootstrap-cert-dir", defaultValue = "${env:HTTP_BOOTSTRAP_CERT_DIR}",
       description = "Directory with ca.crt (optional) and tls.crt + tls.key (optional pair) for the HTTP bootstrap client.")
@@ -101,6 +111,9 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--containerd-registry-config-path", defaultValue = "${env:CONTAINERD_REGISTRY_CONFIG_PATH}",
       description = "If set, the start-up check also requires containerd's config_path to include this directory.")
   String containerdRegistryConfigPath;
+
+  @Mixin
+  DataPlaneFlags dataPlane = new DataPlaneFlags();
 
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
@@ -147,10 +160,11 @@ public final class RegistryCommand implements Callable<Integer> {
     var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries,
         new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall, inFlightSettle));
     var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
-        httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
+        httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
     var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
     var p2p = new AgentConfig.P2p(standalone, bootstrap, dataDir, dht);
-    return new AgentConfig(listen, storeConfig, serving, mirror, p2p, resyncInterval);
+    var debug = new AgentConfig.Debug(debugWebEnabled, debugDiagnosticsEnabled);
+    return new AgentConfig(listen, storeConfig, serving, mirror, p2p, debug, resyncInterval);
   }
 
   /** Parses {@code registry} flags (with env var defaults) into a configuration, as {@code speglar-agent registry} would. */
@@ -164,9 +178,20 @@ public final class RegistryCommand implements Callable<Integer> {
     return s == null || s.isBlank() ? null : Path.of(s.trim());
   }
 
+  /** {@code --http-bootstrap-url}, or v0.7.4's {@code --http-bootstrap-peer} plus {@code /id} as that release fetched. */
+  String httpBootstrapUrl() {
+    boolean url = httpBootstrapUrl != null && !httpBootstrapUrl.isBlank();
+    boolean peer = httpBootstrapPeer != null && !httpBootstrapPeer.isBlank();
+    if (url && peer) {
+      throw new IllegalArgumentException("--http-bootstrap-url and --http-bootstrap-peer (its v0.7.4 form) exclude "
+          + "each other");
+    }
+    return peer ? httpBootstrapPeer + "/id" : httpBootstrapUrl;
+  }
+
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config())) {
+    try (Agent agent = Agent.start(config(), dataPlane.options())) {
       agent.awaitShutdown();
     }
     return 0;

@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +49,15 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   /** Everything the handler needs; built by {@code RegistryServer}. */
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
       List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
-      InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+    public Config {
+      readinessNotes = readinessNotes == null ? List::of : readinessNotes;
+    }
 
-    /** Without in-flight sharing and upload limit. */
+    /** Without readiness notes, in-flight sharing and upload limit. */
     public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
         List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {
-      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, null, 0, null);
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, null, null, 0, null);
     }
   }
 
@@ -104,8 +108,13 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     switch (path) {
       case "/readyz" -> {
         HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
-        OciErrors.writeEmpty(ctx, ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            keepAlive);
+        boolean ready = ready();
+        HttpResponseStatus status = ready ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        if (query != null && Query.first(query, "verbose") != null) {
+          verboseReadiness(ctx, head, ready, status, keepAlive);
+        } else {
+          OciErrors.writeEmpty(ctx, status, keepAlive); // upstream: status only, empty body
+        }
       }
       case "/livez" -> {
         HttpExchangeHandler.tag(ctx.channel(), "livez", "");
@@ -179,7 +188,28 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     }
   }
 
+  /**
+   * Kubernetes-style detail: {@code [+]} or {@code [-]} for readiness itself, then {@code [!]} per finding that
+   * leaves the node serving but needs an operator (it does not change the status code).
+   */
+  private void verboseReadiness(ChannelHandlerContext ctx, boolean head, boolean ready, HttpResponseStatus status,
+      boolean keepAlive) {
+    StringBuilder body = new StringBuilder(ready ? "[+]ready ok\n" : "[-]ready failed: no peers reachable yet\n");
+    for (String note : config.readinessNotes().get()) {
+      body.append("[!]").append(note.replace('\n', ' ')).append('\n');
+    }
+    byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    OciErrors.send(ctx, r, keepAlive);
+  }
+
   private boolean ready() {
+    if (config.readiness() == Readiness.ALWAYS) {
+      return true;
+    }
     if (config.router() != null && config.router().ready()) {
       return true;
     }

@@ -69,10 +69,11 @@ final class MirrorRequest implements Runnable {
       if (local != null) {
         local.abandoned(); // only clears a decision that was never made
       }
+      String registry = mirror.config.registryLabel(req.registry());
       if (hit) {
-        mirror.metrics.hit(req.registry());
+        mirror.metrics.hit(registry);
       } else {
-        mirror.metrics.miss(req.registry());
+        mirror.metrics.miss(registry);
       }
     }
   }

@@ -8,7 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Serves local misses from peers that hold the content (issue "P2P mirroring end to end"). Peers are found with the
@@ -60,6 +62,11 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
   /** True if {@code peerId} is avoided because it served wrong bytes recently. */
   public boolean quarantined(String peerId) {
     return quarantine.contains(peerId);
+  }
+
+  /** When this node last served a request from a peer, if ever. */
+  public Optional<Instant> lastSuccess() {
+    return metrics.lastSuccess();
   }
 
   PeerExchange start(MirrorSession session, DistributionRequest req, PeerTarget target, String range) {

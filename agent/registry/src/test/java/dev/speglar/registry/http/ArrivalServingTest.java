@@ -46,7 +46,7 @@ class ArrivalServingTest {
         Duration.ZERO);
     RegistryHandler handler = new RegistryHandler(new RegistryHandler.Config(new FakeContentStore(null), null,
         NotFoundMissHandler.INSTANCE, new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER,
-        null, sharing, uploadLimit, null));
+        null, null, sharing, uploadLimit, null));
     EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null),
         new ChunkedWriteHandler(), handler);
     ch.freezeTime();
@@ -156,7 +156,7 @@ class ArrivalServingTest {
         Duration.ZERO);
     RegistryHandler shared = new RegistryHandler(new RegistryHandler.Config(new FakeContentStore(null), null,
         NotFoundMissHandler.INSTANCE, new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER,
-        null, sharing, 1, null));
+        null, null, sharing, 1, null));
     EmbeddedChannel one = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null),
         new ChunkedWriteHandler(), shared);
     EmbeddedChannel two = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null),
