@@ -141,8 +141,13 @@ class InFlightSharingE2ETest {
     awaitAdvertised(nodes.get(0));
     String url = nodes.get(2).mirrorUrl() + "/v2/" + big.repository() + "/blobs/" + layer.digest() + "?ns="
         + upstream.hostPort();
-    HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpClient http = HttpClient.newHttpClient();
+    // Node 3 finds node 1 (and caches that lookup) before the transfer starts.
+    await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(url))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode() == 200);
+    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     long read = 0;
