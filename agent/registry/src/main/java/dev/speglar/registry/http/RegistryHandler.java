@@ -72,7 +72,8 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
     this.arrivals = config.inFlight() == null ? null : new ArrivalResponder(config.inFlight());
-    this.uploads = new UploadLimiter(config.uploadLimit(), config.metrics());
+    this.uploads = new UploadLimiter(config.uploadLimit(),
+        config.metrics() == null ? null : dev.speglar.registry.metrics.HttpMetrics.on(config.metrics()));
   }
 
   @Override

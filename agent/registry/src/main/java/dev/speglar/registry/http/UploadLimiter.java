@@ -1,8 +1,7 @@
 package dev.speglar.registry.http;
 
+import dev.speglar.registry.metrics.HttpMetrics;
 import io.netty.channel.Channel;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,17 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class UploadLimiter {
   private final int limit;
   private final AtomicInteger active = new AtomicInteger();
-  private final Counter rejected;
+  private final HttpMetrics metrics;
 
-  UploadLimiter(int limit, PrometheusRegistry metrics) {
+  /** @param metrics where rejections are counted, or null */
+  UploadLimiter(int limit, HttpMetrics metrics) {
     if (limit < 0) {
       throw new IllegalArgumentException("upload limit must not be negative");
     }
     this.limit = limit;
-    this.rejected = metrics == null ? null : Counter.builder()
-        .name("speglar_upload_limit_rejections_total")
-        .help("Peer blob requests refused with 503 because the upload limit was reached.")
-        .register(metrics);
+    this.metrics = metrics;
   }
 
   /** Takes a slot for the channel's current exchange, released when it ends; false when all are taken. */
@@ -33,8 +30,8 @@ final class UploadLimiter {
     }
     if (active.incrementAndGet() > limit) {
       active.decrementAndGet();
-      if (rejected != null) {
-        rejected.inc();
+      if (metrics != null) {
+        metrics.uploadRejected();
       }
       return false;
     }

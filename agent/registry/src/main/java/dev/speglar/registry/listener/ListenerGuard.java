@@ -38,6 +38,13 @@ public final class ListenerGuard {
     this.metrics = registry == null ? null : metricsOn(registry);
     if (metrics != null) {
       metrics.guards.put(server, this);
+      // Zero samples up front: a family without any sample is not exported until the first incident.
+      for (String reason : new String[] {"total", "source"}) {
+        metrics.refused.labelValues(server, reason);
+      }
+      for (String reason : new String[] {"header", "idle"}) {
+        metrics.closed.labelValues(server, reason);
+      }
     }
   }
 

@@ -81,6 +81,7 @@ final class LocalFetch {
       long idle = Math.max(0, end - System.nanoTime());
       outcome = new Race(session, mirror, req, new Race.Plan(null, -1, -1, idle)).run(end + idle);
       again = outcome instanceof Race.Outcome.Lost l && l.busy().stream().anyMatch(t -> t.id().compareTo(self) < 0);
+      PeerMirror.LOG.debug("settle round for {}: {}", digest, outcome);
     }
     return outcome;
   }
