@@ -15,6 +15,12 @@ import java.util.Optional;
  * with a smaller id; that node defers to nobody bigger, so exactly one of them goes upstream.
  */
 final class LocalFetch {
+  /**
+   * Smaller blobs (configs) are not worth the settle wait: they are committed within milliseconds, and a second
+   * upstream fetch of them costs less than delaying every pull.
+   */
+  static final long MIN_SIZE = 1 << 20;
+
   private final PeerMirror mirror;
   private final InFlightSharing sharing;
   private final Digest digest;
@@ -34,7 +40,8 @@ final class LocalFetch {
       return null;
     }
     Optional<Arrival> a = mirror.inFlight.arrivals().find(req.digest());
-    return a.map(arrival -> new LocalFetch(mirror, req.digest(), arrival.size() == 0)).orElse(null);
+    return a.filter(arrival -> arrival.total() >= MIN_SIZE)
+        .map(arrival -> new LocalFetch(mirror, req.digest(), arrival.size() == 0)).orElse(null);
   }
 
   /** Adds the lookup of {@code digest}'s in-flight record to {@code session}, if sharing is on. */
