@@ -141,6 +141,7 @@ public final class Agent implements AutoCloseable {
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
         .addKeyValue("store", store.name()).addKeyValue("router", c.p2p().standalone() ? "standalone" : c.listen().routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
+        .addKeyValue("peer", router instanceof P2pRouter p ? p.node().peerId() : "")
         .log("running Speglar");
   }
 

@@ -88,7 +88,8 @@ class DashboardMetricsTest {
       assertThat(allowed).as("labels of " + metric).containsAll(labelsUsed.getOrDefault(metric, Set.of()));
     }
     assertThat(queried).contains("spegel_advertised_image_tags", "spegel_advertised_image_digests",
-        "spegel_advertised_content_digests", "spegel_mirror_requests_total", "http_request_duration_seconds_bucket");
+        "spegel_advertised_content_digests", "spegel_mirror_requests_total", "http_request_duration_seconds_bucket",
+        "spegel_resolve_duration_seconds_bucket", "speglar_dht_routing_table_peers", "process_cpu_seconds_total");
   }
 
   @Test
@@ -108,8 +109,11 @@ class DashboardMetricsTest {
    */
   private Map<String, Set<String>> exportedByARunningAgent() throws Exception {
     assertThat(Main.run("demo-image", "--out", dir.toString(), "--layer-size", "10000")).isZero();
+    // A P2P node (a lone first node of a static list), so the DHT metrics are registered too.
     AgentConfig config = RegistryCommand.parse("--registry-addr=127.0.0.47:0", "--metrics-addr=127.0.0.47:0",
-        "--store=oci-layout", "--oci-layout-dir=" + dir, "--standalone", "--basic-auth-dir=" + dir.resolve("no-auth"));
+        "--router-addr=127.0.0.47:0", "--store=oci-layout", "--oci-layout-dir=" + dir, "--bootstrap-kind=static",
+        "--static-bootstrap-peers=/ip4/127.0.0.47/tcp/1", "--verify-containerd-config=false",
+        "--basic-auth-dir=" + dir.resolve("no-auth"));
     try (Agent agent = Agent.start(config)) {
       // Traffic so that every labelled metric has a series: a local serve and a mirror miss.
       String base = "http://127.0.0.47:" + agent.registryAddress().getPort();

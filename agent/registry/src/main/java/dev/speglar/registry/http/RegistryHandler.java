@@ -64,6 +64,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   private final Config config;
   private final LocalContent local;
   private final LocalResponder responder;
+  private final ReadinessProbe readiness;
   private final ArrivalResponder arrivals;
   private final UploadLimiter uploads;
 
@@ -71,9 +72,9 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     this.config = config;
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
+    this.readiness = new ReadinessProbe(config.router(), config.store(), config.readiness(), config.readinessNotes());
     this.arrivals = config.inFlight() == null ? null : new ArrivalResponder(config.inFlight());
-    this.uploads = new UploadLimiter(config.uploadLimit(),
-        config.metrics() == null ? null : dev.speglar.registry.metrics.HttpMetrics.on(config.metrics()));
+    this.uploads = new UploadLimiter(config.uploadLimit(), config.metrics());
   }
 
   @Override
@@ -109,13 +110,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     switch (path) {
       case "/readyz" -> {
         HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
-        boolean ready = ready();
-        HttpResponseStatus status = ready ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
-        if (query != null && Query.first(query, "verbose") != null) {
-          verboseReadiness(ctx, head, ready, status, keepAlive);
-        } else {
-          OciErrors.writeEmpty(ctx, status, keepAlive); // upstream: status only, empty body
-        }
+        readiness.answer(ctx, head, query != null && Query.first(query, "verbose") != null, keepAlive);
       }
       case "/livez" -> {
         HttpExchangeHandler.tag(ctx.channel(), "livez", "");
@@ -187,41 +182,6 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
       HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
       config.missHandler().handle(ctx, dr, keepAlive);
     }
-  }
-
-  /**
-   * Kubernetes-style detail: {@code [+]} or {@code [-]} for readiness itself, then {@code [!]} per finding that
-   * leaves the node serving but needs an operator (it does not change the status code).
-   */
-  private void verboseReadiness(ChannelHandlerContext ctx, boolean head, boolean ready, HttpResponseStatus status,
-      boolean keepAlive) {
-    StringBuilder body = new StringBuilder(ready ? "[+]ready ok\n" : "[-]ready failed: no peers reachable yet\n");
-    for (String note : config.readinessNotes().get()) {
-      body.append("[!]").append(note.replace('\n', ' ')).append('\n');
-    }
-    byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    OciErrors.send(ctx, r, keepAlive);
-  }
-
-  private boolean ready() {
-    if (config.readiness() == Readiness.ALWAYS) {
-      return true;
-    }
-    if (config.router() != null && config.router().ready()) {
-      return true;
-    }
-    if (config.readiness() == Readiness.ROUTER_OR_LOCAL_CONTENT) {
-      try {
-        return !config.store().images().isEmpty();
-      } catch (Exception e) {
-        return false;
-      }
-    }
-    return false;
   }
 
   private static void refuse(ChannelHandlerContext ctx, RegistryException e, boolean head, boolean keepAlive) {

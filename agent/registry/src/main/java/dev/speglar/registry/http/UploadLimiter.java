@@ -1,7 +1,10 @@
 package dev.speglar.registry.http;
 
-import dev.speglar.registry.metrics.HttpMetrics;
 import io.netty.channel.Channel;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,17 +13,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 0 means no limit.
  */
 final class UploadLimiter {
+  /** One counter per registry: several servers (tests, benchmarks) may share a registry. */
+  private static final Map<PrometheusRegistry, Counter> REJECTED = new WeakHashMap<>();
+
   private final int limit;
   private final AtomicInteger active = new AtomicInteger();
-  private final HttpMetrics metrics;
+  private final Counter rejected;
 
-  /** @param metrics where rejections are counted, or null */
-  UploadLimiter(int limit, HttpMetrics metrics) {
+  UploadLimiter(int limit, PrometheusRegistry metrics) {
     if (limit < 0) {
       throw new IllegalArgumentException("upload limit must not be negative");
     }
     this.limit = limit;
-    this.metrics = metrics;
+    this.rejected = metrics == null ? null : rejectedCounter(metrics);
+  }
+
+  private static Counter rejectedCounter(PrometheusRegistry metrics) {
+    synchronized (REJECTED) {
+      return REJECTED.computeIfAbsent(metrics, r -> Counter.builder()
+          .name("speglar_upload_limit_rejections_total")
+          .help("Peer blob requests refused with 503 because the upload limit was reached.")
+          .register(r));
+    }
   }
 
   /** Takes a slot for the channel's current exchange, released when it ends; false when all are taken. */
@@ -30,8 +44,8 @@ final class UploadLimiter {
     }
     if (active.incrementAndGet() > limit) {
       active.decrementAndGet();
-      if (metrics != null) {
-        metrics.uploadRejected();
+      if (rejected != null) {
+        rejected.inc();
       }
       return false;
     }

@@ -38,13 +38,11 @@ public final class ListenerGuard {
     this.metrics = registry == null ? null : metricsOn(registry);
     if (metrics != null) {
       metrics.guards.put(server, this);
-      // Zero samples up front: a family without any sample is not exported until the first incident.
-      for (String reason : new String[] {"total", "source"}) {
-        metrics.refused.labelValues(server, reason);
-      }
-      for (String reason : new String[] {"header", "idle"}) {
-        metrics.closed.labelValues(server, reason);
-      }
+      // Exported as 0 from the start, so alerts can use increase() and the series exist before the first cut.
+      metrics.refused.initLabelValues(server, "total");
+      metrics.refused.initLabelValues(server, "source");
+      metrics.closed.initLabelValues(server, "header");
+      metrics.closed.initLabelValues(server, "idle");
     }
   }
 

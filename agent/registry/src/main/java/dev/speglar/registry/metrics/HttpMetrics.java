@@ -20,7 +20,6 @@ public final class HttpMetrics {
   private final Histogram duration;
   private final Histogram size;
   private final Gauge inflight;
-  private final io.prometheus.metrics.core.metrics.Counter uploadRejections;
 
   private HttpMetrics(PrometheusRegistry registry) {
     Histogram.Builder d = Histogram.builder()
@@ -43,15 +42,6 @@ public final class HttpMetrics {
         .help("The number of inflight requests being handled at the same time.")
         .labelNames("handler")
         .register(registry);
-    uploadRejections = io.prometheus.metrics.core.metrics.Counter.builder()
-        .name("speglar_upload_limit_rejections_total")
-        .help("Peer blob requests refused with 503 because the upload limit was reached.")
-        .register(registry);
-  }
-
-  /** A peer's blob request was refused by {@code --upload-limit}. */
-  public void uploadRejected() {
-    uploadRejections.inc();
   }
 
   /** The metrics registered on {@code registry}, registering them on first use. */

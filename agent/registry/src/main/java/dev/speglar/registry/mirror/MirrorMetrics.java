@@ -38,8 +38,8 @@ final class MirrorMetrics {
         .help("Blob bodies that broke off mid-stream, by outcome: switched (resumed from another peer) or gave_up.")
         .labelNames("outcome")
         .register(registry);
-    failovers.labelValues("switched");
-    failovers.labelValues("gave_up");
+    failovers.initLabelValues("switched");
+    failovers.initLabelValues("gave_up");
     inFlightHits = Counter.builder()
         .name("speglar_mirror_inflight_sources_total")
         .help("Blob requests served from a peer that was itself still receiving the blob.")

@@ -269,12 +269,23 @@ public final class NodeOptions {
             }
             case "daemonset" -> {
                 if (image == null) throw new UserException("daemonset mode needs --image", ExitCode.USAGE);
-                yield new DaemonSetAgent(client(), new DaemonSetSpec(namespace, "speglar", image, mirrorPort,
-                        d.containerd().socket().orElse("/run/containerd/containerd.sock"),
-                        "/var/lib/containerd/io.containerd.content.v1.content", agentArgs));
+                DaemonSetAgent ds = new DaemonSetAgent(client(), new DaemonSetSpec(namespace, "speglar", image,
+                        mirrorPort, d.containerd().socket().orElse("/run/containerd/containerd.sock"),
+                        "/var/lib/containerd/io.containerd.content.v1.content", agentArgs, selinuxEnforcing() ? "spc_t" : null));
+                ds.serverVersion(); // refuses an unsupported API server before the plan
+                yield ds;
             }
             default -> throw new UserException("--mode must be systemd, daemonset or none", ExitCode.USAGE);
         };
+    }
+
+    /** SELinux in enforcing mode on the node (container-selinux's privileged type spc_t is then needed). */
+    private boolean selinuxEnforcing() {
+        try {
+            return Files.readString(root().resolve("/sys/fs/selinux/enforce")).strip().equals("1");
+        } catch (IOException e) {
+            return false; // no selinuxfs: SELinux is off
+        }
     }
 
     /** Uninstall only needs the stop hook; the unit content is irrelevant. */
