@@ -2,6 +2,7 @@ package dev.speglar.agent.cli;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.ExtendedOptions;
 import dev.speglar.agent.AgentConfig.BootstrapKind;
 import dev.speglar.agent.AgentConfig.StoreKind;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ public final class RegistryCommand implements Callable<Integer> {
   String containerdRegistryConfigPath;
 
   @Mixin
-  DataPlaneFlags dataPlane = new DataPlaneFlags();
+  ExtendedFlags extended = new ExtendedFlags();
 
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
@@ -167,6 +168,11 @@ public final class RegistryCommand implements Callable<Integer> {
     return new AgentConfig(listen, storeConfig, serving, mirror, p2p, debug, resyncInterval);
   }
 
+  /** The settings beyond upstream's flags (listener guards, lone-node readiness, ...). */
+  public ExtendedOptions extendedOptions() {
+    return extended.options();
+  }
+
   /** Parses {@code registry} flags (with env var defaults) into a configuration, as {@code speglar-agent registry} would. */
   public static AgentConfig parse(String... args) {
     RegistryCommand cmd = new RegistryCommand();
@@ -191,7 +197,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config(), dataPlane.options())) {
+    try (Agent agent = Agent.start(config(), extendedOptions())) {
       agent.awaitShutdown();
     }
     return 0;

@@ -2,6 +2,7 @@ package dev.speglar.registry.http;
 
 import dev.speglar.registry.OciErrors;
 import dev.speglar.registry.Readiness;
+import dev.speglar.registry.ReadinessCheck;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.netty.buffer.Unpooled;
@@ -11,65 +12,42 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** {@code /readyz}: upstream's status with an empty body, or with {@code ?verbose} a line per check and finding. */
+/**
+ * {@code /readyz}: upstream's status, with the reason as one line of body (upstream's body is empty; probes ignore
+ * it); with {@code ?verbose}, Kubernetes-style lines: {@code [+]ready ok: <why>} or {@code [-]ready failed: <why>},
+ * then {@code [!]} per finding that leaves the node serving but needs an operator (it does not change the status).
+ */
 final class ReadinessProbe {
-  private final Router router;
-  private final ContentStore store;
-  private final Readiness mode;
+  private final ReadinessCheck check;
   private final Supplier<List<String>> notes;
 
   ReadinessProbe(Router router, ContentStore store, Readiness mode, Supplier<List<String>> notes) {
-    this.router = router;
-    this.store = store;
-    this.mode = mode;
+    this.check = new ReadinessCheck(router, store, mode);
     this.notes = notes;
   }
 
   void answer(ChannelHandlerContext ctx, boolean head, boolean verbose, boolean keepAlive) {
-    boolean ready = ready();
-    HttpResponseStatus status = ready ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+    ReadinessCheck.Status ready = check.check();
+    HttpResponseStatus status = ready.ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+    StringBuilder body = new StringBuilder();
     if (verbose) {
-      verbose(ctx, head, ready, status, keepAlive);
+      String why = ready.reason().substring(ready.reason().indexOf(": ") + 2);
+      body.append(ready.ready() ? "[+]ready ok: " : "[-]ready failed: ").append(why).append('\n');
+      for (String note : notes.get()) {
+        body.append("[!]").append(note.replace('\n', ' ')).append('\n');
+      }
     } else {
-      OciErrors.writeEmpty(ctx, status, keepAlive);
+      body.append(ready.reason()).append('\n');
     }
-  }
-
-  /**
-   * Kubernetes-style detail: {@code [+]} or {@code [-]} for readiness itself, then {@code [!]} per finding that
-   * leaves the node serving but needs an operator (it does not change the status code).
-   */
-  private void verbose(ChannelHandlerContext ctx, boolean head, boolean ready, HttpResponseStatus status,
-      boolean keepAlive) {
-    StringBuilder body = new StringBuilder(ready ? "[+]ready ok\n" : "[-]ready failed: no peers reachable yet\n");
-    for (String note : notes.get()) {
-      body.append("[!]").append(note.replace('\n', ' ')).append('\n');
-    }
-    byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     OciErrors.send(ctx, r, keepAlive);
-  }
-
-  private boolean ready() {
-    if (mode == Readiness.ALWAYS) {
-      return true;
-    }
-    if (router != null && router.ready()) {
-      return true;
-    }
-    if (mode == Readiness.ROUTER_OR_LOCAL_CONTENT) {
-      try {
-        return !store.images().isEmpty();
-      } catch (Exception e) {
-        return false;
-      }
-    }
-    return false;
   }
 }

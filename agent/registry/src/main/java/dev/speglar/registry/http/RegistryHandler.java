@@ -5,8 +5,10 @@ import dev.speglar.registry.DistributionRequest;
 import dev.speglar.registry.MissHandler;
 import dev.speglar.registry.OciErrors;
 import dev.speglar.registry.Readiness;
+import dev.speglar.registry.tags.FreshTags;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.filter.ReferenceFilters;
 import dev.speglar.registry.inflight.ArrivalResponder;
 import dev.speglar.registry.inflight.InFlightSharing;
@@ -29,6 +31,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -49,9 +52,18 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   /** Everything the handler needs; built by {@code RegistryServer}. */
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
       List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
-      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics,
+      FreshTags freshTags, PeerSharing sharing) {
     public Config {
       readinessNotes = readinessNotes == null ? List::of : readinessNotes;
+    }
+
+    /** Without upstream-first tags (upstream's behaviour). */
+    public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+        List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
+        Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, readinessNotes, inFlight,
+          uploadLimit, metrics, null, null);
     }
 
     /** Without readiness notes, in-flight sharing and upload limit. */
@@ -152,6 +164,15 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     if (ReferenceFilters.excluded(config.filters(), dr.registry(), dr.repository(), dr.tag())) {
       throw RegistryException.empty(HttpResponseStatus.NOT_FOUND, "filtered");
     }
+    if (config.freshTags() != null && dr.tag() != null) {
+      // Asked upstream asynchronously; serving continues on this connection's loop (then as below).
+      config.freshTags().resolve(dr).thenAccept(r -> ctx.executor().execute(() -> dispatch(ctx, r, keepAlive)));
+      return;
+    }
+    dispatch(ctx, dr, keepAlive);
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
     Executor executor = config.storeExecutor();
     if (executor == null) {
       serve(ctx, dr, keepAlive);
@@ -160,8 +181,23 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     }
   }
 
+  /** False (and counted) when the sharing policy keeps {@code dr} away from peers. */
+  private boolean sharedWithPeers(DistributionRequest dr, String direction) {
+    PeerSharing sharing = config.sharing();
+    if (sharing == null || sharing.shares(dr.registry(), dr.repository())) {
+      return true;
+    }
+    sharing.refused(direction, dr.registry());
+    return false;
+  }
+
   private void serve(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
     boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
+    if (dr.mirrored() && !sharedWithPeers(dr, "serve")) {
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          "not shared with peers", null, dr.head(), keepAlive);
+      return;
+    }
     if (dr.mirrored() && blob && !dr.head() && !uploads.tryAcquire(ctx.channel())) {
       FullHttpResponse busy = OciErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, OciErrors.TOO_MANY_REQUESTS,
           "upload limit reached", null, false);
@@ -178,6 +214,9 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
       OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
           (blob ? "could not get blob " : dr.tag() != null ? "could not get digest for image tag "
               : "could not get manifest ") + dr.key(), null, dr.head(), keepAlive);
+    } else if (!sharedWithPeers(dr, "ask")) {
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          "not asked of peers (private)", null, dr.head(), keepAlive);
     } else {
       HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
       config.missHandler().handle(ctx, dr, keepAlive);
