@@ -187,7 +187,8 @@ public final class Agent implements AutoCloseable {
     }
     IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
     inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
-    return InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
+    InFlightSharing s = InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
+    return s.withSettle(c.inFlightSettle(), s.settleBudget());
   }
 
   private static Router standaloneRouter(InetSocketAddress bind) {

@@ -132,6 +132,9 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--in-flight-stall", hidden = true, defaultValue = "${env:IN_FLIGHT_STALL:-5s}")
   Duration inFlightStall;
 
+  @Option(names = "--in-flight-settle", hidden = true, defaultValue = "${env:IN_FLIGHT_SETTLE:-30ms}")
+  Duration inFlightSettle;
+
   @Option(names = "--resync-interval", hidden = true, defaultValue = "1m")
   Duration resyncInterval;
 
@@ -156,7 +159,7 @@ public final class RegistryCommand implements Callable<Integer> {
     var serving = new AgentConfig.Serving(ConfigurationCommand.nonBlank(mirroredRegistries),
         ConfigurationCommand.nonBlank(registryFilters), defaultRegistry, basicAuthDir);
     var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries,
-        new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall));
+        new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall, inFlightSettle));
     var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
         httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
     var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
