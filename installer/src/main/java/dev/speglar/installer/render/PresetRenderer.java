@@ -78,6 +78,8 @@ public final class PresetRenderer {
         o.bootstrapArgs().ifPresent(x -> v.put("SPEGLAR_BOOTSTRAP_ARGS", x));
         o.eksBootstrapArgs().ifPresent(x -> v.put("SPEGLAR_EKS_BOOTSTRAP_ARGS", x));
         o.mirrorEndpoint().ifPresent(x -> v.put("SPEGLAR_MIRROR_ENDPOINT", x));
+        o.packageUrl().ifPresent(x -> v.put("SPEGLAR_PACKAGE_URL", x));
+        o.installArgs().ifPresent(x -> v.put("SPEGLAR_INSTALL_ARGS", x));
         if (!o.mirroredRegistries().isEmpty()) {
             v.put("SPEGLAR_MIRRORS", mirrorKeys(o.mirroredRegistries()));
         }

@@ -15,7 +15,8 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
                             Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
-                            List<String> mirroredRegistries, boolean mirrorAdd) {
+                            List<String> mirroredRegistries, boolean mirrorAdd, Optional<String> packageUrl,
+                            Optional<String> installArgs) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -23,6 +24,7 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
     private static final Pattern REGISTRY = Pattern.compile("\\*|[A-Za-z0-9.-]+(:[0-9]{1,5})?");
     private static final Pattern SAFE_ARGS = Pattern.compile("[A-Za-z0-9 ._/:=,@+-]*");
     private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?/?");
+    private static final Pattern PACKAGE_URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(/[A-Za-z0-9._~%+=&?/-]*)?");
 
     public RenderOptions {
         configPath.ifPresent(p -> require(ABS_PATH, p, "--config-path", "an absolute path like /etc/containerd/certs.d"));
@@ -37,6 +39,12 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
         eksBootstrapArgs.ifPresent(a -> require(SAFE_ARGS, a, "--eks-bootstrap-args",
                 "bootstrap.sh arguments without quotes, e.g. 'my-cluster --b64-cluster-ca ...'"));
         mirrorEndpoint.ifPresent(u -> require(URL, u, "--mirror-endpoint", "a URL like http://127.0.0.1:30020"));
+        packageUrl.ifPresent(u -> require(PACKAGE_URL, u, "--package-url", "an http(s) URL of the speglar .rpm"));
+        installArgs.ifPresent(a -> require(SAFE_ARGS, a, "--install-args", "speglar install flags without quotes"));
+        if (packageUrl.isPresent() && installArgs.isEmpty()) {
+            throw new IllegalArgumentException("--package-url needs --install-args with the agent's peer bootstrap,"
+                    + " e.g. '--agent-arg=--bootstrap-kind=dns --agent-arg=--dns-bootstrap-domain=speglar.example.com'");
+        }
         nodePort.ifPresent(p -> {
             if (p < 30000 || p > 32767) {
                 throw new IllegalArgumentException("--node-port " + p + " is outside the NodePort range 30000-32767");
@@ -46,6 +54,18 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
         mirroredRegistries = List.copyOf(mirroredRegistries);
         mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
                 "registry hosts such as docker.io,ghcr.io or *"));
+    }
+
+    /** Without a package to install (every preset but eks-al2 and eks-al2023 ignores those two). */
+    public RenderOptions(Optional<String> configPath, Optional<String> namespace, Optional<String> image,
+                         Optional<Integer> nodePort, Optional<String> containerdSock, Optional<String> contentPath,
+                         Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
+                         Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
+                         Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
+                         List<String> mirroredRegistries, boolean mirrorAdd) {
+        this(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName, kindConfig, talosVersion,
+                agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint, mirroredRegistries, mirrorAdd,
+                Optional.empty(), Optional.empty());
     }
 
     public static RenderOptions defaults() {

@@ -12,6 +12,7 @@ import dev.speglar.installer.detect.Detector;
 import dev.speglar.installer.detect.Platform;
 import dev.speglar.installer.detect.Verdict;
 import dev.speglar.installer.install.AgentDeployment;
+import dev.speglar.installer.install.AgentPayload;
 import dev.speglar.installer.install.CommandHook;
 import dev.speglar.installer.install.ConfigStrategy;
 import dev.speglar.installer.install.ContainerdProbe;
@@ -90,10 +91,11 @@ public final class NodeOptions {
     @Option(names = "--mode", paramLabel = "systemd|daemonset|none", defaultValue = "systemd", description = "How the agent runs. Default: ${DEFAULT-VALUE}")
     String mode;
 
-    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Agent jar to install (systemd mode).")
+    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Agent jar to install (systemd mode, run on --java)."
+            + " Default: the packaged agent of the speglar package.")
     Path agentJar;
 
-    @Option(names = "--java", paramLabel = "EXE", description = "Java executable for the unit. Default: this JVM's")
+    @Option(names = "--java", paramLabel = "EXE", description = "Java executable for a unit that runs --agent-jar. Default: this JVM's")
     String java;
 
     @Option(names = "--agent-arg", paramLabel = "ARG", description = "Extra agent argument (repeatable), e.g. --agent-arg=--bootstrap-kind=dns")
@@ -259,13 +261,11 @@ public final class NodeOptions {
         return switch (mode) {
             case "none" -> AgentDeployment.NONE;
             case "systemd" -> {
-                String javaExe = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                SystemdUnit unit = new SystemdUnit(javaExe, "/opt/speglar/speglar-agent.jar", agentArgs());
-                if (agentJar == null && !Files.isRegularFile(root().resolve(unit.agentJar()))) {
-                    throw new UserException("systemd mode needs the agent: pass --agent-jar (installed to " + unit.agentJar() + ")", ExitCode.USAGE);
+                try {
+                    yield systemdAgent();
+                } catch (IOException e) {
+                    throw new UserException("cannot read the agent's files: " + e.getMessage(), ExitCode.FAILED);
                 }
-                yield new SystemdAgent(root(), unit, agentJar, CommandHook.shell(agentStart, Duration.ofSeconds(60)),
-                        CommandHook.shell(agentStop, Duration.ofSeconds(60)));
             }
             case "daemonset" -> {
                 if (image == null) throw new UserException("daemonset mode needs --image", ExitCode.USAGE);
@@ -277,10 +277,39 @@ public final class NodeOptions {
         };
     }
 
+    /**
+     * The agent as a systemd unit. From a build tree (bin/speglar): the agent jar given by --agent-jar on a JDK. From
+     * the packaged installer: the packaged agent, from this installer's own app-image (no network, no system JDK);
+     * its files are copied to /opt/speglar only when they are not already there (package installs own them).
+     */
+    private AgentDeployment systemdAgent() throws IOException {
+        CommandHook startHook = CommandHook.shell(agentStart, Duration.ofSeconds(60));
+        CommandHook stopHook = CommandHook.shell(agentStop, Duration.ofSeconds(60));
+        Optional<Path> app = AgentPayload.runningAppImage();
+        if (agentJar == null && java == null && app.isPresent()) {
+            String dir = AgentPayload.PACKAGE_DIR;
+            Path target = root().resolve(dir);
+            boolean inPlace = Files.isDirectory(target) && Files.isSameFile(target, app.get());
+            SystemdUnit unit = SystemdUnit.launcher(dir + "/bin/speglar-agent", agentArgs());
+            return new SystemdAgent(root(), unit, inPlace ? AgentPayload.none() : AgentPayload.appImage(app.get(), dir),
+                    startHook, stopHook);
+        }
+        String javaExe = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String nodeJar = AgentPayload.PACKAGE_DIR + "/speglar-agent.jar";
+        SystemdUnit unit = SystemdUnit.jar(javaExe, nodeJar, agentArgs());
+        if (agentJar == null && !Files.isRegularFile(root().resolve(nodeJar))) {
+            throw new UserException("systemd mode needs the agent: install the speglar package (which carries it), or"
+                    + " pass --agent-jar (installed to " + nodeJar + ")", ExitCode.USAGE);
+        }
+        return new SystemdAgent(root(), unit, agentJar == null ? AgentPayload.none() : AgentPayload.jar(agentJar, nodeJar),
+                startHook, stopHook);
+    }
+
     /** Uninstall only needs the stop hook; the unit content is irrelevant. */
     AgentDeployment systemdForUninstall() {
-        SystemdUnit unit = new SystemdUnit("/usr/bin/java", "/opt/speglar/speglar-agent.jar", List.of());
-        return new SystemdAgent(root(), unit, null, CommandHook.none(), CommandHook.shell(agentStop, Duration.ofSeconds(60)));
+        SystemdUnit unit = SystemdUnit.launcher(AgentPayload.PACKAGE_DIR + "/bin/speglar-agent", List.of());
+        return new SystemdAgent(root(), unit, AgentPayload.none(), CommandHook.none(),
+                CommandHook.shell(agentStop, Duration.ofSeconds(60)));
     }
 
     /** Uninstall with Kubernetes objects in the manifest: they are removed through the API. */
