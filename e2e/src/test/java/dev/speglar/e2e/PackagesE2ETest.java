@@ -143,18 +143,21 @@ class PackagesE2ETest {
   }
 
   /**
-   * {@code speglar install --mode systemd} from the package, into a scratch node root: the unit runs the packaged
-   * launcher and nothing is copied (the package already put the agent at /opt/speglar... of the real root, so into a
-   * scratch root the installer copies its own payload: no network, no JDK).
+   * {@code speglar install --mode systemd} planned by the packaged installer for a scratch node root: the unit runs
+   * the packaged launcher, and the agent's files come from the installer's own payload (no network, no JDK).
    */
   private void installsTheSystemdUnitFromThePackage() throws Exception {
     Path root = TempDirs.create("pkg-root");
     try {
       Files.createDirectories(root.resolve("etc/containerd"));
       Exec.Result plan = noJdk("speglar", "plan", "--host-root", root.toString(), "--mode", "systemd",
-          "--agent-arg=--standalone", "--allow-unsupported-platform");
-      assertThat(plan.stdout() + plan.stderr()).contains("/etc/systemd/system/speglar-agent.service",
-          "/opt/speglar/bin/speglar-agent registry --standalone");
+          "--containerd-version", "1.7.24", "--agent-arg=--standalone", "--allow-unsupported-platform");
+      assertThat(plan.exitCode()).as(plan.stdout() + plan.stderr()).isZero();
+      assertThat(plan.stdout()).contains("create /etc/systemd/system/speglar-agent.service (AGENT_UNIT)",
+          "ExecStart=/opt/speglar/bin/speglar-agent registry ", "create /opt/speglar/bin/speglar-agent (AGENT_RUNTIME)",
+          "create /opt/speglar/lib/runtime/bin/java (AGENT_RUNTIME)",
+          "create /opt/speglar/lib/app/native/libnetty_transport_native_epoll_x86_64.so (AGENT_RUNTIME)")
+          .doesNotContain("speglar-installer.jar").doesNotContain("-jar ");
     } finally {
       TempDirs.deleteRecursively(root);
     }
