@@ -5,10 +5,10 @@
 #   - RSS idle (5 s after ready) and the peak under load (hey, 16 connections, 10 s of blob GETs)
 #   - package and image sizes
 # Loopback only; standalone agent over an OCI layout (demo image), so no containerd is needed.
-#   scripts/bench-packaged.sh [RUNS]        (default 5 runs per mode)
+#   [PACKAGES_DIR=packaging/target] scripts/bench-packaged.sh [RUNS]        (default 5 runs per mode)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PKG=$ROOT/packaging/target
+PKG=${PACKAGES_DIR:-$ROOT/packaging/target}
 APP=$PKG/app-image/speglar
 RUNS=${1:-5}
 [ -x "$APP/bin/speglar-agent" ] || { echo "build first: ./mvnw -B -Ppackages -DskipTests package" >&2; exit 1; }
