@@ -23,20 +23,31 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 cpu_ms() { awk -v t="$TICK" '{print int(($14 + $15) * 1000 / t)}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 
-run_once() { # MODE -> prints "ready_ms ready_cpu_ms manifest_ms idle_rss_kib load_rss_kib"
-  local port=$((20000 + RANDOM % 20000)) env=()
+start_agent() { # MODE PORT -> starts the agent, sets PID and T0
+  local env=()
   [ "$1" = noaot ] && env=(JAVA_TOOL_OPTIONS=-XX:AOTMode=off)
-  local t0; t0=$(now_ms)
+  T0=$(now_ms)
   env "${env[@]}" MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 "$APP/bin/speglar-agent" registry --standalone \
-    --store=oci-layout --oci-layout-dir="$W/content" --data-dir="$W/data" --registry-addr=127.0.0.1:$port \
-    --metrics-addr=127.0.0.1:$((port + 1)) --log-level=WARN >"$W/agent.log" 2>&1 &
+    --store=oci-layout --oci-layout-dir="$W/content" --data-dir="$W/data" --registry-addr=127.0.0.1:$2 \
+    --metrics-addr=127.0.0.1:$(($2 + 1)) --log-level=WARN >"$W/agent.log" 2>&1 &
   PID=$!
-  local ready= cpu=
-  for _ in $(seq 1 3000); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=$(($(now_ms) - t0)); cpu=$(cpu_ms $PID); break; fi
-    kill -0 $PID 2>/dev/null || { cat "$W/agent.log" >&2; exit 1; }
+}
+
+run_once() { # MODE -> prints "ready_ms ready_cpu_ms manifest_ms idle_rss_kib load_rss_kib"
+  local port ready= cpu= t0
+  for attempt in 1 2 3 4 5; do # a random port may be taken: try another
+    port=$((20000 + RANDOM % 20000))
+    start_agent "$1" $port
+    for _ in $(seq 1 3000); do
+      if curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=$(($(now_ms) - T0)); cpu=$(cpu_ms $PID); break; fi
+      kill -0 $PID 2>/dev/null || break
+      sleep 0.01
+    done
+    [ -n "$ready" ] && break
+    kill -9 $PID 2>/dev/null || true; wait $PID 2>/dev/null || true
   done
-  [ -n "$ready" ] || { echo "agent not ready" >&2; exit 1; }
+  [ -n "$ready" ] || { cat "$W/agent.log" >&2; exit 1; }
+  t0=$T0
   local base=http://127.0.0.1:$port/v2/library/speglar-demo
   curl -fs -o /dev/null "$base/manifests/1.0"
   local manifest=$(($(now_ms) - t0))
