@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.Exec;
+import dev.speglar.testkit.Http;
 import dev.speglar.testkit.ImageFixture;
 import dev.speglar.testkit.LoopbackAddresses;
 import dev.speglar.testkit.ManagedProcess;
 import dev.speglar.testkit.TempDirs;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,7 +138,7 @@ class PackagesE2ETest {
     argv.addAll(List.of(source.storeFlags()));
     String base = "http://" + ip.getHostAddress() + ":" + port;
     try (ManagedProcess agent = ManagedProcess.start("packaged-agent", argv, Map.of(), data.resolve("agent.log"))) {
-      agent.awaitReady(Duration.ofSeconds(60), () -> status(base + "/readyz") == 200);
+      agent.awaitReady(Duration.ofSeconds(60), () -> Http.status(base + "/readyz") == 200);
       ImageFixture test = source.images.test();
       String ref = test.reference(source.registryHost());
       try (ContainerdDaemon node = PullingNode.configured(source.upstream.url(), base)) {
@@ -208,12 +205,4 @@ class PackagesE2ETest {
     }
   }
 
-  private static int status(String url) {
-    try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
-          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
 }
