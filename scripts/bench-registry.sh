@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side registry benchmark on ONE machine, same bytes, same run (see ../shared/spec/benchmarking.md §2):
+# Side-by-side registry benchmark on ONE machine, same bytes, same run (fairness rules: docs/benchmarks-registry.md):
 #   * 1 GiB blob GET throughput at 8 connections (wrk) and single-stream (curl),
 #   * manifest HEAD req/s and p99 latency at 8 connections (hey, DURATION seconds per run),
 # for the Speglar agent (oci-layout store, standalone) vs nginx (sendfile, the floor) vs CNCF distribution 2.8

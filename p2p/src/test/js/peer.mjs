@@ -85,7 +85,7 @@ const node = await createLibp2p({
     identify: identify(),
     ping: ping(),
     // Loopback peers: clientMode false so we serve the DHT and list it in identify,
-    // passthroughMapper so loopback addresses are not dropped (see libp2p-wire.md C.1/C.2).
+    // passthroughMapper so loopback addresses are not dropped (js kad-dht drops private addresses by default).
     dht: kadDHT({ protocol: opts.protocol, clientMode: false, peerInfoMapper: passthroughMapper })
   }
 })

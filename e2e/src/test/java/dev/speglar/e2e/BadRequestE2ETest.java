@@ -7,6 +7,7 @@ import dev.speglar.testkit.RawHttp;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Hostile and malformed requests against a running agent over a real socket: each gets a clear 4xx (never a 5xx, a
  * hang or file content), and the agent keeps serving afterwards.
  */
+@Tag("real")
 class BadRequestE2ETest {
   private static SourceNode source;
   private static InProcessAgent agent;

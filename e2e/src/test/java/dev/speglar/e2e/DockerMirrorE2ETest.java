@@ -3,6 +3,7 @@ package dev.speglar.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.speglar.testkit.Dockerd;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * parameter, so the agent maps such requests to {@code --default-registry}; here that is the (stopped) upstream the
  * source node pulled from, and Docker Hub itself is unreachable, so only the agent can serve the pull.
  */
+@Tag("real")
 class DockerMirrorE2ETest {
   @Test
   void dockerdPullsThroughTheAgentAsRegistryMirror() throws Exception {

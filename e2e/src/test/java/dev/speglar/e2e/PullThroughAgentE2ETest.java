@@ -15,9 +15,11 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A second containerd pulls through the agent while the upstream registry is stopped. */
+@Tag("real")
 class PullThroughAgentE2ETest {
   private static final String ACCEPT = OciLayout.MANIFEST + ", " + OciLayout.INDEX
       + ", application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json";

@@ -7,9 +7,11 @@ import dev.speglar.testkit.BlobInfo;
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.ImageFixture;
 import dev.speglar.testkit.TapProxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A blob cut mid-transfer is resumed by containerd with a Range request that the agent answers with 206. */
+@Tag("real")
 class ResumeE2ETest {
   @Test
   void containerdResumesACutBlobWithRangeAndThePullCompletes() throws Exception {

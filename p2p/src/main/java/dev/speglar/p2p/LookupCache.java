@@ -14,19 +14,36 @@ import java.util.function.Consumer;
  */
 final class LookupCache {
     static final Duration TTL = Duration.ofSeconds(5);
+    /** Upstream's default for {@link #fresh} (P2pConfig.lookupRefreshAfter). */
     static final Duration FRESH = Duration.ofMillis(2500);
     private static final int MAX_ENTRIES = 10_000;
     private final Map<String, SharedProviders> entries = new LinkedHashMap<>();
+    private final Duration fresh;
 
-    /** {@code query} runs a query that adds to and finally finishes the given entry. */
-    synchronized SharedProviders get(String key, int count, Consumer<SharedProviders> query) {
+    LookupCache() {
+        this(FRESH);
+    }
+
+    LookupCache(Duration fresh) {
+        this.fresh = fresh;
+    }
+
+    SharedProviders get(String key, int count, Consumer<SharedProviders> query) {
+        return get(key, count, false, query);
+    }
+
+    /**
+     * {@code query} runs a query that adds to and finally finishes the given entry. {@code bypass} skips the cache: a
+     * new query starts whatever is cached, and replaces the entry so later lookups share what it finds.
+     */
+    synchronized SharedProviders get(String key, int count, boolean bypass, Consumer<SharedProviders> query) {
         evict();
         SharedProviders s = entries.get(key);
-        if (s != null && s.lifetime().compareTo(TTL) < 0) {
+        if (!bypass && s != null && s.lifetime().compareTo(TTL) < 0) {
             if (!s.done() && count <= s.target()) {
                 return s;
             }
-            if (s.done() && (s.size() >= count || s.age().compareTo(FRESH) < 0)) {
+            if (s.done() && (s.size() >= count || s.age().compareTo(fresh) < 0)) {
                 return s;
             }
             if (s.done()) {

@@ -1,5 +1,6 @@
 package dev.speglar.p2p;
 
+import dev.speglar.p2p.kad.DhtConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,8 @@ public record P2pConfig(
         Duration providerValidity,
         Duration reprovideInterval,
         Duration lookupTimeout,
+        Duration requestTimeout,
+        Duration lookupRefreshAfter,
         int maxConnections) {
 
     public P2pConfig {
@@ -24,6 +27,11 @@ public record P2pConfig(
         Objects.requireNonNull(bootstrap, "bootstrap");
         if (!protocolPrefix.startsWith("/") || protocolPrefix.endsWith("/")) {
             throw new IllegalArgumentException("protocol prefix must look like /spegel: " + protocolPrefix);
+        }
+        for (Duration d : new Duration[] {lookupTimeout, requestTimeout, lookupRefreshAfter}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive: " + d);
+            }
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be positive");
@@ -47,6 +55,8 @@ public record P2pConfig(
         private Duration providerValidity = Duration.ofMinutes(19);
         private Duration reprovideInterval = Duration.ofMinutes(15);
         private Duration lookupTimeout = Duration.ofSeconds(20);
+        private Duration requestTimeout = DhtConfig.REQUEST_TIMEOUT;
+        private Duration lookupRefreshAfter = LookupCache.FRESH;
         private int maxConnections = 512;
 
         public Builder listenAddress(String v) {
@@ -84,6 +94,18 @@ public record P2pConfig(
             return this;
         }
 
+        /** Wait for one Kademlia response from one peer (go-libp2p-kad-dht: 10 s). */
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        /** A cached, finished lookup with too few providers is re-run once this old (upstream: 2.5 s). */
+        public Builder lookupRefreshAfter(Duration v) {
+            lookupRefreshAfter = v;
+            return this;
+        }
+
         public Builder maxConnections(int v) {
             maxConnections = v;
             return this;
@@ -91,7 +113,7 @@ public record P2pConfig(
 
         public P2pConfig build() {
             return new P2pConfig(listenAddress, dataDir, protocolPrefix, bootstrap, providerValidity,
-                    reprovideInterval, lookupTimeout, maxConnections);
+                    reprovideInterval, lookupTimeout, requestTimeout, lookupRefreshAfter, maxConnections);
         }
     }
 }

@@ -2,15 +2,15 @@ package dev.speglar.p2p;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Loads shared/spec/vectors/vectors.json (beside the repo, as in CI) with a tiny JSON reader. */
+/** Loads the libp2p test vectors ({@code /vectors/vectors.json} on the test classpath; see vectors/SOURCE.md). */
 public final class Vectors {
     private static Map<String, Object> root;
 
@@ -18,14 +18,13 @@ public final class Vectors {
 
     public static synchronized Map<String, Object> root() {
         if (root == null) {
-            Path p = Path.of("..", "..", "shared", "spec", "vectors", "vectors.json");
-            if (!Files.exists(p)) {
-                p = Path.of("..", "shared", "spec", "vectors", "vectors.json");
-            }
-            try {
-                root = cast(new Parser(Files.readString(p)).value());
+            try (InputStream in = Vectors.class.getResourceAsStream("/vectors/vectors.json")) {
+                if (in == null) {
+                    throw new IllegalStateException("vectors/vectors.json missing from the test classpath");
+                }
+                root = cast(new Parser(new String(in.readAllBytes(), StandardCharsets.UTF_8)).value());
             } catch (IOException e) {
-                throw new UncheckedIOException("vectors.json not found beside the repo: " + p.toAbsolutePath(), e);
+                throw new UncheckedIOException(e);
             }
         }
         return root;

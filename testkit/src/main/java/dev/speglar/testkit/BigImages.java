@@ -23,6 +23,24 @@ public final class BigImages {
   private BigImages() {}
 
   /**
+   * For shell benchmarks ({@code scripts/bench-swarm.sh}): {@code LAYOUT_DIR REPOSITORY TAG LAYERS TOTAL_BYTES SEED}
+   * writes the image and prints one line per blob: {@code kind digest size} (kind = manifest, config or layer).
+   */
+  public static void main(String[] args) {
+    if (args.length != 6) {
+      System.err.println("usage: BigImages LAYOUT_DIR REPOSITORY TAG LAYERS TOTAL_BYTES SEED");
+      System.exit(2);
+    }
+    ImageFixture image = generate(OciLayout.init(java.nio.file.Path.of(args[0])), args[1], args[2],
+        Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]));
+    System.out.println("manifest " + image.manifest().digest() + " " + image.manifest().size());
+    System.out.println("config " + image.config().digest() + " " + image.config().size());
+    for (BlobInfo l : image.layers()) {
+      System.out.println("layer " + l.digest() + " " + l.size());
+    }
+  }
+
+  /**
    * Writes an image of {@code layers} layers whose files total {@code totalBytes} into {@code layout} and tags it
    * {@code tag}. Same seed, same bytes, same digests.
    */

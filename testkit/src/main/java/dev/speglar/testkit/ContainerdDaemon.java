@@ -21,6 +21,9 @@ public final class ContainerdDaemon implements AutoCloseable {
   private final Path dir;
   private final String snapshotter;
   private ManagedProcess process;
+  private boolean discardUnpackedLayers;
+  private String configPath;
+  private boolean criDisabled;
 
   private ContainerdDaemon(Path dir, String snapshotter) {
     this.dir = dir;
@@ -36,6 +39,22 @@ public final class ContainerdDaemon implements AutoCloseable {
       throw new IllegalArgumentException("snapshotter must be overlayfs or native: " + snapshotter);
     }
     return new ContainerdDaemon(TempDirs.create("ctd"), snapshotter);
+  }
+
+  /**
+   * Misconfigures the CRI plugin as some platforms ship it (call before {@link #start()}): {@code configPath} null
+   * keeps {@code <dir>/certs.d}, empty leaves hosts.toml files unused.
+   */
+  public ContainerdDaemon criSettings(boolean discardUnpackedLayers, String configPath) {
+    this.discardUnpackedLayers = discardUnpackedLayers;
+    this.configPath = configPath;
+    return this;
+  }
+
+  /** Disables the CRI plugin ({@code disabled_plugins}); call before {@link #start()}. */
+  public ContainerdDaemon disableCri() {
+    this.criDisabled = true;
+    return this;
   }
 
   public ContainerdDaemon start() {
@@ -60,6 +79,7 @@ public final class ContainerdDaemon implements AutoCloseable {
   private String config() {
     return """
         version = 2
+        disabled_plugins = [%3$s]
         root = "%1$s/root"
         state = "%1$s/state"
         imports = ["%1$s/conf.d/*.toml"]
@@ -82,13 +102,14 @@ public final class ContainerdDaemon implements AutoCloseable {
             sandbox_image = "registry.k8s.io/pause:3.6"
             [plugins."io.containerd.grpc.v1.cri".containerd]
               snapshotter = "%2$s"
-              discard_unpacked_layers = false
+              discard_unpacked_layers = %4$s
             [plugins."io.containerd.grpc.v1.cri".cni]
               bin_dir = "/usr/lib/cni"
               conf_dir = "%1$s/cni-conf"
             [plugins."io.containerd.grpc.v1.cri".registry]
-              config_path = "%1$s/certs.d"
-        """.formatted(dir, snapshotter);
+              config_path = "%5$s"
+        """.formatted(dir, snapshotter, criDisabled ? "\"io.containerd.grpc.v1.cri\"" : "", discardUnpackedLayers,
+            configPath == null ? dir + "/certs.d" : configPath);
   }
 
   /** Stops the daemon (SIGTERM) and starts it again on the same root, state and config. */

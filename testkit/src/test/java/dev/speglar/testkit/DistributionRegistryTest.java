@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("real")
 class DistributionRegistryTest {
   private static final String OCI_ACCEPT = OciLayout.MANIFEST + ", " + OciLayout.INDEX;
   private static DistributionRegistry registry;

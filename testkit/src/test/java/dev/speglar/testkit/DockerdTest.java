@@ -2,8 +2,10 @@ package dev.speglar.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("real")
 class DockerdTest {
   @Test
   void pullsDockerHubNamesThroughTheRegistryMirror() {

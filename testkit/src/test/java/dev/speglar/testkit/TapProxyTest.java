@@ -7,9 +7,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("real")
 class TapProxyTest {
   @Test
   void recordsRequestsAndCutsTheChosenResponseOnce(@TempDir Path root) throws Exception {

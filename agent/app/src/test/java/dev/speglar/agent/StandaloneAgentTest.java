@@ -3,6 +3,7 @@ package dev.speglar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.speglar.agent.cli.RegistryCommand;
 import dev.speglar.oci.Digest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +26,9 @@ class StandaloneAgentTest {
   @Test
   void servesTheGeneratedImageByTagAndDigestAndAdvertisesIt() throws Exception {
     assertThat(Main.run("demo-image", "--out", dir.toString(), "--layer-size", "100000")).isZero();
-    AgentConfig config = new AgentConfig("127.0.0.31:0", ":0", "127.0.0.31:0", "oci-layout", "", List.of("k8s.io"), "",
-        List.of(dir.toString()), null, List.of(), List.of(), "docker.io", Duration.ofMillis(20), 3, "", null, null,
-        null, null, List.of(), true, false, null, dir.resolve("no-auth"), Duration.ofMinutes(1));
+    AgentConfig config = RegistryCommand.parse("--registry-addr=127.0.0.31:0", "--metrics-addr=127.0.0.31:0",
+        "--store=oci-layout", "--oci-layout-dir=" + dir, "--standalone", "--verify-containerd-config=false",
+        "--basic-auth-dir=" + dir.resolve("no-auth"));
     try (Agent agent = Agent.start(config)) {
       String base = "http://127.0.0.31:" + agent.registryAddress().getPort();
       assertThat(get(base + "/readyz").statusCode()).isEqualTo(200);

@@ -6,11 +6,13 @@ import dev.speglar.store.ContentStore;
 import dev.speglar.store.ContentStoreConformance;
 import dev.speglar.testkit.TestImages;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The store conformance suite against a real containerd 1.6 that CRI-pulled a real multi-platform index from a real
  * registry; blobs are read from the content directory found through introspection.
  */
+@Tag("real")
 class RealContainerdConformanceTest extends ContentStoreConformance {
 
   @Override

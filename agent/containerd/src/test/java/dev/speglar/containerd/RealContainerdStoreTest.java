@@ -16,9 +16,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** containerd store behaviour that only a real daemon can show: discovery, real events, restarts, Docker's namespace. */
+@Tag("real")
 class RealContainerdStoreTest {
   final RealContainerd real = new RealContainerd();
   ContainerdStore store;

@@ -7,6 +7,9 @@ import dev.speglar.registry.http.DistributionPathParser;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
 import dev.speglar.registry.http.Transport;
+import dev.speglar.registry.inflight.InFlightSharing;
+import dev.speglar.registry.listener.ListenerGuard;
+import dev.speglar.registry.listener.ListenerLimits;
 import dev.speglar.registry.metrics.HttpMetrics;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
@@ -45,7 +48,8 @@ public final class RegistryServer implements AutoCloseable {
     this.metrics = b.metrics == null ? null : HttpMetrics.on(b.metrics);
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
-        new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor));
+        new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
+        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics));
   }
 
   public static Builder builder() {
@@ -59,6 +63,7 @@ public final class RegistryServer implements AutoCloseable {
     }
     Transport t = b.transport.resolve();
     EventLoopGroup group = t.newGroup(b.ioThreads);
+    ListenerGuard guard = new ListenerGuard("registry", b.limits, b.metrics);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -72,12 +77,13 @@ public final class RegistryServer implements AutoCloseable {
                 .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_REQUEST_LINE)
                     .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                .addLast("deadline", guard.deadline())
                 .addLast("exchange", new HttpExchangeHandler(metrics))
                 .addLast("chunked", new ChunkedWriteHandler())
                 .addLast("registry", handler);
           }
         });
-    server = BoundServer.bind(sb, group, b.bind);
+    server = BoundServer.bind(guard.install(sb), group, b.bind);
     return address();
   }
 
@@ -107,11 +113,30 @@ public final class RegistryServer implements AutoCloseable {
     private String password;
     private PrometheusRegistry metrics;
     private Readiness readiness = Readiness.ROUTER;
+    private java.util.function.Supplier<List<String>> readinessNotes = List::of;
     private Executor storeExecutor;
     private Transport transport = Transport.AUTO;
     private int ioThreads = 0;
+    private InFlightSharing inFlight;
+    private int uploadLimit;
+    private ListenerLimits limits = ListenerLimits.DEFAULTS;
 
     private Builder() {}
+
+    /** Serves blobs this node is still receiving to peers ({@code --in-flight-sharing}); null (default) = off. */
+    public Builder inFlight(InFlightSharing sharing) {
+      this.inFlight = sharing;
+      return this;
+    }
+
+    /** Most blob bodies served to peers at once ({@code --upload-limit}); 0 (default) = no limit. */
+    public Builder uploadLimit(int limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("upload limit must not be negative");
+      }
+      this.uploadLimit = limit;
+      return this;
+    }
 
     /** Listen address ({@code --registry-addr}); default 127.0.0.1 on an ephemeral port. */
     public Builder bind(InetSocketAddress bind) {
@@ -170,6 +195,15 @@ public final class RegistryServer implements AutoCloseable {
      * Runs store lookups and blob opens on this executor instead of the event loop; for stores whose lookups may
      * block. The miss handler is then also called from it. Default: inline (for in-memory indexes).
      */
+    /**
+     * Findings shown by {@code GET /readyz?verbose} (one line each) that do not make the node unready, such as a
+     * containerd setting that keeps this node's own pulls from using the mirror.
+     */
+    public Builder readinessNotes(java.util.function.Supplier<List<String>> notes) {
+      this.readinessNotes = Objects.requireNonNull(notes, "notes");
+      return this;
+    }
+
     public Builder storeExecutor(Executor executor) {
       this.storeExecutor = executor;
       return this;
@@ -186,6 +220,12 @@ public final class RegistryServer implements AutoCloseable {
         throw new IllegalArgumentException("ioThreads must not be negative");
       }
       this.ioThreads = threads;
+      return this;
+    }
+
+    /** Timeouts and connection caps of the listener; default {@link ListenerLimits#DEFAULTS}. */
+    public Builder limits(ListenerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The same image served by the real CNCF distribution registry (the reference implementation) and by this server,
  * asked the same questions: status codes, the headers containerd relies on and the bytes must agree.
  */
+@Tag("real")
 class DistributionConformanceTest {
   private static final String ACCEPT = "Accept: application/vnd.oci.image.manifest.v1+json, "
       + "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, "

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * ~1 GiB, 4-layer image directly from the distribution registry vs through node 2's agent from node 1, in the same
  * run, alternating, and the agents' RSS during the peer pulls. Prints one result line per measurement.
  */
+@Tag("real")
 @Tag("benchmark")
 class PeerPullBenchmark {
   private static final long SIZE = Long.getLong("bench.bytes", 1L << 30);

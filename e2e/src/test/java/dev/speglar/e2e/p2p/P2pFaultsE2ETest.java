@@ -25,12 +25,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 4 fault and client tests on real software: a fresh three-node cluster per test (private containerd + agent on
  * its own 127.0.0.x each), the distribution registry as upstream.
  */
+@Tag("real")
 class P2pFaultsE2ETest {
   private DistributionRegistry upstream;
   private TestImages images;

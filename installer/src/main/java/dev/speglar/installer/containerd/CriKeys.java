@@ -2,7 +2,7 @@ package dev.speglar.installer.containerd;
 
 import java.util.List;
 
-/** Where the mirror-relevant CRI settings live in each config schema (platforms.md §2.1). */
+/** Where the mirror-relevant CRI settings live in each config schema. */
 public record CriKeys(List<String> configPath, List<String> discardUnpackedLayers, List<String> useLocalImagePull,
                       List<String> pluginTable) {
 

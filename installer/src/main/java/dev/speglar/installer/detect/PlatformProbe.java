@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Gathers platform signals from a host root, in the order of platforms.md §1.1: container markers first (so that
+ * Gathers platform signals from a host root, in this order: container markers first (so that
  * kind's and k3d's host DMI cannot mislead), then os-release, distribution files, DMI and the kubelet's provider ID.
  */
 final class PlatformProbe {

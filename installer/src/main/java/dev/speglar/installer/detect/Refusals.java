@@ -3,7 +3,7 @@ package dev.speglar.installer.detect;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Refusal messages that name the evidence and the reason (platforms.md §3.8). */
+/** Refusal messages that name the evidence and the reason. */
 final class Refusals {
     private Refusals() {
     }

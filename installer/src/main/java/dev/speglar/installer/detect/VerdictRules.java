@@ -3,7 +3,7 @@ package dev.speglar.installer.detect;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns platform + containerd facts into a verdict and the reasons a user can act on (platforms.md §6). */
+/** Turns platform + containerd facts into a verdict and the reasons a user can act on. */
 final class VerdictRules {
 
     record Outcome(Verdict verdict, List<String> reasons) {

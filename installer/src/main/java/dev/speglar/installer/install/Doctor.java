@@ -80,6 +80,7 @@ public final class Doctor {
         }
         for (URI m : mirrors) {
             out.add(get("agent ready " + m, m.resolve("/readyz"), "GET", null));
+            out.add(agentFindings(m));
         }
         if (checkImage == null) {
             out.add(new Check("pull through mirror", Status.SKIP, "pass --check-image <image> for a manifest HEAD through the agent"));
@@ -135,6 +136,29 @@ public final class Doctor {
             Thread.currentThread().interrupt();
             return new Check(name, Status.FAIL, "interrupted");
         }
+    }
+
+    /** What the agent itself found wrong with containerd ({@code [!]} lines of its {@code /readyz?verbose}). */
+    private Check agentFindings(URI mirror) {
+        String name = "agent findings " + mirror;
+        URI uri = mirror.resolve("/readyz?verbose");
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return findings(name, r.body());
+        } catch (IOException e) {
+            return new Check(name, Status.SKIP, "GET " + uri + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check(name, Status.FAIL, "interrupted");
+        }
+    }
+
+    /** FAIL listing the agent's {@code [!]} findings; OK when there are none (an older agent answers an empty body). */
+    static Check findings(String name, String verboseReadyz) {
+        List<String> found = verboseReadyz.lines().filter(l -> l.startsWith("[!]")).map(l -> l.substring(3)).toList();
+        return found.isEmpty() ? new Check(name, Status.OK, "none reported")
+                : new Check(name, Status.FAIL, String.join("; ", found));
     }
 
     /** Just enough image reference parsing for the doctor's HEAD request. */

@@ -1,5 +1,6 @@
 package dev.speglar.installer.install;
 
+import dev.speglar.common.files.AtomicFiles;
 import dev.speglar.installer.containerd.ContainerdBinary;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,12 @@
 package dev.speglar.installer.install;
 
+import dev.speglar.common.files.AtomicFiles;
+import dev.speglar.common.hosts.HostsToml;
 import dev.speglar.installer.containerd.ConfigValidationException;
 import dev.speglar.installer.containerd.ContainerdBinary;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,17 +59,23 @@ public final class NodeInstaller {
         this.progress = progress;
     }
 
+    /** The hosts.toml files, relative to the hosts directory, exactly as the agent's {@code configuration} writes them. */
+    static Map<String, String> hostsFiles(Mirror mirror) {
+        List<String> targets = mirror.targets().stream().map(URI::toString).toList();
+        return HostsToml.files(mirror.registries(), targets, mirror.resolveTags(), null);
+    }
+
     public InstallPlan plan() throws InstallException {
         try {
             ContainerdConfigPlanner.Result cfg = new ContainerdConfigPlanner(root, binary).plan(target);
             List<FileChange> files = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
-            Map<String, String> hosts = HostsToml.render(mirror.registries(), mirror.targets(), mirror.resolveTags());
+            Map<String, String> hosts = hostsFiles(mirror);
             for (var e : hosts.entrySet()) {
                 String nodePath = cfg.hostsDir() + "/" + e.getKey();
                 Path real = root.resolve(nodePath);
                 byte[] now = Files.isRegularFile(real) ? Files.readAllBytes(real) : null;
-                FileChange fc = new FileChange(nodePath, FileChange.Kind.HOSTS_TOML, now, e.getValue().getBytes(), "rw-r--r--");
+                FileChange fc = new FileChange(nodePath, FileChange.Kind.HOSTS_TOML, now, e.getValue().getBytes(StandardCharsets.UTF_8), AtomicFiles.CONFIG_MODE);
                 if (fc.changes()) files.add(fc);
             }
             warnings.addAll(shadowingHostDirs(cfg.hostsDir(), hosts.keySet()));

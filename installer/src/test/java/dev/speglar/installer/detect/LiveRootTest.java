@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** On the live root the version comes from running the real containerd binary (Debian package containerd). */
+@Tag("real")
 class LiveRootTest {
 
     @Test

@@ -3,6 +3,7 @@ package dev.speglar.installer.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.speglar.common.files.AtomicFiles;
 import dev.speglar.installer.containerd.ConfigValidationException;
 import dev.speglar.installer.containerd.ContainerdVersion;
 import dev.speglar.installer.containerd.EffectiveConfig;
@@ -11,10 +12,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every candidate is judged by the real containerd binary's {@code config dump}. */
+@Tag("real")
 class ContainerdConfigPlannerTest {
 
     static final String CONFIG = "/etc/containerd/config.toml";

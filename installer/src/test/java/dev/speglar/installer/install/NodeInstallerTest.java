@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Install, fault injection, idempotency and uninstall against a real, private containerd daemon whose restart hook
  * stops and starts that daemon.
  */
+@Tag("real")
 class NodeInstallerTest {
 
     static final String CONFIG = "/etc/containerd/config.toml";
@@ -105,7 +107,7 @@ class NodeInstallerTest {
         actual.remove("imports");
         assertThat(actual).isEqualTo(expected);
         assertThat(node.read("/etc/containerd/certs.d/_default/hosts.toml"))
-                .isEqualTo("[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']");
+                .isEqualTo("[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
         assertThat(node.read(SystemdUnit.PATH)).contains("ExecStart=" + JAVA);
         assertThat(Files.readAllBytes(node.path("/opt/speglar/speglar-agent.jar"))).isEqualTo(Files.readAllBytes(agentJar));
         assertThat(node.path("/opt/speglar/lib/netty.jar")).hasContent("PK-fake-dependency");
@@ -237,7 +239,7 @@ class NodeInstallerTest {
     void failedAgentUpgradeRestoresAndRestartsThePreviousUnit() throws Exception {
         // containerd is already configured, so no restart is involved; only the agent files change.
         node.write(CONFIG, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n");
-        node.write("/etc/containerd/certs.d/_default/hosts.toml", "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']");
+        node.write("/etc/containerd/certs.d/_default/hosts.toml", "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
         node.write(SystemdUnit.PATH, "[Service]\nExecStart=/usr/bin/old-agent\n");
         Map<String, String> original = node.snapshot();
         AtomicInteger starts = new AtomicInteger();

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real containerd daemon with its own root, state and sockets under a temp dir (containerd-mirror-lab.md §3),
+ * A real containerd daemon with its own root, state and sockets under a temp dir,
  * reading its config from a test host root. Its restart hook stands in for {@code systemctl restart containerd}.
  */
 final class PrivateContainerd implements AutoCloseable {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the way its platform applies it, then loaded by the real containerd ({@code config dump}): the intended keys take
  * their new values and no other effective setting changes.
  */
+@Tag("real")
 class RenderedConfigsLoadInContainerdTest {
     static final String CONFIG_PATH = V2_CRI + ".\"registry\".\"config_path\"";
     static final String DISCARD = V2_CRI + ".\"containerd\".\"discard_unpacked_layers\"";

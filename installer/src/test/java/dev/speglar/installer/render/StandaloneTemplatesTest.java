@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * presets/ is usable without the installer: sourcing a preset's defaults.env and running envsubst on a template
  * gives byte for byte what {@code speglar render} prints with default options.
  */
+@Tag("real")
 class StandaloneTemplatesTest {
     static final Path PRESETS = Path.of("..", "presets");
 

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The rendered agent unit passes {@code systemd-analyze verify} (which also checks ExecStart and Requires=). */
+@Tag("real")
 class SystemdUnitTest {
 
     @TempDir

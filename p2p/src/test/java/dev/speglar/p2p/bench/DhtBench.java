@@ -1,45 +1,37 @@
 package dev.speglar.p2p.bench;
 
-import dev.speglar.p2p.BenchAccess;
-import dev.speglar.p2p.BootstrapConfig;
-import dev.speglar.p2p.P2pConfig;
-import dev.speglar.p2p.P2pNode;
-import dev.speglar.p2p.Provider;
-import dev.speglar.p2p.ProviderStream;
-import dev.speglar.p2p.multiformats.Multiaddr;
-import dev.speglar.p2p.multiformats.PeerId;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * DHT benchmark: N Java nodes in one JVM, each on its own 127.x.y.z address with real TCP + Noise + yamux.
- * Every node provides K keys, then L random lookups run three times: cold (right after the network formed, few
- * connections open), warm (fresh keys, connections now open) and cached (the warm lookups again within the 5 s
- * lookup cache). Then 10% of the nodes die without goodbye and cold/warm repeat. Each lookup asks for one provider
- * and succeeds if it is the key's owner. Not a test: run it by hand (docs/benchmarks-p2p.md).
+ * DHT benchmark: N Java nodes, each on its own 127.x.y.z address with real TCP + Noise + yamux, in this JVM or spread
+ * over worker JVMs ({@link WorkerCluster}; beyond a few hundred nodes one JVM runs out of descriptors). Every node
+ * provides K keys, then L random lookups run three times: cold (right after the network formed, few connections
+ * open), warm (fresh keys, connections now open) and cached (the warm lookups again within the 5 s lookup cache).
+ * Then 10% of the nodes die without goodbye and cold/warm repeat. Each lookup asks for one provider and succeeds if
+ * it is the key's owner. Lookups run one at a time. Not a test: run it by hand (docs/benchmarks-p2p.md).
  *
- * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1]}.
+ * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1] [processes=1]}; system property
+ * {@code bench.workerXmx} (default 1g) sizes each worker's heap.
  */
 public final class DhtBench {
     private static final Duration READY_WAIT = Duration.ofMinutes(30);
 
+    private final BenchCluster cluster;
     private final int n;
     private final int keysPerNode;
     private final int lookups;
     private final Random rnd;
-    private final List<P2pNode> nodes = new ArrayList<>();
     private final boolean[] dead;
-    private final LongAdder dhtRequests = new LongAdder();
 
-    private DhtBench(int n, int keysPerNode, int lookups, long seed) {
-        this.n = n;
+    private DhtBench(BenchCluster cluster, int keysPerNode, int lookups, long seed) {
+        this.cluster = cluster;
+        this.n = cluster.size();
         this.keysPerNode = keysPerNode;
         this.lookups = lookups;
         this.rnd = new Random(seed);
@@ -47,69 +39,43 @@ public final class DhtBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--worker")) {
+            WorkerCluster.serve(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Long.parseLong(args[4]));
+            System.exit(0);
+        }
         int n = Integer.parseInt(args[0]);
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int lookups = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
-        DhtBench b = new DhtBench(n, keys, lookups, seed);
-        try {
-            b.run();
-        } finally {
-            b.nodes.forEach(P2pNode::close);
+        int procs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        long heap0 = procs == 1 ? usedHeapAfterGc() : 0;
+        long t0 = System.nanoTime();
+        try (BenchCluster c = procs == 1 ? BenchNodes.start(n, 0, n, seed, Map.of())
+                : WorkerCluster.start(n, procs, seed, System.getProperty("bench.workerXmx", "1g"))) {
+            log("started %d nodes in %d process(es) in %.1f s", n, procs, secs(t0));
+            new DhtBench(c, keys, lookups, seed).run(heap0);
         }
         System.exit(0);
     }
 
-    static String ip(int i) {
-        return "127.1." + (i / 250) + "." + (i % 250 + 1);
-    }
-
-    static String key(int node, int k) {
-        return "sha256:%064x".formatted((long) node * 1_000_003L + k);
-    }
-
-    private void run() throws Exception {
-        long heap0 = usedHeapAfterGc();
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            List<String> boot = new ArrayList<>();
-            // Each node bootstraps from up to 3 earlier nodes, like a cluster's DNS/static bootstrap list.
-            for (int j = 0; j < Math.min(3, i); j++) {
-                boot.add(dialAddr(nodes.get(j == 0 ? 0 : rnd.nextInt(i))));
-            }
-            nodes.add(P2pNode.start(P2pConfig.builder()
-                    .listenAddress(ip(i) + ":0")
-                    .bootstrap(boot.isEmpty() ? BootstrapConfig.none() : BootstrapConfig.staticPeers(boot))
-                    .lookupTimeout(Duration.ofSeconds(10))
-                    .maxConnections(Math.max(64, Math.min(n, 512)))
-                    .build()));
-            BenchAccess.countDhtRequests(nodes.getLast(), "/spegel/kad/1.0.0", dhtRequests);
-        }
-        waitUntil("all nodes ready", () -> nodes.stream().allMatch(P2pNode::ready));
-        log("started %d nodes in %.1f s", n, secs(t0));
-
+    private void run(long heap0) throws Exception {
         long t1 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            List<String> ks = new ArrayList<>(keysPerNode);
-            for (int k = 0; k < keysPerNode; k++) {
-                ks.add(key(i, k));
-            }
-            nodes.get(i).advertise(ks);
-        }
+        cluster.advertise(keysPerNode);
         // Advertising is asynchronous: wait until every node's provide queue has drained.
         long[] lastLog = {System.nanoTime()};
         waitUntil("advertising drained", () -> {
-            int pending = nodes.stream().mapToInt(BenchAccess::advertisingPending).sum();
+            int pending = cluster.advertisingPending();
             if (System.nanoTime() - lastLog[0] > 15e9) {
                 log("advertising: %d provides pending after %.0f s, %d DHT requests served", pending, secs(t1),
-                        dhtRequests.sum());
+                        cluster.dhtRequests());
                 lastLog[0] = System.nanoTime();
             }
             return pending == 0;
         });
         log("advertised %d keys in %.1f s (%d DHT requests served so far)", (long) n * keysPerNode, secs(t1),
-                dhtRequests.sum());
-        long heapPerNode = (usedHeapAfterGc() - heap0) / n;
+                cluster.dhtRequests());
+        long heapPerNode = (cluster.usedHeapAfterGc() - heap0) / n;
 
         Result cold = measure("cold", plan());
         int[][] warmPlan = plan();
@@ -121,7 +87,7 @@ public final class DhtBench {
             int victim = rnd.nextInt(n);
             if (!dead[victim]) {
                 dead[victim] = true;
-                BenchAccess.kill(nodes.get(victim));
+                cluster.kill(victim);
                 killed++;
             }
         }
@@ -152,26 +118,19 @@ public final class DhtBench {
         return p;
     }
 
-    private Result measure(String phase, int[][] plan) throws InterruptedException {
+    private Result measure(String phase, int[][] plan) throws Exception {
         long[] lat = new long[plan.length];
         int ok = 0;
-        long requests0 = dhtRequests.sum();
-        long[] rounds0 = rounds();
+        long requests0 = cluster.dhtRequests();
+        long[] rounds0 = cluster.lookupRounds();
         for (int i = 0; i < plan.length; i++) {
-            P2pNode from = nodes.get(plan[i][0]);
-            String owner = nodes.get(plan[i][1]).peerId();
-            long s = System.nanoTime();
-            boolean found = false;
-            try (ProviderStream st = from.lookup(key(plan[i][1], plan[i][2]), 1)) {
-                Optional<Provider> p = st.poll(Duration.ofSeconds(10));
-                found = p.isPresent() && p.get().peerId().equals(owner);
-            }
-            lat[i] = System.nanoTime() - s;
-            ok += found ? 1 : 0;
+            long r = cluster.lookup(plan[i][0], plan[i][1], plan[i][2]);
+            lat[i] = r >= 0 ? r : -r - 1;
+            ok += r >= 0 ? 1 : 0;
         }
         Arrays.sort(lat);
-        double perLookup = (dhtRequests.sum() - requests0) / (double) plan.length;
-        long[] rounds1 = rounds();
+        double perLookup = (cluster.dhtRequests() - requests0) / (double) plan.length;
+        long[] rounds1 = cluster.lookupRounds();
         long counted = 0;
         long sum = 0;
         int max = 0;
@@ -189,20 +148,6 @@ public final class DhtBench {
         return r;
     }
 
-    /** Rounds histogram summed over the live nodes (a cached lookup runs no query and is not counted). */
-    private long[] rounds() {
-        long[] sum = new long[16];
-        for (int i = 0; i < nodes.size(); i++) {
-            if (!dead[i]) {
-                long[] r = BenchAccess.lookupRounds(nodes.get(i));
-                for (int j = 0; j < sum.length; j++) {
-                    sum[j] += r[j];
-                }
-            }
-        }
-        return sum;
-    }
-
     record Result(String phase, int ok, int total, double p50, double p99, double max, double requests,
             double meanRounds, int maxRounds) {
         String row() {
@@ -215,7 +160,7 @@ public final class DhtBench {
         boolean ok() throws Exception;
     }
 
-    private static void waitUntil(String what, Check c) throws Exception {
+    static void waitUntil(String what, Check c) throws Exception {
         long deadline = System.nanoTime() + READY_WAIT.toNanos();
         while (!c.ok()) {
             if (System.nanoTime() > deadline) {
@@ -223,11 +168,6 @@ public final class DhtBench {
             }
             Thread.sleep(200); // a benchmark driver, not a test: plain polling is fine here
         }
-    }
-
-    private static String dialAddr(P2pNode node) {
-        Multiaddr a = node.listenAddrs().getFirst();
-        return a.withoutPeerId().withPeerId(PeerId.parse(node.peerId())).toString();
     }
 
     private static double pct(long[] sorted, int p) {
@@ -243,14 +183,14 @@ public final class DhtBench {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static long usedHeapAfterGc() {
+    static long usedHeapAfterGc() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static void log(String fmt, Object... args) {
+    static void log(String fmt, Object... args) {
         System.out.printf(Locale.ROOT, "[bench] " + fmt + "%n", args);
     }
 }

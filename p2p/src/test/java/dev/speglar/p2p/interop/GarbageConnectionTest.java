@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Garbage on a live node's port: the node closes that connection (bounded time, bounded reply) and keeps serving
  * other peers.
  */
+@Tag("real")
 class GarbageConnectionTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] HEADER = HEX.parseHex("132f6d756c746973747265616d2f312e302e300a");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class GoDialerNegotiationTest {
     private static final HexFormat HEX = HexFormat.of();
-    // Bytes from libp2p-wire.md §4, written out so this test does not share the codec under test.
+    // Multistream-select bytes (github.com/multiformats/multistream-select), written out so this test does not share the codec under test.
     private static final byte[] HEADER = HEX.parseHex("132f6d756c746973747265616d2f312e302e300a");
     private static final byte[] TLS = HEX.parseHex("0b2f746c732f312e302e300a");
     private static final byte[] NA = HEX.parseHex("036e610a");

@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The transport layer (TCP + multistream + Noise + yamux) with identify and ping, both ways against js-libp2p. */
+@Tag("real")
 class HostJsInteropTest {
     private Host host;
     private InetSocketAddress hostAddr;

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Three js-libp2p and three Java nodes in one DHT; each provides its own key and every node finds every key,
  * whichever implementation stores the record and whichever walks the lookup.
  */
+@Tag("real")
 class MixedNetworkTest {
     private static final Duration WAIT = Duration.ofSeconds(45);
 

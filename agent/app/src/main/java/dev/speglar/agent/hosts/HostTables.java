@@ -1,5 +1,6 @@
 package dev.speglar.agent.hosts;
 
+import dev.speglar.common.hosts.HostsToml;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,11 +1,13 @@
 package dev.speglar.agent.hosts;
 
+import dev.speglar.common.files.AtomicFiles;
+import dev.speglar.common.hosts.HostsToml;
+import dev.speglar.common.hosts.RegistryUrl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +30,8 @@ public final class MirrorConfiguration {
   /** Validates everything first so bad input changes nothing on disk. */
   public void write(List<String> mirroredRegistries, List<String> mirrorTargets, boolean resolveTags,
       boolean prependExisting, String basicAuth) throws IOException {
-    List<RegistryUrl> registries = parseRegistries(mirroredRegistries);
-    List<RegistryUrl> targets = parseTargets(mirrorTargets);
+    List<RegistryUrl> registries = HostsToml.parseRegistries(mirroredRegistries);
+    List<RegistryUrl> targets = HostsToml.parseTargets(mirrorTargets);
     Files.createDirectories(configPath);
     backup();
     clear();
@@ -42,52 +44,6 @@ public final class MirrorConfiguration {
       AtomicFiles.write(dir.resolve("hosts.toml"), content);
       log.info("wrote mirror configuration for {} at {}", r, dir.resolve("hosts.toml"));
     }
-  }
-
-  static List<RegistryUrl> parseRegistries(List<String> raw) {
-    List<RegistryUrl> out = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
-    int wildcards = 0;
-    for (String s : raw) {
-      try {
-        RegistryUrl u = RegistryUrl.parse(s.trim(), true);
-        wildcards += u.wildcard() ? 1 : 0;
-        out.add(u);
-      } catch (IllegalArgumentException e) {
-        errors.add(e.getMessage());
-      }
-    }
-    if (wildcards > 1) {
-      errors.add("registries should not contain two wildcards");
-    }
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", errors));
-    }
-    return out.isEmpty() ? List.of(RegistryUrl.WILDCARD) : out;
-  }
-
-  static List<RegistryUrl> parseTargets(List<String> raw) {
-    if (raw.isEmpty()) {
-      throw new IllegalArgumentException("at least one mirror target is required (--mirror-targets)");
-    }
-    List<RegistryUrl> out = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      String s = raw.get(i).trim();
-      // upstream normalises only the first target: it is the node's own address from the downward API
-      if (i == 0) {
-        s = RegistryUrl.bracketIpv6(s);
-      }
-      try {
-        out.add(RegistryUrl.parse(s, false));
-      } catch (IllegalArgumentException e) {
-        errors.add(e.getMessage());
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", errors));
-    }
-    return out;
   }
 
   private void backup() throws IOException {

@@ -37,34 +37,58 @@ class CliTest {
 
   @Test
   void registryFlagsParseLikeUpstream() {
-    RegistryCommand cmd = new RegistryCommand();
-    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs("--registry-addr=127.0.0.5:5000",
+    AgentConfig c = RegistryCommand.parse("--registry-addr=127.0.0.5:5000",
         "--mirror-resolve-timeout=100ms", "--containerd-namespace", "k8s.io", "moby", "--bootstrap-kind=static",
         "--static-bootstrap-peers", "/ip4/127.0.0.6/tcp/5001/p2p/12D3KooWabc");
-    AgentConfig c = cmd.config();
-    assertThat(c.mirrorResolveTimeout()).isEqualTo(Duration.ofMillis(100));
-    assertThat(c.containerdNamespaces()).containsExactly("k8s.io", "moby");
-    assertThat(c.mirrorResolveRetries()).isEqualTo(3);
-    assertThat(c.defaultRegistry()).isEqualTo("docker.io");
-    assertThat(c.staticBootstrapPeers()).hasSize(1);
-    assertThat(c.ociLayouts()).isEmpty();
-    assertThat(c.httpBootstrapCertDir()).isNull();
+    assertThat(c.listen().registryAddr()).isEqualTo("127.0.0.5:5000");
+    assertThat(c.mirror().resolveTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.store().kind()).isEqualTo(AgentConfig.StoreKind.CONTAINERD);
+    assertThat(c.store().containerd().namespaces()).containsExactly("k8s.io", "moby");
+    assertThat(c.store().containerd().contentPath())
+        .isEqualTo(java.nio.file.Path.of("/var/lib/containerd/io.containerd.content.v1.content"));
+    assertThat(c.mirror().resolveRetries()).isEqualTo(3);
+    assertThat(c.serving().defaultRegistry()).isEqualTo("docker.io");
+    assertThat(c.p2p().bootstrap().kind()).isEqualTo(AgentConfig.BootstrapKind.STATIC);
+    assertThat(c.p2p().bootstrap().staticPeers()).hasSize(1);
+    assertThat(c.store().ociLayouts()).isEmpty();
+    assertThat(c.p2p().bootstrap().httpCertDir()).isNull();
+    assertThat(c.p2p().dht()).isEqualTo(AgentConfig.DhtTimeouts.DEFAULTS);
+  }
+
+  @Test
+  void dhtTimeoutFlagsReachTheP2pConfig() {
+    AgentConfig c = RegistryCommand.parse("--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example",
+        "--dht-lookup-timeout=5s", "--dht-request-timeout=1500ms", "--dht-lookup-refresh-after=1s");
+    assertThat(c.p2p().dht()).isEqualTo(new AgentConfig.DhtTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500),
+        Duration.ofSeconds(1)));
+    var p2p = dev.speglar.agent.Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p());
+    assertThat(p2p.lookupTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(p2p.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(p2p.lookupRefreshAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> RegistryCommand.parse("--standalone", "--dht-request-timeout=0"))
+        .hasMessageContaining("--dht-request-timeout must be a positive duration");
+  }
+
+  @Test
+  void enumFlagsRejectUnknownValuesAndNameTheChoices() {
+    assertThatThrownBy(() -> RegistryCommand.parse("--standalone", "--store=redis"))
+        .hasMessageContaining("containerd or oci-layout");
+    assertThatThrownBy(() -> RegistryCommand.parse("--bootstrap-kind=mdns"))
+        .hasMessageContaining("static, dns or http");
+    assertThat(RegistryCommand.parse("--store=oci-layout", "--oci-layout-dir=/x", "--standalone").store().kind())
+        .isEqualTo(AgentConfig.StoreKind.OCI_LAYOUT);
   }
 
   @Test
   void httpBootstrapFlagsReachTheP2pConfig() {
-    RegistryCommand cmd = new RegistryCommand();
-    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs("--bootstrap-kind=http",
+    AgentConfig c = RegistryCommand.parse("--bootstrap-kind=http",
         "--http-bootstrap-url=https://127.0.0.7:8443/id", "--http-bootstrap-cert-dir=/etc/speglar/bootstrap-tls");
-    AgentConfig c = cmd.config();
-    assertThat(c.httpBootstrapCertDir()).isEqualTo(java.nio.file.Path.of("/etc/speglar/bootstrap-tls"));
+    assertThat(c.p2p().bootstrap().httpCertDir()).isEqualTo(java.nio.file.Path.of("/etc/speglar/bootstrap-tls"));
   }
 
   @Test
   void missingBootstrapKindIsAClearError() {
-    RegistryCommand cmd = new RegistryCommand();
-    new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs();
-    assertThatThrownBy(cmd::config).hasMessageContaining("--bootstrap-kind static|dns|http");
+    assertThatThrownBy(() -> RegistryCommand.parse()).hasMessageContaining("--bootstrap-kind static|dns|http");
   }
 
   @Test

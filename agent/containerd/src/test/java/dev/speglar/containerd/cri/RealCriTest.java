@@ -8,9 +8,11 @@ import dev.speglar.testkit.TestImages;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The CRI client and the config check against a real containerd 1.6 with its CRI plugin. */
+@Tag("real")
 class RealCriTest {
   static DistributionRegistry registry;
   final ContainerdDaemon daemon = ContainerdDaemon.create().start();

@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The layout store on a layout written by real tools (umoci, plus an index), as an operator would seed a node. */
+@Tag("real")
 class UmociLayoutTest {
 
   @Test

@@ -8,6 +8,9 @@ import dev.speglar.registry.Readiness;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.filter.ReferenceFilters;
+import dev.speglar.registry.inflight.ArrivalResponder;
+import dev.speglar.registry.inflight.InFlightSharing;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.netty.buffer.Unpooled;
@@ -29,6 +32,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +48,31 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
 
   /** Everything the handler needs; built by {@code RegistryServer}. */
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
-      List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {}
+      List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
+      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+    public Config {
+      readinessNotes = readinessNotes == null ? List::of : readinessNotes;
+    }
+
+    /** Without readiness notes, in-flight sharing and upload limit. */
+    public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+        List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, null, null, 0, null);
+    }
+  }
 
   private final Config config;
   private final LocalContent local;
   private final LocalResponder responder;
+  private final ArrivalResponder arrivals;
+  private final UploadLimiter uploads;
 
   public RegistryHandler(Config config) {
     this.config = config;
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
+    this.arrivals = config.inFlight() == null ? null : new ArrivalResponder(config.inFlight());
+    this.uploads = new UploadLimiter(config.uploadLimit(), config.metrics());
   }
 
   @Override
@@ -89,8 +108,13 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     switch (path) {
       case "/readyz" -> {
         HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
-        OciErrors.writeEmpty(ctx, ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            keepAlive);
+        boolean ready = ready();
+        HttpResponseStatus status = ready ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        if (query != null && Query.first(query, "verbose") != null) {
+          verboseReadiness(ctx, head, ready, status, keepAlive);
+        } else {
+          OciErrors.writeEmpty(ctx, status, keepAlive); // upstream: status only, empty body
+        }
       }
       case "/livez" -> {
         HttpExchangeHandler.tag(ctx.channel(), "livez", "");
@@ -141,11 +165,20 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
   }
 
   private void serve(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
+    boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
+    if (dr.mirrored() && blob && !dr.head() && !uploads.tryAcquire(ctx.channel())) {
+      FullHttpResponse busy = OciErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, OciErrors.TOO_MANY_REQUESTS,
+          "upload limit reached", null, false);
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+      OciErrors.send(ctx, busy, keepAlive);
+      return;
+    }
     Optional<Descriptor> found = local.find(dr);
     if (found.isPresent()) {
       responder.serve(ctx, dr, found.get(), keepAlive);
+    } else if (dr.mirrored() && blob && dr.digest() != null && arrivals != null && arrivals.serve(ctx, dr, keepAlive)) {
+      HttpExchangeHandler.tag(ctx.channel(), "arriving", dr.registry());
     } else if (dr.mirrored()) {
-      boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
       OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
           (blob ? "could not get blob " : dr.tag() != null ? "could not get digest for image tag "
               : "could not get manifest ") + dr.key(), null, dr.head(), keepAlive);
@@ -155,7 +188,28 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     }
   }
 
+  /**
+   * Kubernetes-style detail: {@code [+]} or {@code [-]} for readiness itself, then {@code [!]} per finding that
+   * leaves the node serving but needs an operator (it does not change the status code).
+   */
+  private void verboseReadiness(ChannelHandlerContext ctx, boolean head, boolean ready, HttpResponseStatus status,
+      boolean keepAlive) {
+    StringBuilder body = new StringBuilder(ready ? "[+]ready ok\n" : "[-]ready failed: no peers reachable yet\n");
+    for (String note : config.readinessNotes().get()) {
+      body.append("[!]").append(note.replace('\n', ' ')).append('\n');
+    }
+    byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    OciErrors.send(ctx, r, keepAlive);
+  }
+
   private boolean ready() {
+    if (config.readiness() == Readiness.ALWAYS) {
+      return true;
+    }
     if (config.router() != null && config.router().ready()) {
       return true;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code install --mode daemonset --kubeconfig ...} against fabric8's mock API server (CRUD mode), on a node whose
  * containerd config is already right, so only hosts.toml and the DaemonSet change and nothing restarts.
  */
+@Tag("real")
 @EnableKubernetesMockClient(crud = true)
 class DaemonSetInstallCliTest {
 
@@ -84,7 +86,7 @@ class DaemonSetInstallCliTest {
         assertThat(install).contains("start agent: ok", "Installed.").doesNotContain("restart containerd");
         assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:0.1");
         assertThat(root.resolve("etc/containerd/certs.d/_default/hosts.toml")).hasContent(
-                "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']");
+                "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
 
         assertThat(run(0, "install", "--yes")).contains("Nothing to change");
 

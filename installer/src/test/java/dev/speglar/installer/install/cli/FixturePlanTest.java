@@ -12,10 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code speglar plan} on the detection fixtures (real platform file layouts), judged by the real containerd binary. */
+@Tag("real")
 class FixturePlanTest {
 
     @TempDir Path root;

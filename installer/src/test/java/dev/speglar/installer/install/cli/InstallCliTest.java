@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The CLI end to end on a temp host root with a private containerd, restarted through {@code --restart-command}
  * (a shell script standing in for systemctl), and a fake agent answering /readyz and manifest HEADs.
  */
+@Tag("real")
 class InstallCliTest {
 
     @TempDir Path root;

@@ -1,8 +1,9 @@
-package dev.speglar.installer.install;
+package dev.speglar.common.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,11 +19,20 @@ import java.util.Set;
 
 /**
  * Crash-safe file replacement: temp file in the same directory, fsync, rename over the target, fsync the
- * directory. A reader (containerd at restart, the agent) sees the old or the new bytes, never a torn file.
+ * directory. A reader (containerd re-reads hosts.toml on every pull and config.toml at restart) sees the old or the
+ * new bytes, never a torn file. The one implementation for the agent and the installer.
  */
 public final class AtomicFiles {
 
+    /** Mode of a new configuration file that containerd (root) and humans read. */
+    public static final String CONFIG_MODE = "rw-r--r--";
+
     private AtomicFiles() {}
+
+    /** Writes UTF-8 {@code content}; keeps the mode and owner of an existing target, else mode {@code rw-r--r--}. */
+    public static void write(Path target, String content) throws IOException {
+        write(target, content.getBytes(StandardCharsets.UTF_8), CONFIG_MODE);
+    }
 
     /** Writes {@code content}; keeps the mode and owner of an existing target, else uses {@code defaultMode}. */
     public static void write(Path target, byte[] content, String defaultMode) throws IOException {
@@ -34,14 +44,13 @@ public final class AtomicFiles {
             existing = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             perms = existing.permissions();
         }
-        Path tmp = dir.resolve("." + target.getFileName() + ".speglar-tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        }
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".speglar-tmp");
         try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
             Files.setPosixFilePermissions(tmp, perms);
             if (existing != null) {
                 PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
@@ -62,6 +71,17 @@ public final class AtomicFiles {
     /** Deletes a file and makes the removal durable. */
     public static void delete(Path target) throws IOException {
         if (Files.deleteIfExists(target)) syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Deletes a file or a directory tree without following links; missing is fine. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (var s = Files.list(p)) {
+                for (Path c : s.toList()) deleteTree(c);
+            }
+        }
+        Files.delete(p);
     }
 
     private static void move(Path tmp, Path target) throws IOException {

@@ -1,4 +1,4 @@
-package dev.speglar.installer.install;
+package dev.speglar.common.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,11 +35,16 @@ class AtomicFilesTest {
     }
 
     @Test
-    void hostRootMapsNodePathsBothWays() {
-        HostRoot r = new HostRoot(dir);
-        assertThat(r.resolve("/etc/containerd/config.toml")).isEqualTo(dir.resolve("etc/containerd/config.toml"));
-        assertThat(r.resolve(dir.resolve("x").toString())).isEqualTo(dir.resolve("x"));
-        assertThat(r.nodePath(dir.resolve("etc/x"))).isEqualTo("/etc/x");
-        assertThat(HostRoot.of("/").resolve("/etc/x")).isEqualTo(Path.of("/etc/x"));
+    void writesUtf8TextWithConfigModeAndDeletesTreesWithoutFollowingLinks() throws Exception {
+        Path f = dir.resolve("docker.io/hosts.toml");
+        AtomicFiles.write(f, "server = 'é'");
+        assertThat(Files.readAllBytes(f)).isEqualTo("server = 'é'".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("keep"), "k");
+        Files.createSymbolicLink(dir.resolve("docker.io/link"), outside);
+        AtomicFiles.deleteTree(dir.resolve("docker.io"));
+        assertThat(dir.resolve("docker.io")).doesNotExist();
+        assertThat(outside.resolve("keep")).hasContent("k");
     }
 }

@@ -1,4 +1,4 @@
-package dev.speglar.agent.hosts;
+package dev.speglar.common.hosts;
 
 import java.net.URI;
 import java.net.URISyntaxException;

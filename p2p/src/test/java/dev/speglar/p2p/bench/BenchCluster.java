@@ -1,0 +1,39 @@
+package dev.speglar.p2p.bench;
+
+/**
+ * The N nodes of a {@link DhtBench} run, hosted in this JVM ({@link BenchNodes}) or spread over worker JVMs
+ * ({@link WorkerCluster}); node indices are global.
+ */
+interface BenchCluster extends AutoCloseable {
+    int size();
+
+    /** Base58 peer id of node {@code i}. */
+    String peerId(int i);
+
+    /** Every node provides its {@code keysPerNode} keys (asynchronously). */
+    void advertise(int keysPerNode) throws Exception;
+
+    /** Provides still queued or running, over all nodes. */
+    int advertisingPending() throws Exception;
+
+    /** Heap used after GC, summed over the JVMs hosting nodes. */
+    long usedHeapAfterGc() throws Exception;
+
+    /**
+     * Node {@code from} looks up key {@code keyIndex} of node {@code owner}; returns the latency in nanoseconds,
+     * negated (minus one) when the first provider was not the owner or none came within 10 s.
+     */
+    long lookup(int from, int owner, int keyIndex) throws Exception;
+
+    /** Inbound DHT requests served by all nodes so far. */
+    long dhtRequests() throws Exception;
+
+    /** Provider lookups by rounds, summed over the live nodes. */
+    long[] lookupRounds() throws Exception;
+
+    /** Node {@code i} dies without goodbye. */
+    void kill(int i) throws Exception;
+
+    @Override
+    void close();
+}

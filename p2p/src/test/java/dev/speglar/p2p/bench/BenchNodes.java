@@ -1,0 +1,179 @@
+package dev.speglar.p2p.bench;
+
+import dev.speglar.p2p.BenchAccess;
+import dev.speglar.p2p.BootstrapConfig;
+import dev.speglar.p2p.P2pConfig;
+import dev.speglar.p2p.P2pNode;
+import dev.speglar.p2p.Provider;
+import dev.speglar.p2p.ProviderStream;
+import dev.speglar.p2p.multiformats.Multiaddr;
+import dev.speglar.p2p.multiformats.PeerId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Nodes {@code [from, to)} of an N-node {@link DhtBench} cluster, in this JVM. Node i listens on its own loopback
+ * address and bootstraps from node 0 and two random earlier nodes (possibly hosted by other JVMs: their dial
+ * addresses are passed in), as a cluster's static bootstrap list would.
+ */
+final class BenchNodes implements BenchCluster {
+    private final int n;
+    private final int from;
+    private final List<P2pNode> nodes = new ArrayList<>();
+    private final boolean[] dead;
+    private final Map<Integer, String> peerIds = new ConcurrentHashMap<>();
+    private final LongAdder dhtRequests = new LongAdder();
+
+    private BenchNodes(int n, int from, int to) {
+        this.n = n;
+        this.from = from;
+        this.dead = new boolean[to - from];
+    }
+
+    /** Starts nodes {@code [from, to)} one after the other; {@code known} holds dial addresses of nodes below from. */
+    static BenchNodes start(int n, int from, int to, long seed, Map<Integer, String> known) throws Exception {
+        BenchNodes b = new BenchNodes(n, from, to);
+        Map<Integer, String> addrs = new ConcurrentHashMap<>(known);
+        try {
+            for (int i = from; i < to; i++) {
+                Random r = new Random(seed * 1_000_003L + i);
+                List<String> boot = new ArrayList<>();
+                for (int j = 0; j < Math.min(3, i); j++) {
+                    boot.add(addrs.get(j == 0 ? 0 : r.nextInt(i)));
+                }
+                P2pNode node = P2pNode.start(P2pConfig.builder()
+                        .listenAddress(ip(i) + ":0")
+                        .bootstrap(boot.isEmpty() ? BootstrapConfig.none() : BootstrapConfig.staticPeers(boot))
+                        .lookupTimeout(Duration.ofSeconds(10))
+                        .maxConnections(Math.max(64, Math.min(n, 512)))
+                        .build());
+                b.nodes.add(node);
+                BenchAccess.countDhtRequests(node, "/spegel/kad/1.0.0", b.dhtRequests);
+                addrs.put(i, dialAddr(node));
+                b.peerIds.put(i, node.peerId());
+            }
+            DhtBench.waitUntil("all nodes ready", () -> b.nodes.stream().allMatch(P2pNode::ready));
+            return b;
+        } catch (Exception | Error e) {
+            b.close();
+            throw e;
+        }
+    }
+
+    static String ip(int i) {
+        return "127.1." + (i / 250) + "." + (i % 250 + 1);
+    }
+
+    static String key(int node, int k) {
+        return "sha256:%064x".formatted((long) node * 1_000_003L + k);
+    }
+
+    String dialAddr(int i) {
+        return dialAddr(node(i));
+    }
+
+    private static String dialAddr(P2pNode node) {
+        Multiaddr a = node.listenAddrs().getFirst();
+        return a.withoutPeerId().withPeerId(PeerId.parse(node.peerId())).toString();
+    }
+
+    private P2pNode node(int i) {
+        return nodes.get(i - from);
+    }
+
+    int from() {
+        return from;
+    }
+
+    int to() {
+        return from + nodes.size();
+    }
+
+    @Override
+    public int size() {
+        return n;
+    }
+
+    @Override
+    public String peerId(int i) {
+        return peerIds.get(i);
+    }
+
+    @Override
+    public void advertise(int keysPerNode) {
+        for (int i = from; i < to(); i++) {
+            List<String> ks = new ArrayList<>(keysPerNode);
+            for (int k = 0; k < keysPerNode; k++) {
+                ks.add(key(i, k));
+            }
+            node(i).advertise(ks);
+        }
+    }
+
+    @Override
+    public int advertisingPending() {
+        int sum = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            sum += dead[i] ? 0 : BenchAccess.advertisingPending(nodes.get(i));
+        }
+        return sum;
+    }
+
+    @Override
+    public long usedHeapAfterGc() {
+        return DhtBench.usedHeapAfterGc();
+    }
+
+    /** As {@link BenchCluster#lookup}, with the owner's peer id given (it may live in another JVM). */
+    long lookup(int fromNode, String ownerPeerId, int owner, int keyIndex) throws InterruptedException {
+        long s = System.nanoTime();
+        boolean found;
+        try (ProviderStream st = node(fromNode).lookup(key(owner, keyIndex), 1)) {
+            Optional<Provider> p = st.poll(Duration.ofSeconds(10));
+            found = p.isPresent() && p.get().peerId().equals(ownerPeerId);
+        }
+        long took = System.nanoTime() - s;
+        return found ? took : -took - 1;
+    }
+
+    @Override
+    public long lookup(int fromNode, int owner, int keyIndex) throws InterruptedException {
+        return lookup(fromNode, peerId(owner), owner, keyIndex);
+    }
+
+    @Override
+    public long dhtRequests() {
+        return dhtRequests.sum();
+    }
+
+    @Override
+    public long[] lookupRounds() {
+        long[] sum = new long[16];
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!dead[i]) {
+                long[] r = BenchAccess.lookupRounds(nodes.get(i));
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += r[j];
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void kill(int i) {
+        dead[i - from] = true;
+        BenchAccess.kill(node(i));
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(P2pNode::close);
+    }
+}

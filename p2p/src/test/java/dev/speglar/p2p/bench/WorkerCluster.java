@@ -1,0 +1,226 @@
+package dev.speglar.p2p.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link DhtBench} cluster spread over worker JVMs (the per-process descriptor limit caps one JVM at a few hundred
+ * well-connected nodes). Worker w hosts a contiguous range of node indices and answers one-line commands on stdin
+ * with one {@code @}-line on stdout; the driver sends lookups one at a time, so they never overlap, as in one JVM.
+ * Workers start one after the other so each node can bootstrap from earlier nodes; a worker exits when its stdin
+ * closes, so a dying driver takes its workers with it.
+ */
+final class WorkerCluster implements BenchCluster {
+    private final int n;
+    private final int per;
+    private final List<Worker> workers = new ArrayList<>();
+    private final String[] peerIds;
+
+    private record Worker(Process process, Writer in, BufferedReader out) {}
+
+    private WorkerCluster(int n, int procs) {
+        this.n = n;
+        this.per = (n + procs - 1) / procs;
+        this.peerIds = new String[n];
+    }
+
+    static WorkerCluster start(int n, int procs, long seed, String workerXmx) throws IOException {
+        WorkerCluster c = new WorkerCluster(n, procs);
+        Runtime.getRuntime().addShutdownHook(new Thread(c::close));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Map<Integer, String> addrs = new HashMap<>();
+        try {
+            for (int from = 0; from < n; from += c.per) {
+                int to = Math.min(n, from + c.per);
+                Process p = new ProcessBuilder(java, "-Xmx" + workerXmx, "-XX:+UseSerialGC",
+                        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        DhtBench.class.getName(), "--worker", "" + n, "" + from, "" + to, "" + seed)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Worker w = new Worker(p, new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                c.workers.add(w);
+                for (var e : addrs.entrySet()) {
+                    w.in.write("addr " + e.getKey() + " " + e.getValue() + "\n");
+                }
+                // "start" answers with one "@id i peerId addr" per node, then "@ready"
+                w.in.write("start\n");
+                w.in.flush();
+                for (String line = c.reply(w); !line.equals("ready"); line = c.reply(w)) {
+                    String[] f = line.split(" ");
+                    c.peerIds[Integer.parseInt(f[1])] = f[2];
+                    addrs.put(Integer.parseInt(f[1]), f[3]);
+                }
+                DhtBench.log("worker %d (pid %d) ready: nodes %d..%d", c.workers.size() - 1, p.pid(), from, to - 1);
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Worker side: hosts nodes {@code [from, to)} of n and serves the driver's commands until stdin closes. */
+    static void serve(int n, int from, int to, long seed) throws Exception {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        System.setOut(System.err); // anything else printed goes to stderr; stdout carries only replies
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Map<Integer, String> known = new HashMap<>();
+        String line;
+        while ((line = in.readLine()) != null && line.startsWith("addr ")) {
+            String[] f = line.split(" ");
+            known.put(Integer.parseInt(f[1]), f[2]);
+        }
+        try (BenchNodes nodes = BenchNodes.start(n, from, to, seed, known)) {
+            for (int i = from; i < to; i++) {
+                out.println("@id " + i + " " + nodes.peerId(i) + " " + nodes.dialAddr(i));
+            }
+            out.println("@ready");
+            while ((line = in.readLine()) != null && !line.equals("quit")) {
+                String[] f = line.split(" ");
+                out.println("@" + switch (f[0]) {
+                    case "advertise" -> {
+                        nodes.advertise(Integer.parseInt(f[1]));
+                        yield "ok";
+                    }
+                    case "pending" -> nodes.advertisingPending();
+                    case "heap" -> nodes.usedHeapAfterGc();
+                    case "q" -> nodes.lookup(Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]),
+                            Integer.parseInt(f[3]));
+                    case "req" -> nodes.dhtRequests();
+                    case "rounds" -> String.join(" ", Arrays.stream(nodes.lookupRounds())
+                            .mapToObj(Long::toString).toList());
+                    case "kill" -> {
+                        nodes.kill(Integer.parseInt(f[1]));
+                        yield "ok";
+                    }
+                    default -> throw new IllegalArgumentException("unknown command: " + line);
+                });
+            }
+        }
+    }
+
+    private String call(Worker w, String cmd) throws IOException {
+        w.in.write(cmd + "\n");
+        w.in.flush();
+        return reply(w);
+    }
+
+    /** The next {@code @}-line, without the {@code @}. */
+    private String reply(Worker w) throws IOException {
+        String line;
+        while ((line = w.out.readLine()) != null) {
+            if (line.startsWith("@")) {
+                return line.substring(1);
+            }
+        }
+        throw new IOException("worker " + w.process.pid() + " exited (code " + exitCode(w.process) + ")");
+    }
+
+    private static String exitCode(Process p) {
+        try {
+            return p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) ? "" + p.exitValue() : "still running";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    private Worker of(int node) {
+        return workers.get(node / per);
+    }
+
+    private long sum(String cmd) throws IOException {
+        long s = 0;
+        for (Worker w : workers) {
+            s += Long.parseLong(call(w, cmd));
+        }
+        return s;
+    }
+
+    @Override
+    public int size() {
+        return n;
+    }
+
+    @Override
+    public String peerId(int i) {
+        return peerIds[i];
+    }
+
+    @Override
+    public void advertise(int keysPerNode) throws IOException {
+        for (Worker w : workers) {
+            call(w, "advertise " + keysPerNode);
+        }
+    }
+
+    @Override
+    public int advertisingPending() throws IOException {
+        return (int) sum("pending");
+    }
+
+    @Override
+    public long usedHeapAfterGc() throws IOException {
+        return sum("heap");
+    }
+
+    @Override
+    public long lookup(int from, int owner, int keyIndex) throws IOException {
+        return Long.parseLong(call(of(from), "q " + from + " " + owner + " " + keyIndex + " " + peerIds[owner]));
+    }
+
+    @Override
+    public long dhtRequests() throws IOException {
+        return sum("req");
+    }
+
+    @Override
+    public long[] lookupRounds() throws IOException {
+        long[] s = new long[16];
+        for (Worker w : workers) {
+            String[] f = call(w, "rounds").split(" ");
+            for (int i = 0; i < s.length; i++) {
+                s[i] += Long.parseLong(f[i]);
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void kill(int i) throws IOException {
+        call(of(i), "kill " + i);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Worker w : workers) {
+            try {
+                w.in.write("quit\n");
+                w.in.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        for (Worker w : workers) {
+            try {
+                if (!w.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    w.process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                w.process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.clear();
+    }
+}
