@@ -83,7 +83,7 @@ installer_cfg
 
 # AOT cache (JDK 25, JEP 483/514/515): a training run of the agent through its own launcher records the classes it
 # loads and links (and method profiles); later starts map them instead of loading and verifying jars. Only the agent
-# gets one: for the installer's short commands it saved ~15% CPU for 14 MB more package (docs/benchmarks.md).
+# gets one: for the installer's short commands it saved ~15% CPU for 14 MB installed (docs/benchmarks.md).
 # SPEGLAR_AOT=0 builds without it.
 if [ "${SPEGLAR_AOT:-1}" = 1 ]; then
   W=$(mktemp -d)
