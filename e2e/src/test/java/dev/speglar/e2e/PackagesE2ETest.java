@@ -10,6 +10,7 @@ import dev.speglar.testkit.ImageFixture;
 import dev.speglar.testkit.LoopbackAddresses;
 import dev.speglar.testkit.ManagedProcess;
 import dev.speglar.testkit.TempDirs;
+import dev.speglar.testkit.Tools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class PackagesE2ETest {
   private static final Duration CMD = Duration.ofMinutes(2);
   /**
-   * A clean environment: no JAVA_HOME, and a PATH holding only the two installed commands (this machine has a
-   * system JDK in /usr/bin, and /bin is /usr/bin on Debian 12).
+   * A clean environment: no JAVA_HOME, and a PATH holding only the two installed commands and containerd (the
+   * installer validates configs with it, as on a node); this machine has a JDK in /usr/bin, and /bin is /usr/bin.
    */
   private static List<String> noJdkEnv;
 
@@ -42,6 +43,7 @@ class PackagesE2ETest {
       Path bin = TempDirs.create("nojdk-path");
       Files.createSymbolicLink(bin.resolve("speglar"), Path.of("/usr/bin/speglar"));
       Files.createSymbolicLink(bin.resolve("speglar-agent"), Path.of("/usr/bin/speglar-agent"));
+      Files.createSymbolicLink(bin.resolve("containerd"), Tools.require("containerd"));
       noJdkEnv = List.of("env", "-i", "PATH=" + bin, "HOME=/root");
     }
     return noJdkEnv;
