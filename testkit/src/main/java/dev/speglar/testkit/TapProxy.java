@@ -33,6 +33,7 @@ public final class TapProxy implements AutoCloseable {
   private final ServerSocket server;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final List<String> requestLines = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> cutPaths = p -> false;
   private volatile long cutAfter;
   private final AtomicInteger cutsLeft = new AtomicInteger();
@@ -71,6 +72,12 @@ public final class TapProxy implements AutoCloseable {
 
   public List<Exchange> exchanges() { return List.copyOf(exchanges); }
 
+  /**
+   * {@code METHOD path} of every request, recorded as soon as its head arrived ({@link #exchanges()} are recorded when
+   * the response ends, which a client that stops at Content-Length may not wait for).
+   */
+  public List<String> requestLines() { return List.copyOf(requestLines); }
+
   public String url() { return "http://" + hostPort(); }
 
   public String hostPort() {
@@ -96,6 +103,7 @@ public final class TapProxy implements AutoCloseable {
       }
       String[] lines = head.split("\r\n");
       String[] requestLine = lines[0].split(" ");
+      requestLines.add(requestLine[0] + " " + (requestLine.length > 1 ? requestLine[1] : ""));
       String range = null;
       StringBuilder forwarded = new StringBuilder(lines[0]).append("\r\n");
       for (int i = 1; i < lines.length; i++) {

@@ -19,6 +19,10 @@ import dev.speglar.registry.filter.ReferenceFilters;
 import dev.speglar.registry.metrics.MetricsServer;
 import dev.speglar.registry.mirror.MirrorConfig;
 import dev.speglar.registry.mirror.PeerMirror;
+import dev.speglar.registry.filter.PeerSharing;
+import dev.speglar.registry.tags.FreshTags;
+import dev.speglar.registry.tags.HttpUpstreamTags;
+import dev.speglar.registry.tls.PeerTls;
 import dev.speglar.routing.InMemoryRouter;
 import dev.speglar.routing.Peer;
 import dev.speglar.routing.Router;
@@ -33,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +64,10 @@ public final class Agent implements AutoCloseable {
   private Agent() {}
 
   public static Agent start(AgentConfig c) throws Exception {
-    return start(c, DataPlaneOptions.DEFAULTS);
+    return start(c, ExtendedOptions.DEFAULTS);
   }
 
-  public static Agent start(AgentConfig c, DataPlaneOptions d) throws Exception {
+  public static Agent start(AgentConfig c, ExtendedOptions d) throws Exception {
     Agent a = new Agent();
     try {
       a.doStart(c, d);
@@ -73,7 +78,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void doStart(AgentConfig c, DataPlaneOptions d) throws Exception {
+  private void doStart(AgentConfig c, ExtendedOptions d) throws Exception {
     InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
     metrics = new PrometheusRegistry();
     ProcessMetrics.register(metrics);
@@ -108,10 +113,19 @@ public final class Agent implements AutoCloseable {
         .filters(filters)
         .metrics(metrics)
         .limits(d.listeners())
-        .readiness(c.p2p().standalone() ? Readiness.ROUTER_OR_LOCAL_CONTENT
+        .readiness(c.p2p().standalone() || d.loneNodeReady() ? Readiness.ROUTER_OR_LOCAL_CONTENT
             : Bootstraps.runsAlone(c.p2p()) ? Readiness.ALWAYS : Readiness.ROUTER)
         .readinessNotes(findings::notes);
     auth.ifPresent(a -> rb.basicAuth(a.username(), a.password()));
+    PeerTls peerTls = d.peerTlsDir() == null ? null : own(PeerTls.load(d.peerTlsDir(), Duration.ofSeconds(10)));
+    rb.peerTls(peerTls);
+    PeerSharing.counter(metrics); // documented series exist even while everything is shared
+    FreshTags.counter(metrics);
+    rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
+    if (!d.freshTags().isEmpty()) {
+      rb.freshTags(new FreshTags(d.freshTags(), new HttpUpstreamTags(
+          new UpstreamUrls(c.store().containerd().registryConfigPath()), d.freshTags().timeout()), metrics));
+    }
     AgentConfig.Swarm swarm = c.mirror().swarm();
     InFlightSharing sharing = swarm.inFlightSharing() && !c.p2p().standalone() ? inFlight(swarm) : null;
     rb.inFlight(sharing).uploadLimit(swarm.uploadLimit());
@@ -124,6 +138,7 @@ public final class Agent implements AutoCloseable {
         .defaultRegistry(c.serving().defaultRegistry())
         .selfAddresses(SelfAddresses.of(bound.getAddress()));
     auth.ifPresent(a -> mirrorConfig.basicAuth(MirrorConfig.basicAuthHeader(a.username(), a.password())));
+    mirrorConfig.peerTls(peerTls);
     PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing));
     missHandler.set(mirror);
 
@@ -141,6 +156,7 @@ public final class Agent implements AutoCloseable {
     log.atInfo().addKeyValue("registry", bound).addKeyValue("metrics", metricsBound)
         .addKeyValue("store", store.name()).addKeyValue("router", c.p2p().standalone() ? "standalone" : c.listen().routerAddr())
         .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
+        .addKeyValue("peer", router instanceof P2pRouter p ? p.node().peerId() : "")
         .log("running Speglar");
   }
 
@@ -171,13 +187,29 @@ public final class Agent implements AutoCloseable {
     }
     IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
     inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
-    return InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
+    InFlightSharing s = InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
+    return s.withSettle(c.inFlightSettle(), s.settleBudget());
   }
 
   private static Router standaloneRouter(InetSocketAddress bind) {
     InMemoryRouter r = InMemoryRouter.standalone(new Peer("self", List.of(bind.getAddress()), 0));
     r.setReady(true);
     return r;
+  }
+
+  /** Null (share everything, upstream) unless a list is given or containerd holds credentials for a registry. */
+  private static PeerSharing sharing(AgentConfig c, ExtendedOptions.Sharing s, int registryPort,
+      PrometheusRegistry metrics) {
+    Set<String> privateRegistries = s.privateByCredentials()
+        ? PrivateRegistries.scan(c.store().containerd().registryConfigPath(), registryPort) : Set.of();
+    if (s.allow().isEmpty() && s.deny().isEmpty() && privateRegistries.isEmpty()) {
+      return null;
+    }
+    if (!privateRegistries.isEmpty()) {
+      log.atInfo().addKeyValue("registries", privateRegistries)
+          .log("not sharing with peers: containerd holds credentials for these registries");
+    }
+    return new PeerSharing(s.allow(), s.deny(), privateRegistries, metrics);
   }
 
   private <T extends AutoCloseable> T own(T resource) {

@@ -122,15 +122,20 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
    *     ({@code --in-flight-sharing}); false is upstream's behaviour: only complete content is shared
    * @param uploadLimit most blob bodies served to peers at once, 0 = no limit ({@code --upload-limit})
    * @param inFlightStall an arriving blob that does not grow for this long ends the streams following it
+   * @param inFlightSettle after a miss no peer can serve, wait this long and look again for nodes that missed at the
+   *     same moment before sending containerd upstream; zero skips it (for measuring the window it closes)
    */
-  public record Swarm(boolean inFlightSharing, int uploadLimit, Duration inFlightStall) {
-    public static final Swarm DEFAULTS = new Swarm(true, 0, Duration.ofSeconds(5));
+  public record Swarm(boolean inFlightSharing, int uploadLimit, Duration inFlightStall, Duration inFlightSettle) {
+    public static final Swarm DEFAULTS = new Swarm(true, 0, Duration.ofSeconds(5), Duration.ofMillis(30));
 
     public Swarm {
       if (uploadLimit < 0) {
         throw new IllegalArgumentException("--upload-limit must not be negative");
       }
       positive(inFlightStall, "--in-flight-stall");
+      if (inFlightSettle == null || inFlightSettle.isNegative()) {
+        throw new IllegalArgumentException("--in-flight-settle must not be negative");
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.speglar.registry;
 
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;

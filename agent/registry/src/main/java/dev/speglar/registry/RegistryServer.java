@@ -1,5 +1,6 @@
 package dev.speglar.registry;
 
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.http.BasicAuth;
 import dev.speglar.registry.http.BoundServer;
@@ -11,6 +12,10 @@ import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.registry.listener.ListenerGuard;
 import dev.speglar.registry.listener.ListenerLimits;
 import dev.speglar.registry.metrics.HttpMetrics;
+import dev.speglar.registry.tags.FreshTags;
+import dev.speglar.registry.tls.PeerTls;
+import dev.speglar.registry.tls.TlsOrLocal;
+import dev.speglar.registry.tls.TlsRefusals;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -27,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The node's OCI registry: a read-only distribution API over the local {@link ContentStore}, handing misses to a
@@ -49,7 +55,7 @@ public final class RegistryServer implements AutoCloseable {
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
         new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
-        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics));
+        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics, b.freshTags, b.sharing));
   }
 
   public static Builder builder() {
@@ -64,6 +70,7 @@ public final class RegistryServer implements AutoCloseable {
     Transport t = b.transport.resolve();
     EventLoopGroup group = t.newGroup(b.ioThreads);
     ListenerGuard guard = new ListenerGuard("registry", b.limits, b.metrics);
+    Consumer<String> tlsRefused = TlsRefusals.on(b.metrics);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -73,6 +80,9 @@ public final class RegistryServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (b.peerTls != null) {
+              ch.pipeline().addLast("tls-or-local", new TlsOrLocal(b.peerTls, b.bind.getAddress(), tlsRefused));
+            }
             ch.pipeline()
                 .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_REQUEST_LINE)
@@ -120,6 +130,9 @@ public final class RegistryServer implements AutoCloseable {
     private InFlightSharing inFlight;
     private int uploadLimit;
     private ListenerLimits limits = ListenerLimits.DEFAULTS;
+    private PeerTls peerTls;
+    private FreshTags freshTags;
+    private PeerSharing sharing;
 
     private Builder() {}
 
@@ -226,6 +239,24 @@ public final class RegistryServer implements AutoCloseable {
     /** Timeouts and connection caps of the listener; default {@link ListenerLimits#DEFAULTS}. */
     public Builder limits(ListenerLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Mutual TLS for peers; plain HTTP only from this node itself (see {@link TlsOrLocal}). Default off. */
+    public Builder peerTls(PeerTls tls) {
+      this.peerTls = tls;
+      return this;
+    }
+
+    /** Upstream-first resolution of the tags its policy names; default off (tags resolved locally and by peers). */
+    public Builder freshTags(FreshTags freshTags) {
+      this.freshTags = freshTags;
+      return this;
+    }
+
+    /** What is served to and asked of peers; default everything (upstream). */
+    public Builder sharing(PeerSharing sharing) {
+      this.sharing = sharing;
       return this;
     }
 

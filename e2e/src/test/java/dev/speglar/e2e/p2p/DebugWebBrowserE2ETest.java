@@ -116,9 +116,7 @@ class DebugWebBrowserE2ETest {
   }
 
   private static String jsString(String s) {
-    StringBuilder b = new StringBuilder();
-    dev.speglar.store.manifest.Json.quote(b, s);
-    return b.toString();
+    return DevTools.jsonString(s);
   }
 
   private static byte[] checkPng(byte[] png) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.speglar.oci.Digest;
-import dev.speglar.store.manifest.Json;
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.DistributionRegistry;
 import dev.speglar.testkit.Dockerd;
@@ -195,7 +194,7 @@ class AgentImageE2ETest {
   private static List<String> entrypoint(Path imageLayout) throws Exception {
     String config = Exec.run(Duration.ofMinutes(1), "skopeo", "inspect", "--config", "oci:" + imageLayout + ":" + tagOf(imageLayout))
         .check().stdout();
-    Map<String, Object> cfg = (Map<String, Object>) ((Map<String, Object>) Json.parse(config)).get("config");
+    Map<String, Object> cfg = (Map<String, Object>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(config, Map.class).get("config");
     List<String> entry = (List<String>) cfg.get("Entrypoint");
     assertThat(entry).isNotEmpty();
     assertThat(entry).containsExactly("/opt/speglar/bin/speglar-agent");

@@ -1,6 +1,5 @@
 package dev.speglar.e2e.web;
 
-import dev.speglar.store.manifest.Json;
 import dev.speglar.testkit.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A minimal Chrome DevTools Protocol client for one page: navigate, evaluate JavaScript, take a screenshot. */
 public final class DevTools implements AutoCloseable {
+  /** Jackson (numbers as Long, as the replies' ids are compared as longs). */
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
+
+  /** {@code s} as a JSON (and JavaScript) string literal. */
+  public static String jsonString(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<Long, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
@@ -34,15 +46,13 @@ public final class DevTools implements AutoCloseable {
     if (r.statusCode() != 200) {
       throw new IllegalStateException("DevTools /json/new answered " + r.statusCode() + ": " + r.body());
     }
-    DevTools d = new DevTools((String) Json.parseObject(r.body().getBytes()).get("webSocketDebuggerUrl"));
+    DevTools d = new DevTools((String) JSON.readValue(r.body(), Map.class).get("webSocketDebuggerUrl"));
     d.call("Page.enable", "{}");
     return d;
   }
 
   public void navigate(String url) throws Exception {
-    StringBuilder p = new StringBuilder("{\"url\":");
-    Json.quote(p, url);
-    Map<String, Object> result = call("Page.navigate", p.append('}').toString());
+    Map<String, Object> result = call("Page.navigate", JSON.writeValueAsString(Map.of("url", url)));
     if (result.containsKey("errorText")) {
       throw new IllegalStateException("navigation to " + url + " failed: " + result.get("errorText"));
     }
@@ -50,14 +60,13 @@ public final class DevTools implements AutoCloseable {
 
   /** The value of {@code expression} (awaited if it is a promise), as JSON-decoded Java values. */
   public Object eval(String expression) throws Exception {
-    StringBuilder p = new StringBuilder("{\"expression\":");
-    Json.quote(p, expression);
-    Map<String, Object> r = call("Runtime.evaluate", p.append(",\"returnByValue\":true,\"awaitPromise\":true}").toString());
+    Map<String, Object> r = call("Runtime.evaluate", JSON.writeValueAsString(
+        Map.of("expression", expression, "returnByValue", true, "awaitPromise", true)));
     if (r.containsKey("exceptionDetails")) {
       throw new IllegalStateException("script failed: " + r.get("exceptionDetails"));
     }
     Object value = ((Map<?, ?>) r.get("result")).get("value");
-    return value == Json.NULL ? null : value;
+    return value;
   }
 
   public byte[] screenshot() throws Exception {
@@ -70,9 +79,8 @@ public final class DevTools implements AutoCloseable {
     long id = ids.incrementAndGet();
     CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
     pending.put(id, f);
-    StringBuilder m = new StringBuilder("{\"id\":").append(id).append(",\"method\":");
-    Json.quote(m, method);
-    socket.sendText(m.append(",\"params\":").append(params).append('}'), true).get(30, TimeUnit.SECONDS);
+    String m = "{\"id\":" + id + ",\"method\":" + jsonString(method) + ",\"params\":" + params + "}";
+    socket.sendText(m, true).get(30, TimeUnit.SECONDS);
     Map<String, Object> reply = f.get(60, TimeUnit.SECONDS);
     if (reply.containsKey("error")) {
       throw new IllegalStateException(method + ": " + reply.get("error"));
@@ -97,7 +105,8 @@ public final class DevTools implements AutoCloseable {
         String text = buffer.toString();
         buffer.setLength(0);
         try {
-          Map<String, Object> msg = Json.parseObject(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          @SuppressWarnings("unchecked")
+          Map<String, Object> msg = JSON.readValue(text, Map.class);
           if (msg.get("id") instanceof Long id) {
             CompletableFuture<Map<String, Object>> f = pending.remove(id);
             if (f != null) {

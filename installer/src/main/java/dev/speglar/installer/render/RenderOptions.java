@@ -1,5 +1,6 @@
 package dev.speglar.installer.render;
 
+import dev.speglar.installer.KubernetesVersion;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,9 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
                             Optional<String> agentPath, Optional<String> nodeIp, Optional<String> bootstrapArgs,
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
-                            List<String> mirroredRegistries, boolean mirrorAdd, Optional<String> packageUrl,
+                            List<String> mirroredRegistries, boolean mirrorAdd,
+                            Optional<KubernetesVersion> kubernetesVersion, Optional<String> eksKubeletExtraArgs,
+                            Optional<Path> existingConfig, Optional<String> selinuxType, Optional<String> packageUrl,
                             Optional<String> installArgs) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
@@ -50,13 +53,26 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                 throw new IllegalArgumentException("--node-port " + p + " is outside the NodePort range 30000-32767");
             }
         });
-        talosVersion.ifPresent(RenderOptions::talosMinor);
+        eksKubeletExtraArgs.ifPresent(a -> require(SAFE_ARGS, a, "--eks-kubelet-extra-args",
+                "kubelet flags without quotes, e.g. '--node-labels=team=a --max-pods=110'"));
+        if (eksKubeletExtraArgs.isPresent() && eksBootstrapArgs.isEmpty()) {
+            throw new IllegalArgumentException("--eks-kubelet-extra-args needs --eks-bootstrap-args (self-managed"
+                    + " nodes: the user data runs bootstrap.sh; managed node groups take kubelet flags from their"
+                    + " launch template's own bootstrap)");
+        }
+        if (eksBootstrapArgs.filter(a -> a.contains("--kubelet-extra-args")).isPresent()) {
+            throw new IllegalArgumentException("--eks-bootstrap-args cannot carry --kubelet-extra-args (its value is"
+                    + " several flags in one argument): pass them with --eks-kubelet-extra-args '--a=1 --b=2'");
+        }
+        talosVersion.ifPresent(TalosVersion::parse);
+        selinuxType.ifPresent(t -> require(Pattern.compile("[a-z][a-z0-9_]*_t"), t, "--selinux-type",
+                "an SELinux type such as super_t (Bottlerocket) or spc_t (container-selinux)"));
         mirroredRegistries = List.copyOf(mirroredRegistries);
         mirroredRegistries.forEach(r -> require(REGISTRY, r, "--mirrored-registries",
                 "registry hosts such as docker.io,ghcr.io or *"));
     }
 
-    /** Without a package to install (every preset but eks-al2 and eks-al2023 ignores those two). */
+    /** Without a target Kubernetes version: manifests that every supported version accepts. */
     public RenderOptions(Optional<String> configPath, Optional<String> namespace, Optional<String> image,
                          Optional<Integer> nodePort, Optional<String> containerdSock, Optional<String> contentPath,
                          Optional<String> kindName, Optional<Path> kindConfig, Optional<String> talosVersion,
@@ -65,7 +81,44 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                          List<String> mirroredRegistries, boolean mirrorAdd) {
         this(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName, kindConfig, talosVersion,
                 agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint, mirroredRegistries, mirrorAdd,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public RenderOptions withKubernetesVersion(KubernetesVersion v) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, existingConfig,
+                selinuxType, packageUrl, installArgs);
+    }
+
+    public RenderOptions withEksKubeletExtraArgs(String args) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), existingConfig,
+                selinuxType, packageUrl, installArgs);
+    }
+
+    /** The user's existing configuration for the preset: eks-al2023 user data, a Talos machine config. */
+    public RenderOptions withExistingConfig(Path file) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, Optional.of(file),
+                selinuxType, packageUrl, installArgs);
+    }
+
+    public RenderOptions withSelinuxType(String type) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, existingConfig, Optional.of(type),
+                packageUrl, installArgs);
+    }
+
+    /** eks-al2, eks-al2023: user data that installs the speglar .rpm from {@code url} and runs the installer. */
+    public RenderOptions withPackage(String url, String args) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, existingConfig, selinuxType,
+                Optional.ofNullable(url), Optional.ofNullable(args));
     }
 
     public static RenderOptions defaults() {
@@ -73,16 +126,6 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
                 true);
-    }
-
-    /** Minor version of a Talos release written as v1.11, 1.11 or v1.11.2 (major must be 1). */
-    static int talosMinor(String version) {
-        var m = Pattern.compile("v?1\\.(\\d{1,2})(\\.\\d+)?").matcher(version);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("--talos-version '" + version + "' is not a Talos 1.x version like"
-                    + " v1.11.2");
-        }
-        return Integer.parseInt(m.group(1));
     }
 
     private static void require(Pattern p, String value, String flag, String what) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.speglar.installer.containerd.Exec;
+import dev.speglar.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,7 @@ class SystemdUnitTest {
     @TempDir Path dir;
 
     static String systemdAnalyze() {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, "systemd-analyze"))) return Path.of(d, "systemd-analyze").toString();
-        }
-        throw new AssertionError("systemd-analyze is not installed (Debian package 'systemd'); run scripts/install-test-deps.sh");
+        return Tools.require("systemd-analyze").toString();
     }
 
     private Exec.Result verify(String unitText) throws Exception {

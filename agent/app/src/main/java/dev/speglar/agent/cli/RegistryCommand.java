@@ -2,6 +2,7 @@ package dev.speglar.agent.cli;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.ExtendedOptions;
 import dev.speglar.agent.AgentConfig.BootstrapKind;
 import dev.speglar.agent.AgentConfig.StoreKind;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ public final class RegistryCommand implements Callable<Integer> {
   String containerdRegistryConfigPath;
 
   @Mixin
-  DataPlaneFlags dataPlane = new DataPlaneFlags();
+  ExtendedFlags extended = new ExtendedFlags();
 
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
@@ -130,6 +131,9 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Option(names = "--in-flight-stall", hidden = true, defaultValue = "${env:IN_FLIGHT_STALL:-5s}")
   Duration inFlightStall;
+
+  @Option(names = "--in-flight-settle", hidden = true, defaultValue = "${env:IN_FLIGHT_SETTLE:-30ms}")
+  Duration inFlightSettle;
 
   @Option(names = "--resync-interval", hidden = true, defaultValue = "1m")
   Duration resyncInterval;
@@ -155,13 +159,18 @@ public final class RegistryCommand implements Callable<Integer> {
     var serving = new AgentConfig.Serving(ConfigurationCommand.nonBlank(mirroredRegistries),
         ConfigurationCommand.nonBlank(registryFilters), defaultRegistry, basicAuthDir);
     var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries,
-        new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall));
+        new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall, inFlightSettle));
     var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
         httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
     var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
     var p2p = new AgentConfig.P2p(standalone, bootstrap, dataDir, dht);
     var debug = new AgentConfig.Debug(debugWebEnabled, debugDiagnosticsEnabled);
     return new AgentConfig(listen, storeConfig, serving, mirror, p2p, debug, resyncInterval);
+  }
+
+  /** The settings beyond upstream's flags (listener guards, lone-node readiness, ...). */
+  public ExtendedOptions extendedOptions() {
+    return extended.options();
   }
 
   /** Parses {@code registry} flags (with env var defaults) into a configuration, as {@code speglar-agent registry} would. */
@@ -188,7 +197,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config(), dataPlane.options())) {
+    try (Agent agent = Agent.start(config(), extendedOptions())) {
       agent.awaitShutdown();
     }
     return 0;

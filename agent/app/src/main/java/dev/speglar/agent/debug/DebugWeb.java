@@ -8,7 +8,7 @@ import dev.speglar.registry.metrics.DebugResponse;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import dev.speglar.store.Image;
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.Json;
 import java.time.Instant;
 import org.slf4j.event.KeyValuePair;
 

@@ -1,8 +1,8 @@
 package dev.speglar.containerd.cri;
 
 import dev.speglar.containerd.ContainerdException;
-import dev.speglar.store.manifest.InvalidJsonException;
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.InvalidJsonException;
+import dev.speglar.common.json.Json;
 import io.grpc.Status;
 import java.io.File;
 import java.nio.file.Path;

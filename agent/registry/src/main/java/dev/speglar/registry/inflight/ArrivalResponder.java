@@ -103,7 +103,7 @@ public final class ArrivalResponder {
     done.addListener(f -> {
       poll.cancel(false);
       if (!f.isSuccess()) {
-        LOG.info("stream of arriving {} ended early: {}", req.digest(), f.cause() == null ? "closed" : f.cause().getMessage());
+        LOG.info("stream of arriving {} ended early: {}", req.digest(), f.cause() == null ? "closed" : f.cause().toString());
       }
     });
     done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);

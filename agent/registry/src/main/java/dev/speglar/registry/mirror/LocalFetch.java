@@ -15,6 +15,12 @@ import java.util.Optional;
  * with a smaller id; that node defers to nobody bigger, so exactly one of them goes upstream.
  */
 final class LocalFetch {
+  /**
+   * Smaller blobs (configs) are not worth the settle wait: they are committed within milliseconds, and a second
+   * upstream fetch of them costs less than delaying every pull.
+   */
+  static final long MIN_SIZE = 1 << 20;
+
   private final PeerMirror mirror;
   private final InFlightSharing sharing;
   private final Digest digest;
@@ -34,7 +40,8 @@ final class LocalFetch {
       return null;
     }
     Optional<Arrival> a = mirror.inFlight.arrivals().find(req.digest());
-    return a.map(arrival -> new LocalFetch(mirror, req.digest(), arrival.size() == 0)).orElse(null);
+    return a.filter(arrival -> arrival.total() >= MIN_SIZE)
+        .map(arrival -> new LocalFetch(mirror, req.digest(), arrival.size() == 0)).orElse(null);
   }
 
   /** Adds the lookup of {@code digest}'s in-flight record to {@code session}, if sharing is on. */
@@ -66,7 +73,7 @@ final class LocalFetch {
   Race.Outcome settle(MirrorSession session, DistributionRequest req, Race.Outcome.Lost lost)
       throws InterruptedException {
     String self = mirror.router.selfId();
-    if (!first || self.isEmpty() || sharing.settleBudget().isZero()) {
+    if (!first || self.isEmpty() || sharing.settle().isZero() || sharing.settleBudget().isZero()) {
       return lost;
     }
     long end = System.nanoTime() + sharing.settleBudget().toNanos();
@@ -81,6 +88,7 @@ final class LocalFetch {
       long idle = Math.max(0, end - System.nanoTime());
       outcome = new Race(session, mirror, req, new Race.Plan(null, -1, -1, idle)).run(end + idle);
       again = outcome instanceof Race.Outcome.Lost l && l.busy().stream().anyMatch(t -> t.id().compareTo(self) < 0);
+      PeerMirror.LOG.debug("settle round for {}: {}", digest, outcome);
     }
     return outcome;
   }

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param eventLoopGroup loops for peer connections when the client channel's own loop cannot be used (not NIO/epoll);
  *     null → a small shared NIO group is created lazily
  * @param defaultRegistry what requests without {@code ns} stand for; names them in metrics (empty: {@code unknown})
+ * @param peerTls mutual TLS towards peers, or null for plain HTTP (upstream)
  */
 public record MirrorConfig(
     Duration resolveTimeout,
@@ -41,7 +42,8 @@ public record MirrorConfig(
     Duration connectTimeout,
     Duration raceBudgetFloor,
     EventLoopGroup eventLoopGroup,
-    String defaultRegistry) {
+    String defaultRegistry,
+    dev.speglar.registry.tls.PeerTls peerTls) {
 
   public MirrorConfig {
     positive(resolveTimeout, "resolveTimeout");
@@ -163,6 +165,8 @@ public record MirrorConfig(
       return this;
     }
 
+    private dev.speglar.registry.tls.PeerTls peerTls;
+
     public Builder eventLoopGroup(EventLoopGroup v) {
       eventLoopGroup = v;
       return this;
@@ -174,9 +178,16 @@ public record MirrorConfig(
       return this;
     }
 
+    /** Mutual TLS towards peers (their registry ports must run with the same CA). */
+    public Builder peerTls(dev.speglar.registry.tls.PeerTls v) {
+      peerTls = v;
+      return this;
+    }
+
     public MirrorConfig build() {
       return new MirrorConfig(resolveTimeout, resolveRetries, localRegistryPort, selfAddresses, basicAuth, quarantine,
-          manifestSizeLimit, deadline, stallTimeout, connectTimeout, raceBudgetFloor, eventLoopGroup, defaultRegistry);
+          manifestSizeLimit, deadline, stallTimeout, connectTimeout, raceBudgetFloor, eventLoopGroup, defaultRegistry,
+          peerTls);
     }
   }
 }

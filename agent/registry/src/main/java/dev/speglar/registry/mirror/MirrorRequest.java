@@ -88,6 +88,7 @@ final class MirrorRequest implements Runnable {
     }
     if (local != null && !(outcome instanceof Race.Outcome.Gone)) {
       local.decided(); // before answering: containerd's next bytes, from a peer or upstream, land in the ingest
+      PeerMirror.LOG.debug("local fetch of {} decided: {}", req.key(), outcome);
     }
     switch (outcome) {
       case Race.Outcome.Lost l -> {

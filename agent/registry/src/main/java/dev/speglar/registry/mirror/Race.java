@@ -81,7 +81,7 @@ final class Race {
           inflight.add(mirror.start(session, req, t, plan.range()));
           if (!raceArmed) {
             raceArmed = true;
-            raceEnd = now + mirror.hedger.raceBudgetNanos(mirror.config.raceBudgetFloor());
+            raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
           }
         }
         if (inflight.isEmpty() && session.pool.exhausted()) {
@@ -151,6 +151,17 @@ final class Race {
       }
     }
   }
+
+  /**
+   * The least time to wait for a head. A resume is patient: the client already holds part of the body, and giving up
+   * on a peer that is merely slow to answer (a busy node) throws that away.
+   */
+  private java.time.Duration floor() {
+    java.time.Duration f = mirror.config.raceBudgetFloor();
+    return plan.expectStart() >= 0 && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
+  }
+
+  private static final java.time.Duration RESUME_FLOOR = java.time.Duration.ofSeconds(1);
 
   /** Null while the exchange is still in the race (manifest body being read or a failure). */
   private Outcome onHead(PeerExchange ex) {
