@@ -98,6 +98,8 @@ public final class PresetRenderer {
         o.eksBootstrapArgs().ifPresent(x -> v.put("SPEGLAR_EKS_BOOTSTRAP_ARGS", x));
         o.eksKubeletExtraArgs().ifPresent(x -> v.put("SPEGLAR_EKS_KUBELET_EXTRA_ARGS", x));
         o.mirrorEndpoint().ifPresent(x -> v.put("SPEGLAR_MIRROR_ENDPOINT", x));
+        o.packageUrl().ifPresent(x -> v.put("SPEGLAR_PACKAGE_URL", x));
+        o.installArgs().ifPresent(x -> v.put("SPEGLAR_INSTALL_ARGS", x));
         o.kubernetesVersion().ifPresent(x -> v.put("SPEGLAR_REGISTRY_LOCALITY", x.registryServiceLocality()));
         o.selinuxType().ifPresent(x -> v.put("SPEGLAR_POD_SECURITY_CONTEXT", "{seLinuxOptions: {type: " + x + "}}"));
         if (!o.mirroredRegistries().isEmpty()) {

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
             "  speglar render kind --kind-config my-kind.yaml -o out/",
             "  speglar render talos --talos-version v1.11.2",
             "  speglar render eks-al2023 --file user-data.mime > user-data",
+            "  speglar render eks-al2023 --file user-data.mime --package-url https://example.com/speglar.rpm \\",
+            "      --install-args '--agent-arg=--bootstrap-kind=dns --agent-arg=--dns-bootstrap-domain=speglar.example'",
             "  speglar render daemonset --image registry.example.com/speglar-agent:0.1.0 > speglar.yaml"})
 public final class RenderCommand implements Callable<Integer> {
 
@@ -120,6 +122,16 @@ public final class RenderCommand implements Callable<Integer> {
             description = "eks-al2, self-managed nodes only: arguments for /etc/eks/bootstrap.sh (cluster name ...).")
     String eksBootstrapArgs;
 
+    @Option(names = "--package-url", paramLabel = "URL",
+            description = "eks-al2, eks-al2023: user data also installs the speglar .rpm from URL and runs"
+                    + " 'speglar install --yes --mode systemd' with --install-args once containerd is up.")
+    String packageUrl;
+
+    @Option(names = "--install-args", paramLabel = "ARGS",
+            description = "eks-al2, eks-al2023: flags for 'speglar install' on the node, e.g."
+                    + " '--agent-arg=--bootstrap-kind=dns --agent-arg=--dns-bootstrap-domain=speglar.example.com'.")
+    String installArgs;
+
     @Option(names = "--eks-kubelet-extra-args", paramLabel = "FLAGS",
             description = "eks-al2, with --eks-bootstrap-args: kubelet flags passed to bootstrap.sh as one"
                     + " --kubelet-extra-args value, e.g. '--node-labels=team=a --max-pods=110'.")
@@ -173,7 +185,7 @@ public final class RenderCommand implements Callable<Integer> {
                     Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd,
                     Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse),
                     Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData != null ? userData : talosConfig),
-                    Optional.ofNullable(selinuxType));
+                    Optional.ofNullable(selinuxType), Optional.ofNullable(packageUrl), Optional.ofNullable(installArgs));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
         }
@@ -189,6 +201,10 @@ public final class RenderCommand implements Callable<Integer> {
         }
         if (eksKubeletExtraArgs != null && p != Preset.EKS_AL2) {
             throw new UserException("--eks-kubelet-extra-args only applies to the eks-al2 preset", ExitCode.USAGE);
+        }
+        if ((packageUrl != null || installArgs != null) && p != Preset.EKS_AL2 && p != Preset.EKS_AL2023) {
+            throw new UserException("--package-url and --install-args only apply to eks-al2 and eks-al2023",
+                    ExitCode.USAGE);
         }
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);

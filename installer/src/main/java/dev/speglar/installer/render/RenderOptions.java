@@ -18,7 +18,8 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                             Optional<String> eksBootstrapArgs, Optional<String> mirrorEndpoint,
                             List<String> mirroredRegistries, boolean mirrorAdd,
                             Optional<KubernetesVersion> kubernetesVersion, Optional<String> eksKubeletExtraArgs,
-                            Optional<Path> existingConfig, Optional<String> selinuxType) {
+                            Optional<Path> existingConfig, Optional<String> selinuxType, Optional<String> packageUrl,
+                            Optional<String> installArgs) {
 
     private static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -26,6 +27,7 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
     private static final Pattern REGISTRY = Pattern.compile("\\*|[A-Za-z0-9.-]+(:[0-9]{1,5})?");
     private static final Pattern SAFE_ARGS = Pattern.compile("[A-Za-z0-9 ._/:=,@+-]*");
     private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?/?");
+    private static final Pattern PACKAGE_URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(/[A-Za-z0-9._~%+=&?/-]*)?");
 
     public RenderOptions {
         configPath.ifPresent(p -> require(ABS_PATH, p, "--config-path", "an absolute path like /etc/containerd/certs.d"));
@@ -40,6 +42,12 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
         eksBootstrapArgs.ifPresent(a -> require(SAFE_ARGS, a, "--eks-bootstrap-args",
                 "bootstrap.sh arguments without quotes, e.g. 'my-cluster --b64-cluster-ca ...'"));
         mirrorEndpoint.ifPresent(u -> require(URL, u, "--mirror-endpoint", "a URL like http://127.0.0.1:30020"));
+        packageUrl.ifPresent(u -> require(PACKAGE_URL, u, "--package-url", "an http(s) URL of the speglar .rpm"));
+        installArgs.ifPresent(a -> require(SAFE_ARGS, a, "--install-args", "speglar install flags without quotes"));
+        if (packageUrl.isPresent() && installArgs.isEmpty()) {
+            throw new IllegalArgumentException("--package-url needs --install-args with the agent's peer bootstrap,"
+                    + " e.g. '--agent-arg=--bootstrap-kind=dns --agent-arg=--dns-bootstrap-domain=speglar.example.com'");
+        }
         nodePort.ifPresent(p -> {
             if (p < 30000 || p > 32767) {
                 throw new IllegalArgumentException("--node-port " + p + " is outside the NodePort range 30000-32767");
@@ -73,21 +81,21 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
                          List<String> mirroredRegistries, boolean mirrorAdd) {
         this(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName, kindConfig, talosVersion,
                 agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint, mirroredRegistries, mirrorAdd,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public RenderOptions withKubernetesVersion(KubernetesVersion v) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
                 mirroredRegistries, mirrorAdd, Optional.of(v), eksKubeletExtraArgs, existingConfig,
-                selinuxType);
+                selinuxType, packageUrl, installArgs);
     }
 
     public RenderOptions withEksKubeletExtraArgs(String args) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
                 mirroredRegistries, mirrorAdd, kubernetesVersion, Optional.of(args), existingConfig,
-                selinuxType);
+                selinuxType, packageUrl, installArgs);
     }
 
     /** The user's existing configuration for the preset: eks-al2023 user data, a Talos machine config. */
@@ -95,13 +103,22 @@ public record RenderOptions(Optional<String> configPath, Optional<String> namesp
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
                 mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, Optional.of(file),
-                selinuxType);
+                selinuxType, packageUrl, installArgs);
     }
 
     public RenderOptions withSelinuxType(String type) {
         return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
                 kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
-                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, existingConfig, Optional.of(type));
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, existingConfig, Optional.of(type),
+                packageUrl, installArgs);
+    }
+
+    /** eks-al2, eks-al2023: user data that installs the speglar .rpm from {@code url} and runs the installer. */
+    public RenderOptions withPackage(String url, String args) {
+        return new RenderOptions(configPath, namespace, image, nodePort, containerdSock, contentPath, kindName,
+                kindConfig, talosVersion, agentPath, nodeIp, bootstrapArgs, eksBootstrapArgs, mirrorEndpoint,
+                mirroredRegistries, mirrorAdd, kubernetesVersion, eksKubeletExtraArgs, existingConfig, selinuxType,
+                Optional.ofNullable(url), Optional.ofNullable(args));
     }
 
     public static RenderOptions defaults() {

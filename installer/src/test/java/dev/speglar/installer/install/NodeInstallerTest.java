@@ -78,8 +78,8 @@ class NodeInstallerTest {
     }
 
     private AgentDeployment agent() {
-        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of("--registry-addr=127.0.0.1:30020"));
-        return new SystemdAgent(node.host, unit, agentJar, agentStarts::incrementAndGet, agentStops::incrementAndGet);
+        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of("--registry-addr=127.0.0.1:30020"));
+        return new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"), agentStarts::incrementAndGet, agentStops::incrementAndGet);
     }
 
     private NodeInstaller installer(CommandHook restart, ContainerdTarget target, Duration verifyTimeout) {
@@ -224,8 +224,8 @@ class NodeInstallerTest {
     void agentStartFailureRollsBackContainerdToo() throws Exception {
         startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
-        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
-        AgentDeployment failing = new SystemdAgent(node.host, unit, agentJar,
+        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
+        AgentDeployment failing = new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"),
                 () -> { throw new IOException("Unit speglar-agent.service failed (injected)"); }, agentStops::incrementAndGet);
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
         NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, failing, restartHook(),
@@ -256,8 +256,8 @@ class NodeInstallerTest {
         node.write(SystemdUnit.PATH, "[Service]\nExecStart=/usr/bin/old-agent\n");
         Map<String, String> original = node.snapshot();
         AtomicInteger starts = new AtomicInteger();
-        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
-        AgentDeployment agent = new SystemdAgent(node.host, unit, agentJar, () -> {
+        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
+        AgentDeployment agent = new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"), () -> {
             if (starts.incrementAndGet() == 1) throw new IOException("new agent failed to start (injected)");
         }, agentStops::incrementAndGet);
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);

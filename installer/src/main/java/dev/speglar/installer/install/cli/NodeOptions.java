@@ -60,10 +60,11 @@ public final class NodeOptions {
             description = "How the agent runs. Default: ${DEFAULT-VALUE}")
     AgentMode mode;
 
-    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Agent jar to install (systemd mode).")
+    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Agent jar to install (systemd mode, run on --java)."
+            + " Default: the packaged agent of the speglar package.")
     Path agentJar;
 
-    @Option(names = "--java", paramLabel = "EXE", description = "Java executable for the unit. Default: this JVM's")
+    @Option(names = "--java", paramLabel = "EXE", description = "Java executable for a unit that runs --agent-jar. Default: this JVM's")
     String java;
 
     @Option(names = "--agent-arg", paramLabel = "ARG", description = "Extra agent argument (repeatable), e.g. --agent-arg=--bootstrap-kind=dns")

@@ -11,6 +11,7 @@ import dev.speglar.installer.detect.Detector;
 import dev.speglar.installer.detect.Platform;
 import dev.speglar.installer.detect.Verdict;
 import dev.speglar.installer.install.AgentDeployment;
+import dev.speglar.installer.install.AgentPayload;
 import dev.speglar.installer.install.CommandHook;
 import dev.speglar.installer.install.ContainerdProbe;
 import dev.speglar.installer.install.ContainerdTarget;
@@ -162,13 +163,11 @@ final class NodeWiring {
         return switch (o.mode) {
             case NONE -> AgentDeployment.NONE;
             case SYSTEMD -> {
-                String javaExe = o.java != null ? o.java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                SystemdUnit unit = new SystemdUnit(javaExe, "/opt/speglar/speglar-agent.jar", agentArgs());
-                if (o.agentJar == null && !Files.isRegularFile(root().resolve(unit.agentJar()))) {
-                    throw new UserException("systemd mode needs the agent: pass --agent-jar (installed to " + unit.agentJar() + ")", ExitCode.USAGE);
+                try {
+                    yield systemdAgent();
+                } catch (IOException e) {
+                    throw new UserException("cannot read the agent's files: " + e.getMessage(), ExitCode.FAILED);
                 }
-                yield new SystemdAgent(root(), unit, o.agentJar, CommandHook.shell(o.agentStart, Duration.ofSeconds(60)),
-                        CommandHook.shell(o.agentStop, Duration.ofSeconds(60)));
             }
             case DAEMONSET -> {
                 if (o.image == null) throw new UserException("daemonset mode needs --image", ExitCode.USAGE);
@@ -190,10 +189,39 @@ final class NodeWiring {
         }
     }
 
+    /**
+     * The agent as a systemd unit. From a build tree (bin/speglar): the agent jar given by --agent-jar on a JDK. From
+     * the packaged installer: the packaged agent, from this installer's own app-image (no network, no system JDK);
+     * its files are copied to /opt/speglar only when they are not already there (package installs own them).
+     */
+    private AgentDeployment systemdAgent() throws IOException {
+        CommandHook startHook = CommandHook.shell(o.agentStart, Duration.ofSeconds(60));
+        CommandHook stopHook = CommandHook.shell(o.agentStop, Duration.ofSeconds(60));
+        Optional<Path> app = AgentPayload.runningAppImage();
+        if (o.agentJar == null && o.java == null && app.isPresent()) {
+            String dir = AgentPayload.PACKAGE_DIR;
+            Path target = root().resolve(dir);
+            boolean inPlace = Files.isDirectory(target) && Files.isSameFile(target, app.get());
+            SystemdUnit unit = SystemdUnit.launcher(dir + "/bin/speglar-agent", agentArgs());
+            return new SystemdAgent(root(), unit, inPlace ? AgentPayload.none() : AgentPayload.appImage(app.get(), dir),
+                    startHook, stopHook);
+        }
+        String javaExe = o.java != null ? o.java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String nodeJar = AgentPayload.PACKAGE_DIR + "/speglar-agent.jar";
+        SystemdUnit unit = SystemdUnit.jar(javaExe, nodeJar, agentArgs());
+        if (o.agentJar == null && !Files.isRegularFile(root().resolve(nodeJar))) {
+            throw new UserException("systemd mode needs the agent: install the speglar package (which carries it), or"
+                    + " pass --agent-jar (installed to " + nodeJar + ")", ExitCode.USAGE);
+        }
+        return new SystemdAgent(root(), unit, o.agentJar == null ? AgentPayload.none() : AgentPayload.jar(o.agentJar, nodeJar),
+                startHook, stopHook);
+    }
+
     /** Uninstall only needs the stop hook; the unit content is irrelevant. */
     AgentDeployment systemdForUninstall() {
-        SystemdUnit unit = new SystemdUnit("/usr/bin/java", "/opt/speglar/speglar-agent.jar", List.of());
-        return new SystemdAgent(root(), unit, null, CommandHook.none(), CommandHook.shell(o.agentStop, Duration.ofSeconds(60)));
+        SystemdUnit unit = SystemdUnit.launcher(AgentPayload.PACKAGE_DIR + "/bin/speglar-agent", List.of());
+        return new SystemdAgent(root(), unit, AgentPayload.none(), CommandHook.none(),
+                CommandHook.shell(o.agentStop, Duration.ofSeconds(60)));
     }
 
     /** Uninstall with Kubernetes objects in the manifest: they are removed through the API. */
