@@ -1,47 +1,57 @@
 #!/usr/bin/env bash
-# Builds the agent's OCI image without a Docker engine: the jlink runtime from packaging/jlink.sh plus the few glibc
-# libraries the JVM links against, on an otherwise empty root (no shell, no package manager), written as an OCI image
-# layout with umoci. Push it anywhere with skopeo, e.g.
-#   packaging/oci-image.sh /tmp/speglar-image && skopeo copy oci:/tmp/speglar-image:0.1.0 docker://REGISTRY/speglar-agent:0.1.0
+# The agent's OCI image, built without a container engine (umoci, skopeo): the agent's part of the jpackage
+# app-image from packages.sh (/opt/speglar: launcher, runtime, jars, AOT cache, Netty's native library unpacked)
+# plus the glibc libraries the JVM links against and libcrypto, on an otherwise empty root: no shell, no package
+# manager. Nothing is written at run time but --data-dir: it runs with a read-only root and no /tmp.
+# Outputs in OUT_DIR: oci/ (OCI image layout, tag VERSION), speglar-agent-oci.tar (that layout as a tar:
+# `ctr images import`), speglar-agent-docker.tar (docker-archive: `docker load`).
+#   oci-image.sh VERSION OUT_DIR        (after packages.sh VERSION OUT_DIR)
+# Push: skopeo copy oci:OUT_DIR/oci:VERSION docker://REGISTRY/speglar-agent:VERSION
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-LAYOUT=${1:-$ROOT/packaging/target/oci}
-TAG=${TAG:-0.1.0}
-command -v umoci >/dev/null || { echo "oci-image.sh: umoci missing (apt-get install umoci)" >&2; exit 1; }
-RUNTIME=$ROOT/packaging/target/speglar-agent
-# Always re-link: a runtime left from an earlier build would carry a stale agent jar or launcher flags.
-"$ROOT/packaging/jlink.sh" "$RUNTIME" >/dev/null
+VERSION=${1:?version}
+OUT=${2:?output dir}
+APP=$OUT/app-image/speglar
+[ -x "$APP/bin/speglar-agent" ] || { echo "oci-image.sh: $APP missing: run packages.sh first" >&2; exit 1; }
+for t in umoci skopeo; do command -v $t >/dev/null || { echo "oci-image.sh: $t missing (apt-get install $t)" >&2; exit 1; }; done
+ARCH=$(uname -m); case $ARCH in x86_64) OCI_ARCH=amd64 ;; aarch64) OCI_ARCH=arm64 ;; *) OCI_ARCH=$ARCH ;; esac
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ROOTFS=$WORK/rootfs
-mkdir -p "$ROOTFS/opt/speglar" "$ROOTFS/tmp" "$ROOTFS/etc"
-chmod 1777 "$ROOTFS/tmp"
-cp -a "$RUNTIME/runtime" "$RUNTIME/lib" "$RUNTIME/speglar-agent.jar" "$ROOTFS/opt/speglar/"
-# glibc and friends: everything the JVM's native libraries need, at the paths the dynamic loader expects.
-for so in $(find "$RUNTIME/runtime" -name '*.so' -o -path '*/bin/java' | xargs ldd 2>/dev/null | awk '/=> \//{print $3} /ld-linux/{print $1}' | sort -u); do
+mkdir -p "$ROOTFS/opt/speglar/lib/app" "$ROOTFS/opt/speglar/bin" "$ROOTFS/etc"
+# cp -a keeps the jars' mtimes, which the AOT cache checks.
+cp -a "$APP/bin/speglar-agent" "$ROOTFS/opt/speglar/bin/"
+cp -a "$APP/lib/runtime" "$APP/lib/libapplauncher.so" "$ROOTFS/opt/speglar/lib/"
+cp -a "$APP/lib/app/agent" "$APP/lib/app/native" "$APP/lib/app/speglar-agent.cfg" "$ROOTFS/opt/speglar/lib/app/"
+[ -f "$APP/lib/app/speglar-agent.aot" ] && cp -a "$APP/lib/app/speglar-agent.aot" "$ROOTFS/opt/speglar/lib/app/"
+# glibc and friends: what the launcher and the JVM's native libraries need, at the paths the dynamic loader uses;
+# libcrypto: peer blobs are hashed with OpenSSL's SHA-256 (the JDK's is 10x slower without C2); libnss_*: DNS.
+LIBS=$(find "$ROOTFS/opt/speglar" -name '*.so' -o -path '*/bin/*' -type f | xargs ldd 2>/dev/null \
+  | awk '/=> \//{print $3} /ld-linux/{print $1}' | sort -u)
+for so in $LIBS /lib/$ARCH-linux-gnu/{libcrypto.so.3,libnss_dns.so.2,libnss_files.so.2,libresolv.so.2,libgcc_s.so.1}; do
+  [ -e "$so" ] || continue
   mkdir -p "$ROOTFS$(dirname "$so")"
   cp -L "$so" "$ROOTFS$so"
 done
-# libcrypto: the agent hashes peer blobs with OpenSSL's SHA-256 (the JDK's is 10x slower without C2).
-for so in /lib/x86_64-linux-gnu/libcrypto.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3; do
-  [ -e "$so" ] && { mkdir -p "$ROOTFS$(dirname "$so")"; cp -L "$so" "$ROOTFS$so"; break; }
-done
-# Netty extracts its epoll library to a temp dir and dlopens it; it needs libc's math/rt/dl too on some hosts.
-for so in /lib/x86_64-linux-gnu/{libm.so.6,librt.so.1,libdl.so.2,libpthread.so.0,libgcc_s.so.1,libresolv.so.2,libnss_dns.so.2,libnss_files.so.2}; do
-  [ -e "$so" ] && { mkdir -p "$ROOTFS$(dirname "$so")"; cp -L "$so" "$ROOTFS$so"; }
-done
 echo 'root:x:0:0:root:/:/sbin/nologin' > "$ROOTFS/etc/passwd"
+echo 'root:x:0:' > "$ROOTFS/etc/group"
 echo 'hosts: files dns' > "$ROOTFS/etc/nsswitch.conf"
-OPTS=$(sed -e 's/#.*//' "$ROOT/packaging/agent-jvm.options" | tr -s ' \n' '  ')
-rm -rf "$LAYOUT"
+LAYOUT=$OUT/oci
+rm -rf "$LAYOUT" "$OUT/speglar-agent-oci.tar" "$OUT/speglar-agent-docker.tar"
 umoci init --layout "$LAYOUT"
-umoci new --image "$LAYOUT:$TAG"
-umoci insert --rootless --image "$LAYOUT:$TAG" "$ROOTFS" /
-CFG=(--config.env MALLOC_ARENA_MAX=2 --config.env MALLOC_TRIM_THRESHOLD_=131072 --config.entrypoint /opt/speglar/runtime/bin/java)
-for o in $OPTS --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar /opt/speglar/speglar-agent.jar; do
-  CFG+=(--config.entrypoint "$o")
-done
-umoci config --image "$LAYOUT:$TAG" --os linux --architecture amd64 --author speglar "${CFG[@]}" \
-  --config.cmd registry --config.label org.opencontainers.image.title=speglar-agent
+umoci new --image "$LAYOUT:$VERSION"
+umoci insert --rootless --image "$LAYOUT:$VERSION" "$ROOTFS" /
+# The launcher reads its JVM options (packaging/agent-jvm.options, library path, AOT cache) from its .cfg.
+umoci config --image "$LAYOUT:$VERSION" --os linux --architecture "$OCI_ARCH" --author speglar \
+  --config.env MALLOC_ARENA_MAX=2 --config.env MALLOC_TRIM_THRESHOLD_=131072 \
+  --config.entrypoint /opt/speglar/bin/speglar-agent --config.cmd registry \
+  --config.label org.opencontainers.image.title=speglar-agent \
+  --config.label "org.opencontainers.image.version=$VERSION" \
+  --config.label org.opencontainers.image.licenses=Apache-2.0
 umoci gc --layout "$LAYOUT"
-echo "image: oci:$LAYOUT:$TAG"
+# Tarballs: the OCI layout as a tar (ctr images import), and a docker-archive (docker load) via skopeo.
+(cd "$LAYOUT" && tar --sort=name -cf "$OUT/speglar-agent-oci.tar" oci-layout index.json blobs)
+skopeo --insecure-policy copy --quiet "oci:$LAYOUT:$VERSION" \
+  "docker-archive:$OUT/speglar-agent-docker.tar:speglar/speglar-agent:$VERSION"
+COMPRESSED=$(find "$LAYOUT/blobs" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+echo "image: oci:$LAYOUT:$VERSION ($COMPRESSED bytes compressed)"

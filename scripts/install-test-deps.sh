@@ -16,9 +16,11 @@ PACKAGES=(
   busybox-static         # static /bin/busybox as the test image payload
   jq curl systemd        # json, http, systemd-analyze
   gettext-base           # envsubst: presets are usable as plain templates
+  rpm fakeroot           # jpackage: rpmbuild for the .rpm, fakeroot + dpkg-deb for the .deb (-Ppackages)
+  chromium               # headless browser for the debug web UI test (DevTools protocol)
 )
 # Binaries the tests call; checked at the end so a package that installs but lacks them fails here.
-BINARIES=(containerd ctr runc docker-registry skopeo umoci nginx wrk hey ip dockerd busybox jq curl systemd-analyze envsubst node npm)
+BINARIES=(containerd ctr runc docker-registry skopeo umoci nginx wrk hey ip dockerd busybox jq curl systemd-analyze envsubst rpm rpmbuild fakeroot dpkg-deb node npm chromium)
 
 log() { printf 'install-test-deps: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

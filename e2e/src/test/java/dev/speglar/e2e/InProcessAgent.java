@@ -28,18 +28,24 @@ final class InProcessAgent implements AutoCloseable {
 
   /** Starts a standalone agent; {@code flags} are added after the address flags. */
   static InProcessAgent start(String... flags) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--standalone"));
+    all.addAll(List.of(flags));
+    return startP2p(all.toArray(String[]::new));
+  }
+
+  /** Starts an agent without {@code --standalone}: {@code flags} must say how it bootstraps. */
+  static InProcessAgent startP2p(String... flags) throws Exception {
     InetAddress ip = LoopbackAddresses.nextAddress();
     InetSocketAddress registry = new InetSocketAddress(ip, LoopbackAddresses.freePort(ip));
     List<String> args = new ArrayList<>(List.of(
         "--registry-addr=" + LoopbackAddresses.hostPort(registry),
         "--router-addr=" + ip.getHostAddress() + ":" + LoopbackAddresses.freePort(ip),
         "--metrics-addr=" + ip.getHostAddress() + ":" + LoopbackAddresses.freePort(ip),
-        "--standalone",
         "--basic-auth-dir=/nonexistent/speglar-e2e"));
     args.addAll(List.of(flags));
     RegistryCommand cmd = new RegistryCommand();
     new CommandLine(cmd).registerConverter(Duration.class, new GoDuration()).parseArgs(args.toArray(String[]::new));
-    Agent agent = Agent.start(cmd.config());
+    Agent agent = Agent.start(cmd.config(), cmd.extendedOptions());
     InProcessAgent a = new InProcessAgent(agent, registry);
     try {
       Awaitility.await("agent serving /v2/").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))

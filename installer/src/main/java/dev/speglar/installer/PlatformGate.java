@@ -1,9 +1,12 @@
 package dev.speglar.installer;
 
 import dev.speglar.installer.detect.Detection;
+import dev.speglar.installer.detect.Platform;
 import dev.speglar.installer.detect.Verdict;
 import java.util.List;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code --allow-unsupported-platform} option as a picocli mixin, and the refusal check every command that acts
@@ -12,9 +15,25 @@ import picocli.CommandLine.Option;
 public final class PlatformGate {
 
     @Option(names = "--allow-unsupported-platform", arity = "0..1", fallbackValue = "*", paramLabel = "PLATFORM",
+            converter = PlatformName.class,
             description = "Proceed on a refused platform (gke, digitalocean, or a Docker-only node). Expert override:"
                     + " read the refusal message first. Without a value: any refused platform.")
     String allowed;
+
+    /** A platform name as detect prints it; anything else is a usage error (exit 2), not a silent no-op. */
+    static final class PlatformName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.equals("*")) {
+                return value;
+            }
+            try {
+                return Platform.fromJsonName(value).jsonName();
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     public PlatformGate() {
     }

@@ -43,7 +43,7 @@ public final class SpeglarCommand implements Runnable {
         @Override
         public String[] getVersion() {
             String v = SpeglarCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"speglar " + (v == null ? "dev" : v)};
+            return new String[] {"speglar " + (v == null ? "devel" : v)};
         }
     }
 }

@@ -58,6 +58,16 @@ class CliTest {
     }
 
     @Test
+    void enumOptionsNameTheValidValues() {
+        CliRun mode = CliRun.of("plan", "--mode", "docker");
+        assertThat(mode.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(mode.err()).contains("--mode", "systemd, daemonset or none");
+        CliRun strategy = CliRun.of("plan", "--config-strategy", "rewrite");
+        assertThat(strategy.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(strategy.err()).contains("--config-strategy", "auto, in-place or drop-in");
+    }
+
+    @Test
     void missingHostRootSaysWhatToDo() {
         CliRun run = CliRun.of("detect", "--host-root", dir.resolve("absent").toString());
 

@@ -28,11 +28,18 @@ final class LookupCache {
         this.fresh = fresh;
     }
 
-    /** {@code query} runs a query that adds to and finally finishes the given entry. */
-    synchronized SharedProviders get(String key, int count, Consumer<SharedProviders> query) {
+    SharedProviders get(String key, int count, Consumer<SharedProviders> query) {
+        return get(key, count, false, query);
+    }
+
+    /**
+     * {@code query} runs a query that adds to and finally finishes the given entry. {@code bypass} skips the cache: a
+     * new query starts whatever is cached, and replaces the entry so later lookups share what it finds.
+     */
+    synchronized SharedProviders get(String key, int count, boolean bypass, Consumer<SharedProviders> query) {
         evict();
         SharedProviders s = entries.get(key);
-        if (s != null && s.lifetime().compareTo(TTL) < 0) {
+        if (!bypass && s != null && s.lifetime().compareTo(TTL) < 0) {
             if (!s.done() && count <= s.target()) {
                 return s;
             }

@@ -11,6 +11,7 @@ import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.crypto.KeyFile;
 import dev.speglar.p2p.host.Host;
 import dev.speglar.p2p.host.HostConfig;
+import dev.speglar.p2p.host.HostCounters;
 import dev.speglar.p2p.host.ListenAddress;
 import dev.speglar.p2p.host.SelfAddresses;
 import dev.speglar.p2p.identify.IdentifyService;
@@ -25,12 +26,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,7 @@ public final class P2pNode implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LookupCache lookups;
     private volatile List<Multiaddr> selfAddrs = List.of();
+    private volatile LookupListener lookupListener = (took, providers) -> { };
     private BootstrapLoop bootstrap;
     private HttpIdServer idServer;
 
@@ -81,13 +86,24 @@ public final class P2pNode implements AutoCloseable {
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
         try {
-            InetSocketAddress bound = host.listen(ListenAddress.parse(config.listenAddress()));
-            this.selfAddrs = SelfAddresses.of(List.of(bound));
+            // Several comma-separated addresses listen side by side (dual-stack: "10.0.0.5:5001,[fd00::5]:5001").
+            List<InetSocketAddress> bound = new java.util.ArrayList<>();
+            for (String a : config.listenAddress().split(",")) {
+                if (!a.isBlank()) {
+                    bound.add(host.listen(ListenAddress.parse(a.trim())));
+                }
+            }
+            this.selfAddrs = SelfAddresses.of(bound);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             host.close();
             throw e;
         }
+    }
+
+    /** Connections the host refused or timed out during the upgrade (for metrics). */
+    public HostCounters connectionCounters() {
+        return host.counters();
     }
 
     /** Starts listening and bootstrapping; returns at once (use {@link #ready()} to wait for peers). */
@@ -140,16 +156,31 @@ public final class P2pNode implements AutoCloseable {
 
     /** Finds up to {@code count} providers of {@code key}, streamed as they arrive; never this node. */
     public ProviderStream lookup(String key, int count) {
+        return lookup(key, count, false);
+    }
+
+    /**
+     * As {@link #lookup(String, int)}; {@code fresh} asks the network again instead of the short-lived lookup cache
+     * (after a provider failed, or for records that appear within milliseconds, as in-flight content does).
+     */
+    public ProviderStream lookup(String key, int count, boolean fresh) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be positive");
         }
         byte[] mh = Cid.ofKey(key).multihash().bytes();
-        return lookups.get(key, count, shared -> {
+        return lookups.get(key, count, fresh, shared -> {
+            long start = System.nanoTime();
+            AtomicInteger found = new AtomicInteger();
             // Stop walking once enough providers arrived or the lookup timed out.
-            dht.findProviders(mh, p -> toProvider(p).ifPresent(shared::add),
-                            () -> shared.enough() || shared.done())
+            dht.findProviders(mh, p -> toProvider(p).ifPresent(pr -> {
+                                found.incrementAndGet();
+                                shared.add(pr);
+                            }), () -> shared.enough() || shared.done())
                     .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((v, e) -> shared.finish());
+                    .whenComplete((v, e) -> {
+                        shared.finish();
+                        lookupListener.lookupDone(Duration.ofNanos(System.nanoTime() - start), found.get());
+                    });
         }).reader(count);
     }
 
@@ -157,6 +188,35 @@ public final class P2pNode implements AutoCloseable {
     private static Optional<Provider> toProvider(KadPeer p) {
         List<InetAddress> ips = p.addrs().stream().flatMap(a -> a.ip().stream()).distinct().toList();
         return ips.isEmpty() ? Optional.empty() : Optional.of(new Provider(p.id().toBase58(), ips));
+    }
+
+    /** Told about every DHT provider walk (cached lookups are not walks); for metrics. One listener; must not block. */
+    public interface LookupListener {
+        void lookupDone(Duration took, int providers);
+    }
+
+    public void onLookup(LookupListener listener) {
+        this.lookupListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Peers in the routing table. */
+    public int routingTableSize() {
+        return dht.routingTable().size();
+    }
+
+    /** Provider records this node holds for the DHT (its own and other nodes'). */
+    public int providerRecords() {
+        return dht.providerStore().recordCount();
+    }
+
+    /** Keys this node advertises. */
+    public int advertisedKeys() {
+        return reprovider.size();
+    }
+
+    /** Runs that re-announced every advertised key (each interval, and on coming online) since start. */
+    public long reprovideRuns() {
+        return reprovider.runs();
     }
 
     /** True when the routing table is not empty. */

@@ -96,6 +96,20 @@ class LookupCacheTest {
     }
 
     @Test
+    void freshLookupRunsANewQueryAndLaterLookupsShareIt() {
+        LookupCache cache = new LookupCache();
+        AtomicInteger started = new AtomicInteger();
+        SharedProviders cached = cache.get("k", 3, n -> started.incrementAndGet());
+        cached.add(p("old"));
+        cached.finish();
+        SharedProviders fresh = cache.get("k", 3, true, n -> started.incrementAndGet());
+        assertThat(fresh).isNotSameAs(cached);
+        assertThat(started).hasValue(2);
+        assertThat(cache.get("k", 3, n -> started.incrementAndGet())).isSameAs(fresh);
+        assertThat(started).hasValue(2);
+    }
+
+    @Test
     void finishAllEndsRunningLookups() throws Exception {
         LookupCache cache = new LookupCache();
         ProviderStream r = cache.get("k", 3, n -> { }).reader(3);

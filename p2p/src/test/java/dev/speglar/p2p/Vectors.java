@@ -1,12 +1,11 @@
 package dev.speglar.p2p;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +21,7 @@ public final class Vectors {
                 if (in == null) {
                     throw new IllegalStateException("vectors/vectors.json missing from the test classpath");
                 }
-                root = cast(new Parser(new String(in.readAllBytes(), StandardCharsets.UTF_8)).value());
+                root = new ObjectMapper().readValue(in, new TypeReference<Map<String, Object>>() {});
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -45,99 +44,5 @@ public final class Vectors {
 
     public static byte[] hex(Object s) {
         return HexFormat.of().parseHex((String) s);
-    }
-
-    private static final class Parser {
-        private final String s;
-        private int i;
-
-        Parser(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            ws();
-            char c = s.charAt(i);
-            if (c == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                i++;
-                ws();
-                if (s.charAt(i) == '}') {
-                    i++;
-                    return m;
-                }
-                while (true) {
-                    ws();
-                    String k = str();
-                    ws();
-                    i++; // ':'
-                    m.put(k, value());
-                    ws();
-                    if (s.charAt(i++) == '}') {
-                        return m;
-                    }
-                }
-            }
-            if (c == '[') {
-                List<Object> l = new ArrayList<>();
-                i++;
-                ws();
-                if (s.charAt(i) == ']') {
-                    i++;
-                    return l;
-                }
-                while (true) {
-                    l.add(value());
-                    ws();
-                    if (s.charAt(i++) == ']') {
-                        return l;
-                    }
-                }
-            }
-            if (c == '"') {
-                return str();
-            }
-            int start = i;
-            while (i < s.length() && ",}] \n\r\t".indexOf(s.charAt(i)) < 0) {
-                i++;
-            }
-            String tok = s.substring(start, i);
-            return switch (tok) {
-                case "true" -> true;
-                case "false" -> false;
-                case "null" -> null;
-                default -> Long.parseLong(tok);
-            };
-        }
-
-        String str() {
-            StringBuilder sb = new StringBuilder();
-            i++;
-            while (s.charAt(i) != '"') {
-                char c = s.charAt(i++);
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    switch (e) {
-                        case 'n' -> sb.append('\n');
-                        case 't' -> sb.append('\t');
-                        case 'u' -> {
-                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            i += 4;
-                        }
-                        default -> sb.append(e);
-                    }
-                } else {
-                    sb.append(c);
-                }
-            }
-            i++;
-            return sb.toString();
-        }
-
-        void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
     }
 }

@@ -20,11 +20,16 @@ public final class ContainerdDaemon implements AutoCloseable {
 
   private final Path dir;
   private final String snapshotter;
+  private final Path externalConfig;
   private ManagedProcess process;
+  private boolean discardUnpackedLayers;
+  private String configPath;
+  private boolean criDisabled;
 
-  private ContainerdDaemon(Path dir, String snapshotter) {
+  private ContainerdDaemon(Path dir, String snapshotter, Path externalConfig) {
     this.dir = dir;
     this.snapshotter = snapshotter;
+    this.externalConfig = externalConfig;
   }
 
   /** A daemon using the overlayfs snapshotter. Call {@link #start()}. */
@@ -35,7 +40,61 @@ public final class ContainerdDaemon implements AutoCloseable {
     if (!snapshotter.equals("overlayfs") && !snapshotter.equals("native")) {
       throw new IllegalArgumentException("snapshotter must be overlayfs or native: " + snapshotter);
     }
-    return new ContainerdDaemon(TempDirs.create("ctd"), snapshotter);
+    return new ContainerdDaemon(TempDirs.create("ctd"), snapshotter, null);
+  }
+
+  /**
+   * A daemon that reads {@code configFile}, which the caller writes and may change between restarts (an installer
+   * under test edits it); {@link #privateConfig} gives a starting point whose paths all stay in this daemon's dir.
+   */
+  public static ContainerdDaemon onConfig(Path configFile) {
+    return new ContainerdDaemon(TempDirs.create("ctd"), "overlayfs", configFile.toAbsolutePath());
+  }
+
+  /** A minimal v2 config private to this daemon (no registry settings), plus extra top-level and CRI lines. */
+  public String privateConfig(String extraRootLines, String criLines) {
+    return """
+        version = 2
+        root = "%1$s/root"
+        state = "%1$s/state"
+        %2$s
+        [grpc]
+          address = "%1$s/containerd.sock"
+        [ttrpc]
+          address = "%1$s/containerd.sock.ttrpc"
+        [debug]
+          address = "%1$s/debug.sock"
+        [metrics]
+          address = ""
+        [plugins]
+          [plugins."io.containerd.internal.v1.opt"]
+            path = "%1$s/opt"
+          [plugins."io.containerd.grpc.v1.cri"]
+            disable_tcp_service = true
+            stream_server_address = "127.0.0.1"
+            stream_server_port = "0"
+            sandbox_image = "example.invalid/pause:test"
+        %3$s
+            [plugins."io.containerd.grpc.v1.cri".cni]
+              bin_dir = "/usr/lib/cni"
+              conf_dir = "%1$s/cni-conf"
+        """.formatted(dir, extraRootLines, criLines);
+  }
+
+  /**
+   * Misconfigures the CRI plugin as some platforms ship it (call before {@link #start()}): {@code configPath} null
+   * keeps {@code <dir>/certs.d}, empty leaves hosts.toml files unused.
+   */
+  public ContainerdDaemon criSettings(boolean discardUnpackedLayers, String configPath) {
+    this.discardUnpackedLayers = discardUnpackedLayers;
+    this.configPath = configPath;
+    return this;
+  }
+
+  /** Disables the CRI plugin ({@code disabled_plugins}); call before {@link #start()}. */
+  public ContainerdDaemon disableCri() {
+    this.criDisabled = true;
+    return this;
   }
 
   public ContainerdDaemon start() {
@@ -46,7 +105,9 @@ public final class ContainerdDaemon implements AutoCloseable {
       Files.createDirectories(certsDir());
       Files.createDirectories(dir.resolve("conf.d"));
       Files.createDirectories(dir.resolve("cni-conf"));
-      Files.writeString(configFile(), config());
+      if (externalConfig == null) {
+        Files.writeString(configFile(), config());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -60,6 +121,7 @@ public final class ContainerdDaemon implements AutoCloseable {
   private String config() {
     return """
         version = 2
+        disabled_plugins = [%3$s]
         root = "%1$s/root"
         state = "%1$s/state"
         imports = ["%1$s/conf.d/*.toml"]
@@ -82,13 +144,14 @@ public final class ContainerdDaemon implements AutoCloseable {
             sandbox_image = "registry.k8s.io/pause:3.6"
             [plugins."io.containerd.grpc.v1.cri".containerd]
               snapshotter = "%2$s"
-              discard_unpacked_layers = false
+              discard_unpacked_layers = %4$s
             [plugins."io.containerd.grpc.v1.cri".cni]
               bin_dir = "/usr/lib/cni"
               conf_dir = "%1$s/cni-conf"
             [plugins."io.containerd.grpc.v1.cri".registry]
-              config_path = "%1$s/certs.d"
-        """.formatted(dir, snapshotter);
+              config_path = "%5$s"
+        """.formatted(dir, snapshotter, criDisabled ? "\"io.containerd.grpc.v1.cri\"" : "", discardUnpackedLayers,
+            configPath == null ? dir + "/certs.d" : configPath);
   }
 
   /** Stops the daemon (SIGTERM) and starts it again on the same root, state and config. */
@@ -156,7 +219,7 @@ public final class ContainerdDaemon implements AutoCloseable {
     return contentDir().resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
   }
 
-  public Path configFile() { return dir.resolve("config.toml"); }
+  public Path configFile() { return externalConfig != null ? externalConfig : dir.resolve("config.toml"); }
 
   /** Drop-in directory imported by the main config. */
   public Path confDir() { return dir.resolve("conf.d"); }

@@ -61,6 +61,23 @@ public final class ManagedProcess implements AutoCloseable {
 
   public boolean isAlive() { return process.isAlive(); }
 
+  /** Waits up to {@code timeout} for the process to end by itself and returns its exit code. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + " still running after " + timeout + "; log " + log + ":\n" + logTail(4000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    LIVE.remove(this);
+    return process.exitValue();
+  }
+
+  /** Exit code after {@link #stop} or the process's own end. */
+  public int exitValue() { return process.exitValue(); }
+
   public Path logFile() { return log; }
 
   public String logText() {

@@ -33,9 +33,11 @@ public final class TapProxy implements AutoCloseable {
   private final ServerSocket server;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final List<String> requestLines = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> cutPaths = p -> false;
   private volatile long cutAfter;
   private final AtomicInteger cutsLeft = new AtomicInteger();
+  private volatile long bytesPerSecond;
 
   private TapProxy(InetSocketAddress upstream) throws IOException {
     this.upstream = upstream;
@@ -60,7 +62,21 @@ public final class TapProxy implements AutoCloseable {
     cutsLeft.set(times);
   }
 
+  /**
+   * Paces every response body to about {@code bytesPerSecond} per connection (0 = full speed), like a slow upstream
+   * link: a client's download then takes long enough to watch it arrive.
+   */
+  public void throttle(long bytesPerSecond) {
+    this.bytesPerSecond = bytesPerSecond;
+  }
+
   public List<Exchange> exchanges() { return List.copyOf(exchanges); }
+
+  /**
+   * {@code METHOD path} of every request, recorded as soon as its head arrived ({@link #exchanges()} are recorded when
+   * the response ends, which a client that stops at Content-Length may not wait for).
+   */
+  public List<String> requestLines() { return List.copyOf(requestLines); }
 
   public String url() { return "http://" + hostPort(); }
 
@@ -87,6 +103,7 @@ public final class TapProxy implements AutoCloseable {
       }
       String[] lines = head.split("\r\n");
       String[] requestLine = lines[0].split(" ");
+      requestLines.add(requestLine[0] + " " + (requestLine.length > 1 ? requestLine[1] : ""));
       String range = null;
       StringBuilder forwarded = new StringBuilder(lines[0]).append("\r\n");
       for (int i = 1; i < lines.length; i++) {
@@ -123,13 +140,32 @@ public final class TapProxy implements AutoCloseable {
     int code = status.length > 1 ? Integer.parseInt(status[1]) : -1;
     long sent = 0;
     long limit = cut ? cutAfter : Long.MAX_VALUE;
-    byte[] buf = new byte[64 * 1024];
+    long rate = bytesPerSecond;
+    byte[] buf = new byte[rate > 0 ? 16 * 1024 : 64 * 1024];
+    long start = System.nanoTime();
     for (int n; sent < limit && (n = from.read(buf, 0, (int) Math.min(buf.length, limit - sent))) > 0; ) {
       to.write(buf, 0, n);
       sent += n;
+      if (rate > 0) {
+        pace(start, sent, rate);
+      }
     }
     to.flush();
     exchanges.add(new Exchange(method, path, range, code, sent, cut));
+  }
+
+  /** Waits until {@code sent} bytes are due at {@code rate} since {@code start}: this is the link's speed. */
+  private static void pace(long start, long sent, long rate) throws IOException {
+    long due = start + sent * 1_000_000_000L / rate;
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
   }
 
   /** Reads up to and including CRLFCRLF; null on EOF before any byte. */

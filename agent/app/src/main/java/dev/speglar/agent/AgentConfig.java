@@ -9,9 +9,11 @@ import java.util.Objects;
  * Everything the {@code registry} subcommand needs, grouped by concern and independent of the CLI so tests can
  * start agents in-process. {@code RegistryCommand#config()} is the one place that maps flags onto it.
  *
+ * @param debug the debug pages served on the metrics address
  * @param resyncInterval how often the advertised keys are rebuilt from the store (missed events heal)
  */
-public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mirror, P2p p2p, Duration resyncInterval) {
+public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mirror, P2p p2p, Debug debug,
+    Duration resyncInterval) {
 
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
@@ -19,6 +21,7 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
     Objects.requireNonNull(serving, "serving");
     Objects.requireNonNull(mirror, "mirror");
     Objects.requireNonNull(p2p, "p2p");
+    Objects.requireNonNull(debug, "debug");
     positive(resyncInterval, "--resync-interval");
   }
 
@@ -96,12 +99,42 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
     }
   }
 
-  /** Fetching content this node lacks from peers. */
-  public record Mirror(Duration resolveTimeout, int resolveRetries) {
+  /** Fetching content this node lacks from peers, and sharing what it is still receiving. */
+  public record Mirror(Duration resolveTimeout, int resolveRetries, Swarm swarm) {
     public Mirror {
       Objects.requireNonNull(resolveTimeout, "--mirror-resolve-timeout");
+      Objects.requireNonNull(swarm, "swarm");
       if (resolveRetries < 1) {
         throw new IllegalArgumentException("--mirror-resolve-retries must be at least 1");
+      }
+    }
+
+    /** With the default swarm settings. */
+    public Mirror(Duration resolveTimeout, int resolveRetries) {
+      this(resolveTimeout, resolveRetries, Swarm.DEFAULTS);
+    }
+  }
+
+  /**
+   * Many nodes pulling the same image at once.
+   *
+   * @param inFlightSharing serve blobs to peers while they still arrive and fetch from peers that are receiving them
+   *     ({@code --in-flight-sharing}); false is upstream's behaviour: only complete content is shared
+   * @param uploadLimit most blob bodies served to peers at once, 0 = no limit ({@code --upload-limit})
+   * @param inFlightStall an arriving blob that does not grow for this long ends the streams following it
+   * @param inFlightSettle after a miss no peer can serve, wait this long and look again for nodes that missed at the
+   *     same moment before sending containerd upstream; zero skips it (for measuring the window it closes)
+   */
+  public record Swarm(boolean inFlightSharing, int uploadLimit, Duration inFlightStall, Duration inFlightSettle) {
+    public static final Swarm DEFAULTS = new Swarm(true, 0, Duration.ofSeconds(5), Duration.ofMillis(30));
+
+    public Swarm {
+      if (uploadLimit < 0) {
+        throw new IllegalArgumentException("--upload-limit must not be negative");
+      }
+      positive(inFlightStall, "--in-flight-stall");
+      if (inFlightSettle == null || inFlightSettle.isNegative()) {
+        throw new IllegalArgumentException("--in-flight-settle must not be negative");
       }
     }
   }
@@ -170,6 +203,16 @@ public record AgentConfig(Listen listen, Store store, Serving serving, Mirror mi
             "missing bootstrap kind (use --bootstrap-kind static|dns|http, or --standalone for a single node)");
       }
     }
+  }
+
+  /**
+   * Debug pages on the metrics address.
+   *
+   * @param web the debug web UI under {@code /debug/web/} (on by default, as upstream)
+   * @param diagnostics thread dumps and flight recordings under {@code /debug/diagnostics/} (off by default)
+   */
+  public record Debug(boolean web, boolean diagnostics) {
+    public static final Debug DEFAULTS = new Debug(true, false);
   }
 
   private static void positive(Duration d, String flag) {

@@ -1,6 +1,7 @@
 package dev.speglar.agent;
 
 import dev.speglar.agent.cli.CleanupCommand;
+import dev.speglar.agent.cli.CleanupWaitCommand;
 import dev.speglar.agent.cli.ConfigurationCommand;
 import dev.speglar.agent.cli.GoDuration;
 import dev.speglar.agent.cli.RegistryCommand;
@@ -8,6 +9,7 @@ import dev.speglar.agent.cli.VersionCommand;
 import dev.speglar.agent.demo.DemoImageCommand;
 import dev.speglar.agent.logging.LogLevels;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,7 +20,8 @@ import picocli.CommandLine.ScopeType;
 /** Entry point of {@code speglar-agent}; subcommands and flags follow upstream Spegel so it can be swapped in. */
 @Command(name = "speglar-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Stateless cluster-local OCI registry mirror (Spegel-compatible).",
-    subcommands = {RegistryCommand.class, ConfigurationCommand.class, CleanupCommand.class, VersionCommand.class,
+    subcommands = {RegistryCommand.class, ConfigurationCommand.class, CleanupCommand.class, CleanupWaitCommand.class,
+        VersionCommand.class,
         DemoImageCommand.class})
 public final class Main implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -29,7 +32,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "unknown subcommand: specify one of registry, configuration, cleanup, version");
+    throw new CommandLine.ParameterException(new CommandLine(this), "unknown subcommand: specify one of registry, configuration, cleanup, cleanup-wait, version");
   }
 
   public static void main(String[] args) {
@@ -57,7 +60,15 @@ public final class Main implements Runnable {
       if (top instanceof Main m) {
         LogLevels.apply(m.logLevel);
       }
-      return new CommandLine.RunLast().execute(pr);
+      int rc = new CommandLine.RunLast().execute(pr);
+      // Upstream's last line on success, for every subcommand but version (and not after --help output).
+      List<CommandLine> cmds = pr.asCommandLineList();
+      CommandLine last = cmds.getLast();
+      boolean helpOnly = cmds.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
+      if (rc == 0 && !helpOnly && last != cl && !(last.getCommand() instanceof VersionCommand)) {
+        log.info("exit gracefully");
+      }
+      return rc;
     });
     cl.setExecutionExceptionHandler((e, cmd, pr) -> {
       log.atError().addKeyValue("err", String.valueOf(e.getMessage())).setCause(log.isDebugEnabled() ? e : null)

@@ -1,39 +1,30 @@
 package dev.speglar.agent;
 
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** The process and JVM gauges operators look at first (the JVM instrumentation artifact does not resolve here). */
+/**
+ * Process and JVM metrics from the Prometheus Java client's instrumentation, so names and labels are the ones JVM
+ * dashboards expect ({@code process_*}, {@code jvm_*}). All are read from MXBeans at scrape time. Left out: native
+ * memory (needs NMT, which costs memory) and per-pool allocation counting (a listener on every GC).
+ */
 final class ProcessMetrics {
   private ProcessMetrics() {}
 
   static void register(PrometheusRegistry registry) {
-    GaugeWithCallback.builder().name("process_resident_memory_bytes").help("Resident memory size in bytes.")
-        .callback(cb -> cb.call(rssBytes())).register(registry);
-    GaugeWithCallback.builder().name("jvm_memory_used_bytes").help("Used bytes of a JVM memory area.")
-        .labelNames("area")
-        .callback(cb -> {
-          var mem = ManagementFactory.getMemoryMXBean();
-          cb.call(mem.getHeapMemoryUsage().getUsed(), "heap");
-          cb.call(mem.getNonHeapMemoryUsage().getUsed(), "nonheap");
-        }).register(registry);
-    GaugeWithCallback.builder().name("jvm_threads_current").help("Current thread count.")
-        .callback(cb -> cb.call(ManagementFactory.getThreadMXBean().getThreadCount())).register(registry);
-  }
-
-  static double rssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (Exception ignored) {
-      // not Linux: report 0 rather than fail the scrape
-    }
-    return 0;
+    io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+    JvmThreadsMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    JvmClassLoadingMetrics.builder().register(registry);
+    JvmCompilationMetrics.builder().register(registry);
+    JvmGarbageCollectorMetrics.builder().register(registry);
+    JvmRuntimeInfoMetric.builder().register(registry);
   }
 }

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 
 /**
  * gRPC channels to a Unix socket. grpc-netty reaches Unix sockets only through Netty's epoll transport, whose native
- * library Netty unpacks into {@code java.io.tmpdir}; on a read-only root without a writable /tmp that fails, and
- * gRPC's own message ("does not support DomainSocketAddress") does not say why. This says it.
+ * library Netty loads from {@code java.library.path} (the launchers, packages and image ship it unpacked there) or
+ * else unpacks into {@code java.io.tmpdir}. When neither works gRPC's own message ("does not support
+ * DomainSocketAddress") does not say why. This says it.
  */
 public final class UnixSocketChannels {
   private UnixSocketChannels() {}
@@ -18,9 +19,10 @@ public final class UnixSocketChannels {
     if (!Epoll.isAvailable()) {
       Throwable cause = Epoll.unavailabilityCause();
       throw new IllegalStateException("cannot connect to " + socket + ": Netty's epoll transport is unavailable ("
-          + (cause == null ? "unknown cause" : cause.getMessage()) + "). It unpacks a native library into "
-          + "java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + "), which must be writable: mount an emptyDir "
-          + "on /tmp, or point -Dio.netty.native.workdir at a writable directory", cause);
+          + (cause == null ? "unknown cause" : cause.getMessage()) + "). Put the directory holding "
+          + "libnetty_transport_native_epoll_x86_64.so on java.library.path (" + System.getProperty("java.library.path")
+          + ", as bin/speglar-agent, the packages and the image do), or let Netty unpack it into a writable, exec "
+          + "java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ")", cause);
     }
     return Grpc.newChannelBuilder("unix:" + socket.toAbsolutePath(), InsecureChannelCredentials.create());
   }

@@ -90,6 +90,11 @@ public final class InMemoryRouter implements Router {
   }
 
   @Override
+  public String selfId() {
+    return self.id();
+  }
+
+  @Override
   public List<Peer> peers() {
     return directory.members.stream().filter(p -> !p.id().equals(self.id())).toList();
   }

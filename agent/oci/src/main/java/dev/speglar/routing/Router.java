@@ -21,6 +21,19 @@ public interface Router extends AutoCloseable {
   /** Looks up at most {@code count} providers of {@code key}, never this node itself. */
   Lookup lookup(String key, int count);
 
+  /**
+   * As {@link #lookup(String, int)}; {@code fresh} bypasses any short-lived cache of earlier lookups (after a
+   * provider failed mid-transfer, or for records only milliseconds old).
+   */
+  default Lookup lookup(String key, int count, boolean fresh) {
+    return lookup(key, count);
+  }
+
+  /** This node's id as peers see it in lookups (for tie-breaks between nodes), or empty when it has none. */
+  default String selfId() {
+    return "";
+  }
+
   /** Peers currently known (routing table). */
   List<Peer> peers();
 

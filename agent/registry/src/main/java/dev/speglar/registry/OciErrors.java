@@ -1,6 +1,6 @@
 package dev.speglar.registry;
 
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -32,6 +32,7 @@ public final class OciErrors {
   public static final String UNAUTHORIZED = "UNAUTHORIZED";
   public static final String UNSUPPORTED = "UNSUPPORTED";
   public static final String RANGE_INVALID = "RANGE_INVALID";
+  public static final String TOO_MANY_REQUESTS = "TOOMANYREQUESTS";
 
   /**
    * The JSON body. {@code detailJson} is inserted verbatim (a JSON value such as {@code {"attempts":0}}) and left out

@@ -1,5 +1,6 @@
 package dev.speglar.registry;
 
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.http.BasicAuth;
 import dev.speglar.registry.http.BoundServer;
@@ -7,7 +8,14 @@ import dev.speglar.registry.http.DistributionPathParser;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
 import dev.speglar.registry.http.Transport;
+import dev.speglar.registry.inflight.InFlightSharing;
+import dev.speglar.registry.listener.ListenerGuard;
+import dev.speglar.registry.listener.ListenerLimits;
 import dev.speglar.registry.metrics.HttpMetrics;
+import dev.speglar.registry.tags.FreshTags;
+import dev.speglar.registry.tls.PeerTls;
+import dev.speglar.registry.tls.TlsOrLocal;
+import dev.speglar.registry.tls.TlsRefusals;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The node's OCI registry: a read-only distribution API over the local {@link ContentStore}, handing misses to a
@@ -45,7 +54,8 @@ public final class RegistryServer implements AutoCloseable {
     this.metrics = b.metrics == null ? null : HttpMetrics.on(b.metrics);
     BasicAuth auth = b.user == null ? null : new BasicAuth(b.user, b.password);
     this.handler = new RegistryHandler(new RegistryHandler.Config(b.store, b.router, b.missHandler,
-        new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor));
+        new DistributionPathParser(b.defaultRegistry), List.copyOf(b.filters), auth, b.readiness, b.storeExecutor,
+        b.readinessNotes, b.inFlight, b.uploadLimit, b.metrics, b.freshTags, b.sharing));
   }
 
   public static Builder builder() {
@@ -59,6 +69,8 @@ public final class RegistryServer implements AutoCloseable {
     }
     Transport t = b.transport.resolve();
     EventLoopGroup group = t.newGroup(b.ioThreads);
+    ListenerGuard guard = new ListenerGuard("registry", b.limits, b.metrics);
+    Consumer<String> tlsRefused = TlsRefusals.on(b.metrics);
     ServerBootstrap sb = new ServerBootstrap()
         .group(group)
         .channel(t.serverChannel())
@@ -68,16 +80,20 @@ public final class RegistryServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (b.peerTls != null) {
+              ch.pipeline().addLast("tls-or-local", new TlsOrLocal(b.peerTls, b.bind.getAddress(), tlsRefused));
+            }
             ch.pipeline()
                 .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_REQUEST_LINE)
                     .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                .addLast("deadline", guard.deadline())
                 .addLast("exchange", new HttpExchangeHandler(metrics))
                 .addLast("chunked", new ChunkedWriteHandler())
                 .addLast("registry", handler);
           }
         });
-    server = BoundServer.bind(sb, group, b.bind);
+    server = BoundServer.bind(guard.install(sb), group, b.bind);
     return address();
   }
 
@@ -107,11 +123,33 @@ public final class RegistryServer implements AutoCloseable {
     private String password;
     private PrometheusRegistry metrics;
     private Readiness readiness = Readiness.ROUTER;
+    private java.util.function.Supplier<List<String>> readinessNotes = List::of;
     private Executor storeExecutor;
     private Transport transport = Transport.AUTO;
     private int ioThreads = 0;
+    private InFlightSharing inFlight;
+    private int uploadLimit;
+    private ListenerLimits limits = ListenerLimits.DEFAULTS;
+    private PeerTls peerTls;
+    private FreshTags freshTags;
+    private PeerSharing sharing;
 
     private Builder() {}
+
+    /** Serves blobs this node is still receiving to peers ({@code --in-flight-sharing}); null (default) = off. */
+    public Builder inFlight(InFlightSharing sharing) {
+      this.inFlight = sharing;
+      return this;
+    }
+
+    /** Most blob bodies served to peers at once ({@code --upload-limit}); 0 (default) = no limit. */
+    public Builder uploadLimit(int limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("upload limit must not be negative");
+      }
+      this.uploadLimit = limit;
+      return this;
+    }
 
     /** Listen address ({@code --registry-addr}); default 127.0.0.1 on an ephemeral port. */
     public Builder bind(InetSocketAddress bind) {
@@ -170,6 +208,15 @@ public final class RegistryServer implements AutoCloseable {
      * Runs store lookups and blob opens on this executor instead of the event loop; for stores whose lookups may
      * block. The miss handler is then also called from it. Default: inline (for in-memory indexes).
      */
+    /**
+     * Findings shown by {@code GET /readyz?verbose} (one line each) that do not make the node unready, such as a
+     * containerd setting that keeps this node's own pulls from using the mirror.
+     */
+    public Builder readinessNotes(java.util.function.Supplier<List<String>> notes) {
+      this.readinessNotes = Objects.requireNonNull(notes, "notes");
+      return this;
+    }
+
     public Builder storeExecutor(Executor executor) {
       this.storeExecutor = executor;
       return this;
@@ -186,6 +233,30 @@ public final class RegistryServer implements AutoCloseable {
         throw new IllegalArgumentException("ioThreads must not be negative");
       }
       this.ioThreads = threads;
+      return this;
+    }
+
+    /** Timeouts and connection caps of the listener; default {@link ListenerLimits#DEFAULTS}. */
+    public Builder limits(ListenerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Mutual TLS for peers; plain HTTP only from this node itself (see {@link TlsOrLocal}). Default off. */
+    public Builder peerTls(PeerTls tls) {
+      this.peerTls = tls;
+      return this;
+    }
+
+    /** Upstream-first resolution of the tags its policy names; default off (tags resolved locally and by peers). */
+    public Builder freshTags(FreshTags freshTags) {
+      this.freshTags = freshTags;
+      return this;
+    }
+
+    /** What is served to and asked of peers; default everything (upstream). */
+    public Builder sharing(PeerSharing sharing) {
+      this.sharing = sharing;
       return this;
     }
 

@@ -26,6 +26,7 @@ final class Node implements AutoCloseable {
   final ContainerdDaemon containerd;
   private final List<String> bootstrap;
   private final String upstream;
+  private final List<String> extraFlags;
   private Agent agent;
 
   /**
@@ -34,6 +35,11 @@ final class Node implements AutoCloseable {
    * Every node, the seed included, is given the seed's address, as with a headless service; a node skips itself.
    */
   static List<Node> startCluster(int count, String upstreamHostPort) throws Exception {
+    return startCluster(count, upstreamHostPort, List.of());
+  }
+
+  /** As {@link #startCluster(int, String)}, each agent started with {@code extraFlags} as well. */
+  static List<Node> startCluster(int count, String upstreamHostPort, List<String> extraFlags) throws Exception {
     InetAddress first = LoopbackAddresses.nextAddress();
     int registryPort = LoopbackAddresses.freePort(first);
     int routerPort = LoopbackAddresses.freePort(first);
@@ -42,7 +48,8 @@ final class Node implements AutoCloseable {
     try {
       for (int i = 1; i <= count; i++) {
         InetAddress a = i == 1 ? first : LoopbackAddresses.nextAddress();
-        nodes.add(new Node("node" + i, a, registryPort, routerPort, upstreamHostPort, List.of(seed)).startAgent());
+        nodes.add(new Node("node" + i, a, registryPort, routerPort, upstreamHostPort, List.of(seed), extraFlags)
+            .startAgent());
       }
       await().atMost(Duration.ofSeconds(30))
           .until(() -> nodes.stream().allMatch(n -> n.agent().router().ready()));
@@ -54,6 +61,12 @@ final class Node implements AutoCloseable {
   }
 
   Node(String name, InetAddress address, int registryPort, int routerPort, String upstreamHostPort, List<String> bootstrap) {
+    this(name, address, registryPort, routerPort, upstreamHostPort, bootstrap, List.of());
+  }
+
+  Node(String name, InetAddress address, int registryPort, int routerPort, String upstreamHostPort, List<String> bootstrap,
+      List<String> extraFlags) {
+    this.extraFlags = List.copyOf(extraFlags);
     this.name = name;
     this.address = address;
     this.registryPort = registryPort;
@@ -64,13 +77,15 @@ final class Node implements AutoCloseable {
   }
 
   Node startAgent() throws Exception {
-    AgentConfig config = RegistryCommand.parse("--registry-addr=" + host() + ":" + registryPort,
+    List<String> flags = new ArrayList<>(List.of("--registry-addr=" + host() + ":" + registryPort,
         "--router-addr=" + host() + ":" + routerPort, "--metrics-addr=" + host() + ":0", "--store=containerd",
         "--containerd-sock=" + containerd.socket(), "--containerd-namespace=" + ContainerdDaemon.NAMESPACE,
         "--containerd-content-path=" + containerd.contentDir(), "--mirror-resolve-timeout=50ms",
         "--bootstrap-kind=static", "--static-bootstrap-peers=" + String.join(",", bootstrap),
         "--verify-containerd-config=true", "--containerd-registry-config-path=" + containerd.certsDir(),
-        "--basic-auth-dir=" + containerd.dir().resolve("no-auth"), "--resync-interval=30s");
+        "--basic-auth-dir=" + containerd.dir().resolve("no-auth"), "--resync-interval=30s"));
+    flags.addAll(extraFlags);
+    AgentConfig config = RegistryCommand.parse(flags.toArray(String[]::new));
     agent = Agent.start(config);
     new MirrorConfiguration(containerd.certsDir()).write(List.of("http://" + upstream, "https://docker.io"),
         List.of(mirrorUrl()), true, false, null);

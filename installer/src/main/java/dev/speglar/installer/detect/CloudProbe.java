@@ -32,12 +32,16 @@ final class CloudProbe {
         String vendor = host.readQuietly(dir + "sys_vendor").orElse("");
         String product = host.readQuietly(dir + "product_name").orElse("");
         String asset = host.readQuietly(dir + "chassis_asset_tag").orElse("");
+        String bios = host.readQuietly(dir + "bios_version").orElse("");
         if (product.equals("kind")) {
             signals.add(Signal.of(dir + "product_name", "kind (faked by kind's entrypoint)", KIND, HIGH));
         }
         List<Signal> cloud = new ArrayList<>();
         if (vendor.equals("Amazon EC2")) {
             cloud.add(Signal.fact(dir + "sys_vendor", "Amazon EC2 (cloud: aws)", HIGH));
+        } else if (vendor.equals("Xen") && bios.contains("amazon")) {
+            // Older EC2 instance types run on Xen: the DMI vendor is Xen's, the BIOS version names Amazon.
+            cloud.add(Signal.fact(dir + "bios_version", "Xen " + bios + " (cloud: aws, Xen instance type)", HIGH));
         }
         if (vendor.startsWith("Google") || product.startsWith("Google")) {
             cloud.add(Signal.of(dir + "product_name", product + " (cloud: gce)", GKE, MEDIUM));
@@ -45,16 +49,49 @@ final class CloudProbe {
         if (vendor.equals("DigitalOcean")) {
             cloud.add(Signal.of(dir + "sys_vendor", "DigitalOcean " + product, DIGITALOCEAN, HIGH));
         }
-        if (asset.equals(AZURE_ASSET_TAG)) {
-            cloud.add(Signal.of(dir + "chassis_asset_tag", asset + " (cloud: azure)", AKS, MEDIUM));
-        } else if (vendor.equals("Microsoft Corporation") && product.equals("Virtual Machine")) {
-            cloud.add(Signal.of(dir + "sys_vendor", "Microsoft Corporation Virtual Machine (Hyper-V or Azure)",
-                    AKS, LOW));
-        }
+        cloud.addAll(azure(host, dir, vendor, product, asset));
         for (Signal s : cloud) {
             signals.add(inContainer ? s.ignoredBecause("inside a container DMI shows the host's hardware") : s);
         }
+        if (cloud.isEmpty() && !inContainer) {
+            hypervisor(vendor, product).ifPresent(h -> signals.add(Signal.fact(dir + "sys_vendor", h, LOW)));
+        }
         return signals;
+    }
+
+    /**
+     * Azure runs on Hyper-V, so Microsoft's DMI vendor and product alone do not mean Azure: an on-premises Hyper-V VM
+     * reports the same. Azure is told apart by its chassis asset tag and its agent (waagent, /var/lib/waagent).
+     */
+    private static List<Signal> azure(HostRoot host, String dir, String vendor, String product, String asset) {
+        List<Signal> out = new ArrayList<>();
+        if (asset.equals(AZURE_ASSET_TAG)) {
+            out.add(Signal.of(dir + "chassis_asset_tag", asset + " (cloud: azure)", AKS, MEDIUM));
+        }
+        for (String agent : List.of("/var/lib/waagent", "/usr/sbin/waagent")) {
+            if (host.exists(agent)) {
+                out.add(Signal.of(agent, "Azure Linux agent (cloud: azure)", AKS, MEDIUM));
+            }
+        }
+        return out;
+    }
+
+    /** On-premises hypervisors, reported as facts so nobody mistakes them for the clouds that share their DMI strings. */
+    private static java.util.Optional<String> hypervisor(String vendor, String product) {
+        if (vendor.equals("Microsoft Corporation") && product.equals("Virtual Machine")) {
+            return java.util.Optional.of("Hyper-V virtual machine (no Azure asset tag, waagent or /var/lib/waagent:"
+                    + " not Azure)");
+        }
+        if (vendor.startsWith("VMware") || product.startsWith("VMware")) {
+            return java.util.Optional.of("VMware virtual machine (" + product + ")");
+        }
+        if (vendor.equals("QEMU") || product.contains("Q35 + ICH9") || product.contains("i440FX")) {
+            return java.util.Optional.of("KVM/QEMU virtual machine (" + product + "; Proxmox, libvirt or OpenStack)");
+        }
+        if (vendor.equals("Xen")) {
+            return java.util.Optional.of("Xen virtual machine (" + product + ", not an EC2 BIOS)");
+        }
+        return java.util.Optional.empty();
     }
 
     static List<Signal> kubelet(KubeletHints k) {

@@ -1,5 +1,6 @@
 package dev.speglar.installer.detect;
 
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.speglar.installer.detect;
 
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,24 +60,24 @@ public final class ContainerdLocator {
         if (host.isLiveRoot()) {
             Optional<String> bin = binary();
             if (bin.isPresent()) {
-                Optional<ContainerdVersion> v = runVersion(bin.get()).flatMap(ContainerdVersion::parse);
+                Optional<ContainerdVersion> v = runVersion(bin.get()).flatMap(ContainerdVersion::find);
                 if (v.isPresent()) {
                     return new Found(v, bin.get() + " --version");
                 }
             }
         }
         Optional<ContainerdVersion> eks = host.readQuietly("/etc/eks/containerd-version.txt")
-                .flatMap(ContainerdVersion::parse);
+                .flatMap(ContainerdVersion::find);
         if (eks.isPresent()) {
             return new Found(eks, "/etc/eks/containerd-version.txt");
         }
         Optional<String> dpkg = dpkgVersion(host.readQuietly("/var/lib/dpkg/status").orElse(""));
         if (dpkg.isPresent()) {
-            return new Found(ContainerdVersion.parse(dpkg.get()), "/var/lib/dpkg/status (" + dpkg.get() + ")");
+            return new Found(ContainerdVersion.find(dpkg.get()), "/var/lib/dpkg/status (" + dpkg.get() + ")");
         }
         Optional<String> apk = apkVersion(host.readQuietly("/lib/apk/db/installed").orElse(""));
         if (apk.isPresent()) {
-            return new Found(ContainerdVersion.parse(apk.get()), "/lib/apk/db/installed (" + apk.get() + ")");
+            return new Found(ContainerdVersion.find(apk.get()), "/lib/apk/db/installed (" + apk.get() + ")");
         }
         return new Found(Optional.empty(), "");
     }

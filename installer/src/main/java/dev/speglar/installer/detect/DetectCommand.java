@@ -1,9 +1,12 @@
 package dev.speglar.installer.detect;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.speglar.installer.ExitCode;
-import dev.speglar.installer.Json;
 import dev.speglar.installer.PlatformGate;
 import dev.speglar.installer.UserException;
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,11 +47,20 @@ public final class DetectCommand implements Callable<Integer> {
     /** Output formats of detect. */
     public enum Format { text, json }
 
+    private static String json(Object report) {
+        try {
+            return new ObjectMapper().registerModule(new Jdk8Module()).writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(report) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the detection report as JSON", e);
+        }
+    }
+
     @Override
     public Integer call() {
         Detection d = new Detector(openRoot(hostRoot), parseVersion(containerdVersion)).detect();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(output == Format.json ? Json.write(DetectionReport.toMap(d)) : DetectionReport.toText(d));
+        out.print(output == Format.json ? json(DetectionReport.toMap(d)) : DetectionReport.toText(d));
         out.flush();
         if (d.verdict() == Verdict.REFUSED && !gate.overrides(d)) {
             spec.commandLine().getErr().println("speglar: refused: " + String.join(" ", d.reasons()));
@@ -71,7 +83,7 @@ public final class DetectCommand implements Callable<Integer> {
         if (text == null) {
             return Optional.empty();
         }
-        return Optional.of(ContainerdVersion.parse(text).orElseThrow(() -> new UserException(
+        return Optional.of(ContainerdVersion.find(text).orElseThrow(() -> new UserException(
                 "--containerd-version '" + text + "' is not a version; use a form like 2.1.4", ExitCode.USAGE)));
     }
 }

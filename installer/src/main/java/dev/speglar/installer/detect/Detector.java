@@ -1,5 +1,6 @@
 package dev.speglar.installer.detect;
 
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

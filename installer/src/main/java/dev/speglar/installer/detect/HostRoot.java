@@ -31,6 +31,10 @@ public final class HostRoot {
         this.root = abs;
     }
 
+    public static HostRoot of(String root) {
+        return new HostRoot(Path.of(root));
+    }
+
     public Path root() {
         return root;
     }
@@ -40,10 +44,23 @@ public final class HostRoot {
         return root.getParent() == null;
     }
 
-    /** Maps an absolute host path to the local path, resolving symlinks within the root. */
+    /** Same as {@link #isLiveRoot()}: node paths are real paths. */
+    public boolean isSystemRoot() {
+        return isLiveRoot();
+    }
+
+    /**
+     * Maps an absolute host path to the local path, resolving symlinks within the root. A path that already lies
+     * under the root is taken as local: configs written for a private test daemon name their drop-ins by real
+     * absolute paths (on a real node, {@code /}, this changes nothing).
+     */
     public Path resolve(String hostPath) {
         if (!hostPath.startsWith("/")) {
             throw new IllegalArgumentException("host path must be absolute: " + hostPath);
+        }
+        Path asLocal = Path.of(hostPath).normalize();
+        if (!isLiveRoot() && asLocal.startsWith(root)) {
+            hostPath = "/" + root.relativize(asLocal);
         }
         List<String> pending = new ArrayList<>(List.of(hostPath.split("/")));
         List<String> done = new ArrayList<>();
@@ -83,6 +100,15 @@ public final class HostRoot {
             p = p.resolve(s);
         }
         return p;
+    }
+
+    /** The node path of a real path under the root (inverse of {@link #resolve} for paths without links). */
+    public String nodePath(Path real) {
+        Path abs = real.toAbsolutePath().normalize();
+        if (isLiveRoot() || !abs.startsWith(root)) {
+            return abs.toString();
+        }
+        return "/" + root.relativize(abs);
     }
 
     public boolean exists(String hostPath) {

@@ -36,6 +36,14 @@ final class VerdictRules {
                     + " (it would clash on TCP 5001)");
             return new Outcome(Verdict.NATIVE_MIRROR, reasons);
         }
+        if (!facts.present() && (platform == Platform.BOTTLEROCKET || platform == Platform.TALOS)) {
+            // Immutable OSes: containerd is configured only through the OS's own settings, so nothing on the node is
+            // to be found or changed from here; the verdict is the render command, not "mount the host's /".
+            reasons.add(platform + " configures containerd only through its " + (platform == Platform.TALOS
+                    ? "machine config" : "settings") + "; nothing on the node can be changed by the installer");
+            reasons.add(preBootCommand(platform, evidence));
+            return new Outcome(Verdict.PRE_BOOT_ONLY, reasons);
+        }
         if (!facts.present()) {
             reasons.add("no containerd found under the host root (no socket at "
                     + String.join(", ", ContainerdLocator.SOCKETS) + ", no binary, no config): if the installer runs"
@@ -55,13 +63,8 @@ final class VerdictRules {
         }
         reasons.addAll(gaps);
         switch (platform) {
-            case TALOS -> {
-                reasons.add("Talos has no shell: apply a machine-config patch ('speglar render talos')");
-                return new Outcome(Verdict.PRE_BOOT_ONLY, reasons);
-            }
-            case BOTTLEROCKET -> {
-                reasons.add("Bottlerocket's containerd config is generated and read-only: use settings"
-                        + " ('speglar render bottlerocket')");
+            case TALOS, BOTTLEROCKET -> {
+                reasons.add(preBootCommand(platform, evidence));
                 return new Outcome(Verdict.PRE_BOOT_ONLY, reasons);
             }
             case KIND -> {
@@ -77,6 +80,22 @@ final class VerdictRules {
             }
         }
         return new Outcome(Verdict.PATCH_NEEDED, reasons);
+    }
+
+    /** The exact commands that configure an immutable OS, with the version the evidence shows where it matters. */
+    static String preBootCommand(Platform platform, Evidence evidence) {
+        if (platform == Platform.TALOS) {
+            String version = evidence.supporting(Platform.TALOS).stream()
+                    .map(s -> java.util.regex.Pattern.compile("v1\\.\\d+\\.\\d+(-[0-9A-Za-z.]+)?").matcher(s.observed()))
+                    .filter(java.util.regex.Matcher::find).map(java.util.regex.Matcher::group).findFirst()
+                    .orElse("<your Talos version, from 'talosctl version'>");
+            return "run: speglar render talos --talos-version " + version + " -o speglar-talos && talosctl patch"
+                    + " machineconfig --patch @speglar-talos/talos-patch.yaml && kubectl apply -f"
+                    + " speglar-talos/namespace.yaml -f speglar-talos/speglar.yaml";
+        }
+        return "run: speglar render bottlerocket --file settings.toml > speglar-settings.toml, add it to the node"
+                + " group's user data (or 'apiclient apply < speglar-settings.toml' in the admin container), then"
+                + " speglar render daemonset --no-mirror-add --selinux-type super_t | kubectl apply -f -";
     }
 
     /** Everything that keeps containerd from using a hosts.toml mirror with layers retained. Empty: ready. */

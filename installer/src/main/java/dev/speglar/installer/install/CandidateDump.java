@@ -6,6 +6,7 @@ import dev.speglar.installer.containerd.ContainerdVersion;
 import dev.speglar.installer.containerd.EffectiveConfig;
 import dev.speglar.installer.containerd.TomlKeys;
 import dev.speglar.installer.containerd.TomlTextEditor;
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;

@@ -22,7 +22,10 @@ public record ContainerdProbe(String ctr, String socket, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exec.Result last;
         do {
-            last = Exec.run(List.of(ctr, "--address", socket, "--connect-timeout", "1s", "version"), Duration.ofSeconds(10));
+            // Each attempt ends by the deadline too: a socket that accepts but never answers must not hold the caller.
+            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL.toNanos()));
+            last = Exec.run(List.of(ctr, "--address", socket, "--connect-timeout", "1s", "version"),
+                    left.compareTo(Duration.ofSeconds(10)) < 0 ? left.plus(POLL) : Duration.ofSeconds(10));
             if (last.ok() && last.stdout().contains("Server:")) {
                 return last.stdout().substring(last.stdout().indexOf("Server:")).strip();
             }

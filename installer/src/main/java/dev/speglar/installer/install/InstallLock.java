@@ -1,5 +1,6 @@
 package dev.speglar.installer.install;
 
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -4,6 +4,7 @@ import dev.speglar.common.files.AtomicFiles;
 import dev.speglar.common.hosts.HostsToml;
 import dev.speglar.installer.containerd.ConfigValidationException;
 import dev.speglar.installer.containerd.ContainerdBinary;
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

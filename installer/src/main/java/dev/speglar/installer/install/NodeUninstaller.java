@@ -1,6 +1,7 @@
 package dev.speglar.installer.install;
 
 import dev.speglar.common.files.AtomicFiles;
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

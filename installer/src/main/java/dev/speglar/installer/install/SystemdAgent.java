@@ -1,5 +1,6 @@
 package dev.speglar.installer.install;
 
+import dev.speglar.installer.detect.HostRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The agent as a systemd service: the unit file plus the agent jar (the runtime), then a start hook
+ * The agent as a systemd service: the unit file plus the agent's files (packaged app-image or jar), then a start hook
  * (default {@code systemctl daemon-reload && systemctl enable speglar-agent.service && systemctl restart ...}).
  */
 public final class SystemdAgent implements AgentDeployment {
@@ -18,16 +19,16 @@ public final class SystemdAgent implements AgentDeployment {
 
     private final HostRoot root;
     private final SystemdUnit unit;
-    private final Path agentJarSource;
+    private final AgentPayload payload;
     private final CommandHook start;
     private final CommandHook stop;
     private boolean unitExistedBefore;
 
-    /** @param agentJarSource jar to install at the unit's jar path, or null when it is already there */
-    public SystemdAgent(HostRoot root, SystemdUnit unit, Path agentJarSource, CommandHook start, CommandHook stop) {
+    /** @param payload the agent's files to install; {@link AgentPayload#none()} when they are already in place */
+    public SystemdAgent(HostRoot root, SystemdUnit unit, AgentPayload payload, CommandHook start, CommandHook stop) {
         this.root = root;
         this.unit = unit;
-        this.agentJarSource = agentJarSource;
+        this.payload = payload;
         this.start = start;
         this.stop = stop;
     }
@@ -39,21 +40,10 @@ public final class SystemdAgent implements AgentDeployment {
         unitExistedBefore = currentUnit != null;
         out.add(new FileChange(SystemdUnit.PATH, FileChange.Kind.AGENT_UNIT, currentUnit,
                 unit.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rw-r--r--"));
-        if (agentJarSource != null) {
-            if (!Files.isRegularFile(agentJarSource)) throw new IOException("agent jar not found: " + agentJarSource);
-            out.add(new FileChange(unit.agentJar(), FileChange.Kind.AGENT_RUNTIME, read(unit.agentJar()),
-                    Files.readAllBytes(agentJarSource), "rw-r--r--"));
-            // The agent jar is thin: its manifest Class-Path names lib/*.jar beside it (agent/app packaging).
-            Path lib = agentJarSource.toAbsolutePath().getParent().resolve("lib");
-            if (Files.isDirectory(lib)) {
-                String target = Path.of(unit.agentJar()).getParent().resolve("lib").toString();
-                try (var s = Files.list(lib)) {
-                    for (Path jar : s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
-                        String node = target + "/" + jar.getFileName();
-                        out.add(new FileChange(node, FileChange.Kind.AGENT_RUNTIME, read(node), Files.readAllBytes(jar), "rw-r--r--"));
-                    }
-                }
-            }
+        for (AgentPayload.Entry e : payload.entries()) {
+            if (!Files.isRegularFile(e.source())) throw new IOException("agent file not found: " + e.source());
+            out.add(new FileChange(e.nodePath(), FileChange.Kind.AGENT_RUNTIME, read(e.nodePath()),
+                    Files.readAllBytes(e.source()), e.mode()));
         }
         return out;
     }

@@ -4,17 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The agent's systemd unit. Ordered after containerd, restarted by systemd when it exits (as on containerd restarts). */
-public record SystemdUnit(String javaExecutable, String agentJar, List<String> agentArgs) {
+/**
+ * The agent's systemd unit. Ordered after containerd, restarted by systemd when it exits (as on containerd restarts).
+ * The command is either the packaged launcher (its JVM options live in its .cfg) or a JDK running the agent jar.
+ */
+public record SystemdUnit(List<String> command, List<String> agentArgs) {
 
     public static final String NAME = "speglar-agent.service";
     public static final String PATH = "/etc/systemd/system/" + NAME;
 
     public SystemdUnit {
-        Objects.requireNonNull(javaExecutable, "javaExecutable");
-        Objects.requireNonNull(agentJar, "agentJar");
-        if (!javaExecutable.startsWith("/") || !agentJar.startsWith("/")) {
-            throw new IllegalArgumentException("java and agent jar paths must be absolute");
+        command = List.copyOf(command);
+        if (command.isEmpty() || !command.getFirst().startsWith("/")) {
+            throw new IllegalArgumentException("the agent's executable must be an absolute path: " + command);
         }
         agentArgs = List.copyOf(agentArgs);
         for (String a : agentArgs) {
@@ -24,12 +26,28 @@ public record SystemdUnit(String javaExecutable, String agentJar, List<String> a
         }
     }
 
-    public String render() {
-        // The JVM options bin/speglar-agent and the image use (packaging/agent-jvm.options, bundled at build time).
+    /** The packaged agent: the jpackage launcher of the speglar package, with its own runtime and JVM options. */
+    public static SystemdUnit launcher(String launcher, List<String> agentArgs) {
+        return new SystemdUnit(List.of(Objects.requireNonNull(launcher, "launcher")), agentArgs);
+    }
+
+    /** The agent jar on a JDK, with the JVM options bin/speglar-agent and the image use. */
+    public static SystemdUnit jar(String javaExecutable, String agentJar, List<String> agentArgs) {
+        Objects.requireNonNull(javaExecutable, "javaExecutable");
+        Objects.requireNonNull(agentJar, "agentJar");
+        if (!javaExecutable.startsWith("/") || !agentJar.startsWith("/")) {
+            throw new IllegalArgumentException("java and agent jar paths must be absolute");
+        }
         List<String> exec = new ArrayList<>(List.of(javaExecutable));
         exec.addAll(agentJvmOptions());
         exec.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar",
-                agentJar, "registry"));
+                agentJar));
+        return new SystemdUnit(exec, agentArgs);
+    }
+
+    public String render() {
+        List<String> exec = new ArrayList<>(command);
+        exec.add("registry");
         for (String a : agentArgs) exec.add(a.contains(" ") ? "\"" + a + "\"" : a);
         return """
                 [Unit]

@@ -38,6 +38,11 @@ public final class KindConfigMerger {
             throw new IllegalArgumentException("--kind-config is not a kind Cluster config (need kind: Cluster and"
                     + " apiVersion: kind.x-k8s.io/v1alpha4; found kind=" + kind + ", apiVersion=" + api + ")");
         }
+        List<String> unknown = KindClusterFields.problems(doc);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("--kind-config has fields kind v1alpha4 does not know (kind create"
+                    + " cluster would reject it):\n  " + String.join("\n  ", unknown));
+        }
         List<Object> existing = new ArrayList<>();
         Object current = doc.get("containerdConfigPatches");
         if (current instanceof List<?> l) {
@@ -45,6 +50,7 @@ public final class KindConfigMerger {
         } else if (current != null) {
             throw new IllegalArgumentException("--kind-config: containerdConfigPatches must be a list");
         }
+        refuseInlineRegistryConfig(existing);
         for (String p : patches) {
             if (!existing.contains(p)) {
                 existing.add(p);
@@ -54,6 +60,31 @@ public final class KindConfigMerger {
         merged.put("containerdConfigPatches", existing);
         return "# Merged by speglar render kind: containerdConfigPatches for the Speglar mirror appended.\n"
                 + dumper().dump(merged);
+    }
+
+    /**
+     * containerd refuses CRI when registry.mirrors/configs are set next to config_path, so a user's patch with them
+     * cannot be merged. The error carries the fix: the hosts.toml files that say the same.
+     */
+    private static void refuseInlineRegistryConfig(List<Object> userPatches) {
+        List<InlineRegistryConfig.HostsFile> files = new ArrayList<>();
+        for (Object p : userPatches) {
+            files.addAll(InlineRegistryConfig.convert(String.valueOf(p)));
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        StringBuilder fix = new StringBuilder("--kind-config: a containerdConfigPatches entry sets registry.mirrors or"
+                + " registry.configs, which containerd rejects together with config_path (the CRI plugin would not"
+                + " load). Remove those tables from the patch and give every node these files instead, e.g. after"
+                + " 'kind create cluster': for n in $(kind get nodes --name NAME); do docker exec \"$n\" mkdir -p"
+                + " /etc/containerd/certs.d/REGISTRY; docker exec -i \"$n\" cp /dev/stdin"
+                + " /etc/containerd/certs.d/REGISTRY/hosts.toml < REGISTRY.hosts.toml; done");
+        for (InlineRegistryConfig.HostsFile f : files) {
+            fix.append("\n\n/etc/containerd/certs.d/").append(f.registry()).append("/hosts.toml:\n").append(f.text());
+            f.notConverted().forEach(n -> fix.append("# not convertible: ").append(n).append('\n'));
+        }
+        throw new IllegalArgumentException(fix.toString().stripTrailing());
     }
 
     @SuppressWarnings("unchecked")

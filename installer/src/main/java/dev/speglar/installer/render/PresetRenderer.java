@@ -11,10 +11,6 @@ import java.util.stream.Collectors;
 public final class PresetRenderer {
     /** Talos's own registry config path: /etc/containerd/certs.d is read-only there. */
     public static final String TALOS_HOSTS_PATH = "/etc/cri/conf.d/hosts";
-    /** Talos release that introduced CRICustomizationConfig (CRI restarts without reboot). */
-    static final int TALOS_CRI_CUSTOMIZATION_MINOR = 14;
-    /** Talos release that moved to containerd 2 (config version 3 keys). */
-    static final int TALOS_CONTAINERD2_MINOR = 8;
 
     private PresetRenderer() {
     }
@@ -22,7 +18,15 @@ public final class PresetRenderer {
     public static Map<String, String> render(Preset preset, RenderOptions o) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         switch (preset) {
-            case TALOS -> renderTalos(o, out);
+            case TALOS -> {
+                renderTalos(o, out);
+                TalosVersion v = o.talosVersion().map(TalosVersion::parse).orElse(TalosVersion.newestStable());
+                if (o.existingConfig().isPresent() && v.form() != TalosVersion.Form.CRI_CUSTOMIZATION) {
+                    // The user's config already writes the customization part: extend it, do not add a second one.
+                    TalosUserConfig.existingPart(Files.readString(o.existingConfig().get())).ifPresent(part ->
+                            out.put("talos-patch.yaml", TalosUserConfig.patch(part, v)));
+                }
+            }
             case KIND -> {
                 String cluster = fill(preset, "cluster.yaml", o);
                 if (o.kindConfig().isPresent()) {
@@ -32,6 +36,18 @@ public final class PresetRenderer {
                 out.put("cluster.yaml", cluster);
             }
             case DAEMONSET -> out.put("speglar.yaml", daemonset(o, o.configPath().orElse(null)));
+            case EKS_AL2023 -> {
+                if (o.existingConfig().isEmpty()) {
+                    preset.files().forEach(f -> out.put(f, fill(preset, f, o)));
+                } else {
+                    // nodeadm picks its template from the keys the user's NodeConfig uses: match them.
+                    String user = Files.readString(o.existingConfig().get());
+                    String part = fill(preset, Al2023UserData.generation(user) == Al2023UserData.Generation.V3
+                            ? "50-speglar-v3.yaml" : "50-speglar.yaml", o);
+                    out.put("user-data.mime", Al2023UserData.merge(user, part));
+                    out.put("50-speglar.yaml", part);
+                }
+            }
             default -> {
                 for (String file : preset.files()) {
                     out.put(file, fill(preset, file, o));
@@ -42,9 +58,12 @@ public final class PresetRenderer {
     }
 
     private static void renderTalos(RenderOptions o, Map<String, String> out) {
-        int minor = RenderOptions.talosMinor(o.talosVersion().orElse("v1.14"));
-        String patch = minor >= TALOS_CRI_CUSTOMIZATION_MINOR ? "cri-customization.yaml"
-                : minor >= TALOS_CONTAINERD2_MINOR ? "machine-files-v3.yaml" : "machine-files-v2.yaml";
+        TalosVersion v = o.talosVersion().map(TalosVersion::parse).orElse(TalosVersion.newestStable());
+        String patch = switch (v.form()) {
+            case CRI_CUSTOMIZATION -> "cri-customization.yaml";
+            case MACHINE_FILES_V3 -> "machine-files-v3.yaml";
+            case MACHINE_FILES_V2 -> "machine-files-v2.yaml";
+        };
         out.put("talos-patch.yaml", fill(Preset.TALOS, patch, o));
         out.put("namespace.yaml", fill(Preset.TALOS, "namespace.yaml", o));
         out.put("speglar.yaml", daemonset(o, o.configPath().orElse(TALOS_HOSTS_PATH)));
@@ -77,7 +96,12 @@ public final class PresetRenderer {
         o.nodeIp().ifPresent(x -> v.put("SPEGLAR_NODE_IP", x));
         o.bootstrapArgs().ifPresent(x -> v.put("SPEGLAR_BOOTSTRAP_ARGS", x));
         o.eksBootstrapArgs().ifPresent(x -> v.put("SPEGLAR_EKS_BOOTSTRAP_ARGS", x));
+        o.eksKubeletExtraArgs().ifPresent(x -> v.put("SPEGLAR_EKS_KUBELET_EXTRA_ARGS", x));
         o.mirrorEndpoint().ifPresent(x -> v.put("SPEGLAR_MIRROR_ENDPOINT", x));
+        o.packageUrl().ifPresent(x -> v.put("SPEGLAR_PACKAGE_URL", x));
+        o.installArgs().ifPresent(x -> v.put("SPEGLAR_INSTALL_ARGS", x));
+        o.kubernetesVersion().ifPresent(x -> v.put("SPEGLAR_REGISTRY_LOCALITY", x.registryServiceLocality()));
+        o.selinuxType().ifPresent(x -> v.put("SPEGLAR_POD_SECURITY_CONTEXT", "{seLinuxOptions: {type: " + x + "}}"));
         if (!o.mirroredRegistries().isEmpty()) {
             v.put("SPEGLAR_MIRRORS", mirrorKeys(o.mirroredRegistries()));
         }

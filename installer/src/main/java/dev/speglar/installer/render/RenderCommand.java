@@ -1,6 +1,7 @@
 package dev.speglar.installer.render;
 
 import dev.speglar.installer.ExitCode;
+import dev.speglar.installer.KubernetesVersion;
 import dev.speglar.installer.UserException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
             "  speglar render kind --kind-config my-kind.yaml -o out/",
             "  speglar render talos --talos-version v1.11.2",
             "  speglar render eks-al2023 --file user-data.mime > user-data",
+            "  speglar render eks-al2023 --file user-data.mime --package-url https://example.com/speglar.rpm \\",
+            "      --install-args '--agent-arg=--bootstrap-kind=dns --agent-arg=--dns-bootstrap-domain=speglar.example'",
             "  speglar render daemonset --image registry.example.com/speglar-agent:0.1.0 > speglar.yaml"})
 public final class RenderCommand implements Callable<Integer> {
 
@@ -82,9 +85,27 @@ public final class RenderCommand implements Callable<Integer> {
     Path kindConfig;
 
     @Option(names = "--talos-version", paramLabel = "VERSION",
-            description = "Talos version, selects the patch form: >= 1.14 CRICustomizationConfig, 1.8-1.13"
-                    + " machine.files with v3 keys, <= 1.7 v2 keys. Default: v1.14.")
+            description = "Talos version (v1.13.4, 1.13, v1.14.0-rc.1), selects the patch form: >= 1.14"
+                    + " CRICustomizationConfig, 1.8-1.13 machine.files with v3 keys, <= 1.7 v2 keys. Default: v1.13,"
+                    + " the newest stable release.")
     String talosVersion;
+
+    @Option(names = "--talosctl-version", paramLabel = "FILE",
+            description = "talos: read the nodes' Talos version from saved 'talosctl version' output ('-' for stdin)"
+                    + " instead of --talos-version.")
+    Path talosctlVersion;
+
+    @Option(names = "--kubernetes-version", paramLabel = "VERSION",
+            description = "daemonset, talos: Kubernetes version the manifests are for (e.g. 1.31 or the server's"
+                    + " v1.31.4-eks-...). >= 1.34: trafficDistribution PreferSameNode; older and by default:"
+                    + " internalTrafficPolicy Local, which every supported version (>= 1.29) accepts.")
+    String kubernetesVersion;
+
+    @Option(names = "--selinux-type", paramLabel = "TYPE",
+            description = "daemonset, talos: pod seLinuxOptions type for SELinux-enforcing hosts, where the default"
+                    + " container type cannot reach the containerd socket and content store: super_t on Bottlerocket,"
+                    + " spc_t with container-selinux (RHEL, Fedora). Default: none, as upstream's chart.")
+    String selinuxType;
 
     @Option(names = "--agent-path", paramLabel = "PATH", description = "speglar-agent binary (systemd unit).")
     String agentPath;
@@ -100,6 +121,32 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--eks-bootstrap-args", paramLabel = "ARGS",
             description = "eks-al2, self-managed nodes only: arguments for /etc/eks/bootstrap.sh (cluster name ...).")
     String eksBootstrapArgs;
+
+    @Option(names = "--package-url", paramLabel = "URL",
+            description = "eks-al2, eks-al2023: user data also installs the speglar .rpm from URL and runs"
+                    + " 'speglar install --yes --mode systemd' with --install-args once containerd is up.")
+    String packageUrl;
+
+    @Option(names = "--install-args", paramLabel = "ARGS",
+            description = "eks-al2, eks-al2023: flags for 'speglar install' on the node, e.g."
+                    + " '--agent-arg=--bootstrap-kind=dns --agent-arg=--dns-bootstrap-domain=speglar.example.com'.")
+    String installArgs;
+
+    @Option(names = "--eks-kubelet-extra-args", paramLabel = "FLAGS",
+            description = "eks-al2, with --eks-bootstrap-args: kubelet flags passed to bootstrap.sh as one"
+                    + " --kubelet-extra-args value, e.g. '--node-labels=team=a --max-pods=110'.")
+    String eksKubeletExtraArgs;
+
+    @Option(names = "--user-data", paramLabel = "FILE",
+            description = "eks-al2023: your existing user data (MIME, NodeConfig YAML or a script); Speglar's"
+                    + " NodeConfig is added with the containerd config version your NodeConfig already uses.")
+    Path userData;
+
+    @Option(names = "--talos-config", paramLabel = "FILE",
+            description = "talos: your machine config (e.g. 'talosctl get machineconfig -o yaml' or controlplane.yaml)."
+                    + " If it already has /etc/cri/conf.d/20-customization.part, the patch is a JSON patch that adds"
+                    + " Speglar's setting to that file instead of a second entry for the same path.")
+    Path talosConfig;
 
     @Option(names = "--mirror-endpoint", paramLabel = "URL",
             description = "bottlerocket: mirror endpoint (default: http://127.0.0.1:30020).")
@@ -123,14 +170,41 @@ public final class RenderCommand implements Callable<Integer> {
         RenderOptions options;
         try {
             p = Preset.fromId(preset);
+            if (talosctlVersion != null) {
+                if (talosVersion != null || p != Preset.TALOS) {
+                    throw new IllegalArgumentException("--talosctl-version only applies to the talos preset, without"
+                            + " --talos-version");
+                }
+                talosVersion = TalosVersion.fromTalosctl(readInput(talosctlVersion)).text();
+            }
             options = new RenderOptions(Optional.ofNullable(configPath), Optional.ofNullable(namespace),
                     Optional.ofNullable(image), Optional.ofNullable(nodePort), Optional.ofNullable(containerdSock),
                     Optional.ofNullable(contentPath), Optional.ofNullable(kindName), Optional.ofNullable(kindConfig),
                     Optional.ofNullable(talosVersion), Optional.ofNullable(agentPath), Optional.ofNullable(nodeIp),
                     Optional.ofNullable(bootstrapArgs), Optional.ofNullable(eksBootstrapArgs),
-                    Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd);
+                    Optional.ofNullable(mirrorEndpoint), mirroredRegistries, !noMirrorAdd,
+                    Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse),
+                    Optional.ofNullable(eksKubeletExtraArgs), Optional.ofNullable(userData != null ? userData : talosConfig),
+                    Optional.ofNullable(selinuxType), Optional.ofNullable(packageUrl), Optional.ofNullable(installArgs));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
+        }
+        if ((kubernetesVersion != null || selinuxType != null) && p != Preset.DAEMONSET && p != Preset.TALOS) {
+            throw new UserException((kubernetesVersion != null ? "--kubernetes-version" : "--selinux-type")
+                    + " only applies to the daemonset and talos presets", ExitCode.USAGE);
+        }
+        if (talosConfig != null && p != Preset.TALOS) {
+            throw new UserException("--talos-config only applies to the talos preset", ExitCode.USAGE);
+        }
+        if (userData != null && p != Preset.EKS_AL2023) {
+            throw new UserException("--user-data only applies to the eks-al2023 preset", ExitCode.USAGE);
+        }
+        if (eksKubeletExtraArgs != null && p != Preset.EKS_AL2) {
+            throw new UserException("--eks-kubelet-extra-args only applies to the eks-al2 preset", ExitCode.USAGE);
+        }
+        if ((packageUrl != null || installArgs != null) && p != Preset.EKS_AL2 && p != Preset.EKS_AL2023) {
+            throw new UserException("--package-url and --install-args only apply to eks-al2 and eks-al2023",
+                    ExitCode.USAGE);
         }
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);
@@ -139,7 +213,8 @@ public final class RenderCommand implements Callable<Integer> {
         try {
             files = PresetRenderer.render(p, options);
         } catch (NoSuchFileException e) {
-            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config path", ExitCode.USAGE);
+            throw new UserException("cannot read " + e.getFile() + ": check the --kind-config, --user-data or --talos-config path",
+                    ExitCode.USAGE);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), ExitCode.USAGE);
         } catch (IOException e) {
@@ -169,6 +244,15 @@ public final class RenderCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    private String readInput(Path file) {
+        try {
+            return file.toString().equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    : Files.readString(file);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), ExitCode.USAGE);
+        }
     }
 
     /** Writes via a temp file and rename so a reader never sees half a file. */

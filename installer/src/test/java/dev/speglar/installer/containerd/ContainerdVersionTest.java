@@ -38,4 +38,17 @@ class ContainerdVersionTest {
                 .hasMessageContaining("cannot parse");
         assertThatThrownBy(() -> ContainerdVersion.parse("")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void debianEpochsAndOneSchemaRule() {
+        assertThat(ContainerdVersion.parse("1:1.7.24~ds1-1")).isEqualTo(new ContainerdVersion(1, 7, 24));
+        assertThat(ContainerdVersion.parse("containerd github.com/containerd/containerd 1:1.6.20~ds1-1 abc"))
+                .isEqualTo(new ContainerdVersion(1, 6, 20));
+        for (String v : new String[] {"1.6.20", "1.7.27", "2.0.5", "2.2.1", "2.3.4", "2.4.0"}) {
+            ContainerdVersion cv = ContainerdVersion.parse(v);
+            // What the installer writes is always something this release reads.
+            assertThat(cv.schema()).isLessThanOrEqualTo(cv.maxConfigSchema()).isEqualTo(cv.major() < 2 ? 2 : 3);
+        }
+        assertThat(ContainerdVersion.parse("2.3.4").maxConfigSchema()).isEqualTo(4);
+    }
 }

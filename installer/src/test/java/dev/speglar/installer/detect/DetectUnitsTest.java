@@ -3,6 +3,7 @@ package dev.speglar.installer.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,12 +28,12 @@ class DetectUnitsTest {
         "2.2 | 2.2.0",
     })
     void versionForms(String text, String expected) {
-        assertThat(ContainerdVersion.parse(text)).map(ContainerdVersion::toString).contains(expected);
+        assertThat(ContainerdVersion.find(text)).map(ContainerdVersion::toString).contains(expected);
     }
 
     @Test
     void versionGarbageIsEmptyAndSchemaLimitsFollowReleases() {
-        assertThat(ContainerdVersion.parse("not a version")).isEmpty();
+        assertThat(ContainerdVersion.find("not a version")).isEmpty();
         assertThat(ContainerdVersion.of(1, 7, 27).maxConfigSchema()).isEqualTo(2);
         assertThat(ContainerdVersion.of(2, 1, 4).maxConfigSchema()).isEqualTo(3);
         assertThat(ContainerdVersion.of(2, 3, 0).maxConfigSchema()).isEqualTo(4);

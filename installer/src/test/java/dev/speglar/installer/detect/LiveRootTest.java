@@ -3,6 +3,7 @@ package dev.speglar.installer.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.speglar.installer.containerd.ContainerdVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ class LiveRootTest {
         Path out = Files.createTempFile("containerd-version", ".txt");
         Process p = new ProcessBuilder("/usr/bin/containerd", "--version").redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ContainerdVersion expected = ContainerdVersion.parse(Files.readString(out)).orElseThrow();
+        ContainerdVersion expected = ContainerdVersion.find(Files.readString(out)).orElseThrow();
         Files.delete(out);
 
         Detection d = new Detector(new HostRoot(Path.of("/"))).detect();

@@ -2,6 +2,7 @@ package dev.speglar.installer.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.speglar.installer.detect.HostRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.speglar.installer.containerd.ContainerdVersion;
 import dev.speglar.installer.containerd.EffectiveConfig;
+import dev.speglar.testkit.ContainerdDaemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,10 +33,10 @@ class NodeInstallerTest {
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @TempDir Path hostDir;
-    @TempDir Path daemonDir;
     @TempDir Path scratch;
     TestNode node;
-    PrivateContainerd daemon;
+    ContainerdDaemon daemon;
+    final AtomicInteger restarts = new AtomicInteger();
     final AtomicInteger agentStarts = new AtomicInteger();
     final AtomicInteger agentStops = new AtomicInteger();
     final StringWriter out = new StringWriter();
@@ -44,15 +45,27 @@ class NodeInstallerTest {
     @BeforeEach
     void setUp() throws IOException {
         node = new TestNode(hostDir);
-        daemon = new PrivateContainerd(daemonDir, node.path(CONFIG));
+        daemon = ContainerdDaemon.onConfig(node.path(CONFIG));
         agentJar = Files.write(scratch.resolve("speglar-agent.jar"), "PK-fake-agent-jar".getBytes());
         Files.createDirectories(scratch.resolve("lib"));
         Files.write(scratch.resolve("lib/netty.jar"), "PK-fake-dependency".getBytes());
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         daemon.close();
+    }
+
+    /** Stands in for {@code systemctl restart containerd}. */
+    private CommandHook restartHook() {
+        return () -> {
+            restarts.incrementAndGet();
+            daemon.restart();
+        };
+    }
+
+    private ContainerdProbe probe(Duration timeout) {
+        return new ContainerdProbe("ctr", daemon.socket().toString(), timeout);
     }
 
     private void startWith(String config) throws IOException {
@@ -65,18 +78,18 @@ class NodeInstallerTest {
     }
 
     private AgentDeployment agent() {
-        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of("--registry-addr=127.0.0.1:30020"));
-        return new SystemdAgent(node.host, unit, agentJar, agentStarts::incrementAndGet, agentStops::incrementAndGet);
+        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of("--registry-addr=127.0.0.1:30020"));
+        return new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"), agentStarts::incrementAndGet, agentStops::incrementAndGet);
     }
 
     private NodeInstaller installer(CommandHook restart, ContainerdTarget target, Duration verifyTimeout) {
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
-        return new NodeInstaller(node.host, target, node.binary, mirror, agent(), restart, daemon.probe(verifyTimeout), null,
+        return new NodeInstaller(node.host, target, node.binary, mirror, agent(), restart, probe(verifyTimeout), null,
                 new Progress(new PrintWriter(out, true)));
     }
 
     private NodeInstaller installer() {
-        return installer(daemon.restartHook(), target(), Duration.ofSeconds(20));
+        return installer(restartHook(), target(), Duration.ofSeconds(20));
     }
 
     private EffectiveConfig dump() throws Exception {
@@ -85,16 +98,16 @@ class NodeInstallerTest {
 
     @Test
     void installConfiguresTheRunningDaemonSecondRunIsNoopAndUninstallRestoresBytes() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         Map<String, Object> dumpBefore = dump().flatten();
 
         InstallPlan plan = installer().install();
         assertThat(plan.restartContainerd()).isTrue();
-        assertThat(daemon.restarts).hasValue(1);
+        assertThat(restarts).hasValue(1);
         assertThat(agentStarts).hasValue(1);
-        assertThat(daemon.alive()).isTrue();
-        daemon.probe(Duration.ofSeconds(5)).verify();
+        assertThat(daemon.isRunning()).isTrue();
+        probe(Duration.ofSeconds(5)).verify();
         assertThat(out.toString()).contains("restart containerd", "verify containerd", ": ok");
 
         EffectiveConfig after = dump();
@@ -112,23 +125,23 @@ class NodeInstallerTest {
         assertThat(Files.readAllBytes(node.path("/opt/speglar/speglar-agent.jar"))).isEqualTo(Files.readAllBytes(agentJar));
         assertThat(node.path("/opt/speglar/lib/netty.jar")).hasContent("PK-fake-dependency");
         // The daemon itself loaded the new config: its CRI plugin logs the registry config path.
-        assertThat(daemon.log()).contains("ConfigPath:/etc/containerd/certs.d");
+        assertThat(daemon.logText()).contains("ConfigPath:/etc/containerd/certs.d");
 
         Map<String, String> installed = node.snapshot();
         InstallPlan second = installer().install();
         assertThat(second.isNoop()).isTrue();
-        assertThat(daemon.restarts).hasValue(1);
+        assertThat(restarts).hasValue(1);
         assertThat(agentStarts).hasValue(1);
         assertThat(node.snapshot()).isEqualTo(installed);
 
-        boolean removed = new NodeUninstaller(node.host, agent(), daemon.restartHook(), daemon.probe(Duration.ofSeconds(20)),
+        boolean removed = new NodeUninstaller(node.host, agent(), restartHook(), probe(Duration.ofSeconds(20)),
                 new Progress(new PrintWriter(out, true))).uninstall();
         assertThat(removed).isTrue();
         assertThat(agentStops).hasValue(1);
-        assertThat(daemon.restarts).hasValue(2);
+        assertThat(restarts).hasValue(2);
         assertThat(node.snapshot()).isEqualTo(original);
-        daemon.probe(Duration.ofSeconds(5)).verify();
-        assertThat(new NodeUninstaller(node.host, agent(), daemon.restartHook(), daemon.probe(Duration.ofSeconds(5)),
+        probe(Duration.ofSeconds(5)).verify();
+        assertThat(new NodeUninstaller(node.host, agent(), restartHook(), probe(Duration.ofSeconds(5)),
                 Progress.silent()).uninstall()).isFalse();
     }
 
@@ -136,7 +149,7 @@ class NodeInstallerTest {
     void failedValidationLeavesEveryFileByteIdenticalAndRestartsNothing() throws Exception {
         // containerd 1.x trap: an existing drop-in touching the CRI table replaces the main file's whole CRI table,
         // so an in-place edit of the main file would not take effect. The dump check must catch it.
-        startWith(daemon.config("imports = [\"" + node.path("/etc/containerd/conf.d") + "/*.toml\"]", ""));
+        startWith(daemon.privateConfig("imports = [\"" + node.path("/etc/containerd/conf.d") + "/*.toml\"]", ""));
         node.write("/etc/containerd/conf.d/10-site.toml",
                 "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  discard_unpacked_layers = true\n");
         Map<String, String> original = node.snapshot();
@@ -144,29 +157,29 @@ class NodeInstallerTest {
         assertThatThrownBy(() -> installer().install()).isInstanceOf(InstallException.class)
                 .hasMessageContaining("nothing was changed").hasMessageContaining("discard_unpacked_layers is not false");
         assertThat(node.snapshot()).isEqualTo(original);
-        assertThat(daemon.restarts).hasValue(0);
+        assertThat(restarts).hasValue(0);
         assertThat(agentStarts).hasValue(0);
     }
 
     @Test
     void aConcurrentRunIsRefusedAndChangesNothing() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         try (InstallLock held = InstallLock.acquire(node.host)) {
             assertThatThrownBy(() -> installer().install()).isInstanceOf(InstallException.class)
                     .hasMessageContaining("another speglar install or uninstall is running")
                     .hasMessageContaining(InstallLock.PATH);
             assertThat(node.snapshot()).isEqualTo(original);
-            assertThat(daemon.restarts).hasValue(0);
+            assertThat(restarts).hasValue(0);
         }
         // Released: the next run proceeds.
         assertThat(installer().install().restartContainerd()).isTrue();
-        assertThat(daemon.restarts).hasValue(1);
+        assertThat(restarts).hasValue(1);
     }
 
     @Test
     void failedRestartRollsBackAndLeavesAWorkingContainerd() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         AtomicInteger calls = new AtomicInteger();
         CommandHook flaky = () -> {
@@ -174,7 +187,7 @@ class NodeInstallerTest {
                 daemon.stop(); // the service went down and "systemctl restart" reports failure
                 throw new IOException("Job for containerd.service failed (injected)");
             }
-            daemon.restartHook().run();
+            restartHook().run();
         };
 
         assertThatThrownBy(() -> installer(flaky, target(), Duration.ofSeconds(20)).install())
@@ -182,14 +195,14 @@ class NodeInstallerTest {
                 .hasMessageContaining("restart containerd").hasMessageContaining("rolled back");
         assertThat(calls).hasValue(2);
         assertThat(node.snapshot()).isEqualTo(original);
-        daemon.probe(Duration.ofSeconds(5)).verify();
+        probe(Duration.ofSeconds(5)).verify();
         assertThat(dump().configPath()).isEmpty();
         assertThat(agentStarts).hasValue(0);
     }
 
     @Test
     void daemonThatDoesNotComeBackFailsVerificationAndIsRolledBack() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         AtomicInteger calls = new AtomicInteger();
         CommandHook deadOnArrival = () -> {
@@ -197,40 +210,40 @@ class NodeInstallerTest {
                 daemon.stop(); // "restart" returns success but the daemon never comes up
                 return;
             }
-            daemon.restartHook().run();
+            restartHook().run();
         };
 
         assertThatThrownBy(() -> installer(deadOnArrival, target(), Duration.ofSeconds(2)).install())
                 .isInstanceOf(InstallException.class)
                 .hasMessageContaining("verify containerd").hasMessageContaining("did not answer");
         assertThat(node.snapshot()).isEqualTo(original);
-        daemon.probe(Duration.ofSeconds(5)).verify();
+        probe(Duration.ofSeconds(5)).verify();
     }
 
     @Test
     void agentStartFailureRollsBackContainerdToo() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
-        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
-        AgentDeployment failing = new SystemdAgent(node.host, unit, agentJar,
+        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
+        AgentDeployment failing = new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"),
                 () -> { throw new IOException("Unit speglar-agent.service failed (injected)"); }, agentStops::incrementAndGet);
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
-        NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, failing, daemon.restartHook(),
-                daemon.probe(Duration.ofSeconds(20)), null, Progress.silent());
+        NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, failing, restartHook(),
+                probe(Duration.ofSeconds(20)), null, Progress.silent());
 
         assertThatThrownBy(installer::install).isInstanceOf(InstallException.class).hasMessageContaining("start agent");
         assertThat(node.snapshot()).isEqualTo(original);
-        assertThat(daemon.restarts).hasValue(2);
-        daemon.probe(Duration.ofSeconds(5)).verify();
+        assertThat(restarts).hasValue(2);
+        probe(Duration.ofSeconds(5)).verify();
     }
 
     @Test
     void pretending2xOnThis1xBinaryIsCaughtBeforeAnyWrite() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         ContainerdTarget wrong = new ContainerdTarget(ContainerdVersion.parse("2.1.0"), CONFIG, false, ConfigStrategy.IN_PLACE, null);
         // The file says version = 2, so v2 keys are written; still, use_local_image_pull cannot exist in v2 and is skipped.
-        InstallPlan plan = installer(daemon.restartHook(), wrong, Duration.ofSeconds(20)).plan();
+        InstallPlan plan = installer(restartHook(), wrong, Duration.ofSeconds(20)).plan();
         assertThat(plan.containerd().candidate().configPath()).isEqualTo("/etc/containerd/certs.d");
         assertThat(node.snapshot()).isEqualTo(original);
     }
@@ -243,13 +256,13 @@ class NodeInstallerTest {
         node.write(SystemdUnit.PATH, "[Service]\nExecStart=/usr/bin/old-agent\n");
         Map<String, String> original = node.snapshot();
         AtomicInteger starts = new AtomicInteger();
-        SystemdUnit unit = new SystemdUnit(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
-        AgentDeployment agent = new SystemdAgent(node.host, unit, agentJar, () -> {
+        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
+        AgentDeployment agent = new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"), () -> {
             if (starts.incrementAndGet() == 1) throw new IOException("new agent failed to start (injected)");
         }, agentStops::incrementAndGet);
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
         NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, agent,
-                () -> { throw new AssertionError("no containerd restart expected"); }, daemon.probe(Duration.ofSeconds(1)), null, Progress.silent());
+                () -> { throw new AssertionError("no containerd restart expected"); }, probe(Duration.ofSeconds(1)), null, Progress.silent());
 
         assertThatThrownBy(installer::install).isInstanceOf(InstallException.class).hasMessageContaining("rolled back");
         assertThat(node.snapshot()).isEqualTo(original);
@@ -259,14 +272,14 @@ class NodeInstallerTest {
 
     @Test
     void uninstallKeepsAFileEditedAfterInstallBesideTheRestoredOriginal() throws Exception {
-        startWith(daemon.config("", ""));
+        startWith(daemon.privateConfig("", ""));
         String original = node.read(CONFIG);
         installer().install();
         String hosts = "/etc/containerd/certs.d/_default/hosts.toml";
         node.write(hosts, "# edited by an operator\n");
 
         StringWriter log = new StringWriter();
-        new NodeUninstaller(node.host, agent(), daemon.restartHook(), daemon.probe(Duration.ofSeconds(20)),
+        new NodeUninstaller(node.host, agent(), restartHook(), probe(Duration.ofSeconds(20)),
                 new Progress(new PrintWriter(log, true))).uninstall();
         assertThat(node.read(CONFIG)).isEqualTo(original);
         assertThat(node.path(hosts)).doesNotExist();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.speglar.installer.containerd.Exec;
+import dev.speglar.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,7 @@ class SystemdUnitTest {
     @TempDir Path dir;
 
     static String systemdAnalyze() {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, "systemd-analyze"))) return Path.of(d, "systemd-analyze").toString();
-        }
-        throw new AssertionError("systemd-analyze is not installed (Debian package 'systemd'); run scripts/install-test-deps.sh");
+        return Tools.require("systemd-analyze").toString();
     }
 
     private Exec.Result verify(String unitText) throws Exception {
@@ -33,7 +31,7 @@ class SystemdUnitTest {
     @Test
     void renderedUnitPassesSystemdAnalyzeVerify() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        SystemdUnit unit = new SystemdUnit(java, "/opt/speglar/speglar-agent.jar",
+        SystemdUnit unit = SystemdUnit.jar(java, "/opt/speglar/speglar-agent.jar",
                 List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
         Exec.Result r = verify(unit.render());
         String ours = r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME)).reduce("", (a, b) -> a + b + "\n");
@@ -49,8 +47,19 @@ class SystemdUnitTest {
     }
 
     @Test
+    void packagedUnitRunsTheLauncherOfTheSpeglarPackage() throws Exception {
+        SystemdUnit unit = SystemdUnit.launcher("/opt/speglar/bin/speglar-agent", List.of("--bootstrap-kind=dns"));
+        assertThat(unit.render()).contains("ExecStart=/opt/speglar/bin/speglar-agent registry --bootstrap-kind=dns\n")
+                .doesNotContain("-jar");
+        Exec.Result r = verify(unit.render());
+        assertThat(r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME) && !l.contains("speglar-agent is not executable")
+                && !l.contains("No such file"))).isEmpty();
+        assertThatThrownBy(() -> SystemdUnit.launcher("speglar-agent", List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void execStartAndDaemonSetArgsParseWithTheRealAgentCli() {
-        SystemdUnit unit = new SystemdUnit("/usr/bin/java", "/opt/speglar/speglar-agent.jar",
+        SystemdUnit unit = SystemdUnit.jar("/usr/bin/java", "/opt/speglar/speglar-agent.jar",
                 List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
         String exec = unit.render().lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
         List<String> words = List.of(exec.split(" "));
@@ -71,14 +80,14 @@ class SystemdUnitTest {
 
     @Test
     void verifierCatchesABrokenUnitSoTheCheckAboveMeansSomething() throws Exception {
-        Exec.Result r = verify(new SystemdUnit("/opt/nothere/java", "/opt/speglar/a.jar", List.of()).render().replace("Type=simple", "Type=simpel"));
+        Exec.Result r = verify(SystemdUnit.jar("/opt/nothere/java", "/opt/speglar/a.jar", List.of()).render().replace("Type=simple", "Type=simpel"));
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("simpel");
     }
 
     @Test
     void rejectsArgumentsThatWouldBreakTheUnitSyntax() {
-        assertThatThrownBy(() -> new SystemdUnit("/usr/bin/java", "/a.jar", List.of("--x=%h"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SystemdUnit("java", "/a.jar", List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SystemdUnit.jar("/usr/bin/java", "/a.jar", List.of("--x=%h"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SystemdUnit.jar("java", "/a.jar", List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -2,6 +2,8 @@ package dev.speglar.installer.install;
 
 import dev.speglar.installer.containerd.ContainerdBinary;
 import dev.speglar.installer.containerd.ContainerdVersion;
+import dev.speglar.installer.detect.HostRoot;
+import dev.speglar.testkit.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,10 +32,7 @@ public final class TestNode {
     }
 
     static ContainerdBinary realBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "containerd"))) return new ContainerdBinary(Path.of(dir, "containerd").toString());
-        }
-        throw new AssertionError("containerd is not installed (Debian package 'containerd'); run scripts/install-test-deps.sh");
+        return new ContainerdBinary(Tools.require("containerd").toString());
     }
 
     Path path(String nodePath) {

@@ -27,7 +27,8 @@ class ManifestsTest {
         assertThat(registry.getName()).isEqualTo("registry");
         // No command: the image's entrypoint (the JVM with the agent's flags) runs, args replace only its CMD.
         assertThat(registry.getCommand()).isNullOrEmpty();
-        assertThat(registry.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath()).contains("tmp:/tmp");
+        // As upstream's chart: read-only root and no /tmp; the only writable mount is the data dir.
+        assertThat(registry.getVolumeMounts()).extracting(m -> m.getMountPath()).doesNotContain("/tmp");
         assertThat(registry.getArgs()).startsWith("registry").contains(
                 "--registry-addr=:5000", "--router-addr=:5001", "--metrics-addr=:9090",
                 "--containerd-sock=/run/containerd/containerd.sock", "--bootstrap-kind=dns",
@@ -46,10 +47,9 @@ class ManifestsTest {
                 "speglar-data=/var/lib/speglar:DirectoryOrCreate",
                 "containerd-sock=/run/containerd/containerd.sock:Socket",
                 "containerd-content=/var/lib/containerd/io.containerd.content.v1.content:Directory",
-                "tmp=emptyDir",
                 "containerd-config=/etc/containerd/certs.d:DirectoryOrCreate");
         assertThat(init.getCommand()).isNullOrEmpty();
-        assertThat(init.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/tmp");
+        assertThat(init.getVolumeMounts()).extracting(m -> m.getMountPath()).doesNotContain("/tmp");
         Service nodePort = find(objects, Service.class, "speglar-registry");
         assertThat(nodePort.getSpec().getType()).isEqualTo("NodePort");
         assertThat(nodePort.getSpec().getPorts().getFirst().getNodePort()).isEqualTo(30020);

@@ -17,10 +17,12 @@ class PresetFormatsTest {
     static final String V3_IMAGES = "\"io.containerd.cri.v1.images\"";
 
     @Test
-    void eksAl2UserDataIsMimeWithOneShellPart() throws Exception {
+    void eksAl2UserDataIsMimeWithTheTemplatePatchThenThePackagePart() throws Exception {
         Mime mime = Mime.parse(Rendered.render(Preset.EKS_AL2).get("user-data.mime"));
 
-        assertThat(mime.parts()).extracting(Mime.Part::contentType).containsExactly("text/x-shellscript");
+        // The second part installs the speglar package when --package-url is given (PackageUserDataTest).
+        assertThat(mime.parts()).extracting(Mime.Part::contentType)
+                .containsExactly("text/x-shellscript", "text/x-shellscript");
         String script = mime.parts().getFirst().body();
         assertThat(script).startsWith("#!/bin/bash\n").contains("CONFIG_PATH='/etc/containerd/certs.d'")
                 .contains("BOOTSTRAP_ARGS=''");
@@ -30,7 +32,8 @@ class PresetFormatsTest {
     void eksAl2023UserDataCarriesAPortableNodeConfigPart() throws Exception {
         Mime mime = Mime.parse(Rendered.render(Preset.EKS_AL2023).get("user-data.mime"));
 
-        assertThat(mime.parts()).extracting(Mime.Part::contentType).containsExactly("application/node.eks.aws");
+        assertThat(mime.parts()).extracting(Mime.Part::contentType)
+                .containsExactly("application/node.eks.aws", "text/x-shellscript");
         Map<String, Object> nodeConfig = Rendered.yaml(mime.parts().getFirst().body());
         assertThat(nodeConfig).containsEntry("apiVersion", "node.eks.aws/v1alpha1").containsEntry("kind", "NodeConfig");
         assertThat(nodeConfig).containsOnlyKeys("apiVersion", "kind", "spec");

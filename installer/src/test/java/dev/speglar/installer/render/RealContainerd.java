@@ -3,6 +3,7 @@ package dev.speglar.installer.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.speglar.testkit.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +21,7 @@ final class RealContainerd {
     }
 
     static Path binary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(dir, "containerd");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return fail("containerd not found on PATH: install the Debian package 'containerd'"
-                + " (scripts/install-test-deps.sh does this for CI)");
+        return Tools.require("containerd");
     }
 
     /** Effective config of {@code config} as flattened dotted keys (the file must exist: dump would show defaults). */

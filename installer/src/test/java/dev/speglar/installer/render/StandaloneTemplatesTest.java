@@ -26,7 +26,7 @@ class StandaloneTemplatesTest {
                 Arguments.of("eks-al2023", "user-data.mime", Preset.EKS_AL2023, "user-data.mime"),
                 Arguments.of("eks-al2023", "50-speglar.yaml", Preset.EKS_AL2023, "50-speglar.yaml"),
                 Arguments.of("kind", "cluster.yaml", Preset.KIND, "cluster.yaml"),
-                Arguments.of("talos", "cri-customization.yaml", Preset.TALOS, "talos-patch.yaml"),
+                Arguments.of("talos", "machine-files-v3.yaml", Preset.TALOS, "talos-patch.yaml"),
                 Arguments.of("talos", "namespace.yaml", Preset.TALOS, "namespace.yaml"),
                 Arguments.of("k3s", "registries.yaml", Preset.K3S, "registries.yaml"),
                 Arguments.of("rke2", "config.yaml", Preset.RKE2, "config.yaml"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.speglar.installer.CliRun;
+import dev.speglar.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -57,11 +58,6 @@ class SystemdUnitTest {
     }
 
     private static String systemdAnalyze() {
-        for (String d : new String[] {"/usr/bin", "/bin"}) {
-            if (Files.isExecutable(Path.of(d, "systemd-analyze"))) {
-                return d + "/systemd-analyze";
-            }
-        }
-        return fail("systemd-analyze not found: install the Debian package 'systemd' (scripts/install-test-deps.sh)");
+        return Tools.require("systemd-analyze").toString();
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Connects to seeds until the routing table is not empty, retrying with exponential backoff from 50 ms to 10 s,
  * then refreshes the table; while online it re-checks every 30 s (starting over if the table emptied) and
- * contacts the seeds again every 30 min.
+ * contacts the seeds again every 30 min. It logs once per change of state (searching, alone, online, lost peers),
+ * never once per attempt: a lone node retries quietly.
  */
 public final class BootstrapLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapLoop.class);
@@ -35,9 +36,13 @@ public final class BootstrapLoop implements AutoCloseable {
     private final int tcpPort;
     private final ScheduledExecutorService scheduler;
     private Duration backoff = MIN_BACKOFF;
-    private int attempt;
+    private volatile int attempt;
     private long lastAttempt = System.nanoTime();
     private volatile boolean closed;
+    private volatile State state = State.STARTING;
+
+    /** What the loop last reported; a message is logged only when this changes. */
+    enum State { STARTING, SEARCHING, ALONE, FAILING, ONLINE }
 
     public BootstrapLoop(Bootstrapper bootstrapper, Host host, Dht dht, Supplier<List<Multiaddr>> selfAddrs,
             int tcpPort, ScheduledExecutorService scheduler) {
@@ -69,6 +74,7 @@ public final class BootstrapLoop implements AutoCloseable {
                 attempt = 0;
                 dht.refresh();
             }
+            state = State.ONLINE;
             backoff = MIN_BACKOFF;
             if (System.nanoTime() - lastAttempt >= PERIODIC.toNanos()) {
                 lastAttempt = System.nanoTime();
@@ -81,12 +87,18 @@ public final class BootstrapLoop implements AutoCloseable {
             schedule(ONLINE_CHECK);
             return;
         }
+        if (state == State.ONLINE) {
+            LOG.warn("lost every peer; bootstrapping again (retries back off up to {})", MAX_BACKOFF);
+            state = State.SEARCHING;
+        }
         attempt++;
         lastAttempt = System.nanoTime();
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         try {
-            CompletableFuture.allOf(connectAll(bootstrapper.get()))
+            List<BootstrapPeer> seeds = bootstrapper.get();
+            report(seeds);
+            CompletableFuture.allOf(connectAll(seeds))
                     .orTimeout(30, TimeUnit.SECONDS)
                     .whenComplete((v, e) -> schedule(wait));
         } catch (Exception e) {
@@ -94,9 +106,39 @@ public final class BootstrapLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+            if (state != State.FAILING) {
+                LOG.warn("cannot find bootstrap peers ({}); retrying quietly (backoff up to {})", e.toString(),
+                        MAX_BACKOFF);
+                state = State.FAILING;
+            }
             LOG.debug("failed to run bootstrap (attempt {}): {}", attempt, e.toString());
             schedule(wait);
         }
+    }
+
+    /** Logs when the search changes character: seeds to dial, or nobody but ourselves (a lone node). */
+    private void report(List<BootstrapPeer> seeds) {
+        boolean others = seeds.stream().anyMatch(p -> !host.peerId().equals(p.id()));
+        State next = others ? State.SEARCHING : State.ALONE;
+        if (next != state) {
+            if (next == State.ALONE) {
+                LOG.info("no other bootstrap peer yet; running alone and retrying quietly (backoff up to {})",
+                        MAX_BACKOFF);
+            } else {
+                LOG.info("bootstrapping from {} peer(s); retrying quietly until one answers (backoff up to {})",
+                        seeds.size(), MAX_BACKOFF);
+            }
+            state = next;
+        }
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Attempts since the routing table was last empty. */
+    int attempts() {
+        return attempt;
     }
 
     private CompletableFuture<?>[] connectAll(List<BootstrapPeer> peers) {

@@ -1,14 +1,17 @@
 package dev.speglar.p2p.bootstrap;
 
+import dev.speglar.common.json.InvalidJsonException;
+import dev.speglar.common.json.Json;
 import dev.speglar.p2p.P2pProtocolException;
 import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The HTTP bootstrap document {@code [{"ID":"<peer id>","Addrs":["/ip4/…/tcp/5001"]}]}: a strict little reader
- * and writer for exactly this shape (other keys are skipped if their values are strings or string arrays).
+ * The HTTP bootstrap document {@code [{"ID":"<peer id>","Addrs":["/ip4/…/tcp/5001"]}]}, read with the shared strict
+ * JSON codec; other keys are ignored, an empty or null ID means "unknown".
  */
 public final class IdJson {
     public static final int MAX_BYTES = 64 * 1024;
@@ -16,9 +19,12 @@ public final class IdJson {
     private IdJson() {}
 
     public static String format(PeerId id, List<Multiaddr> addrs) {
-        StringBuilder sb = new StringBuilder("[{\"ID\":\"").append(id.toBase58()).append("\",\"Addrs\":[");
+        StringBuilder sb = new StringBuilder("[{\"ID\":");
+        Json.quote(sb, id.toBase58());
+        sb.append(",\"Addrs\":[");
         for (int i = 0; i < addrs.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append('"').append(addrs.get(i)).append('"');
+            sb.append(i == 0 ? "" : ",");
+            Json.quote(sb, addrs.get(i).toString());
         }
         return sb.append("]}]").toString();
     }
@@ -27,136 +33,45 @@ public final class IdJson {
         if (json.length() > MAX_BYTES) {
             throw new P2pProtocolException("bootstrap document too large");
         }
-        Cursor c = new Cursor(json);
-        List<BootstrapPeer> out = new ArrayList<>();
-        c.expect('[');
-        if (!c.tryConsume(']')) {
-            do {
-                out.add(peer(c));
-            } while (c.tryConsume(','));
-            c.expect(']');
+        Object doc;
+        try {
+            doc = Json.parse(json);
+        } catch (InvalidJsonException e) {
+            throw new P2pProtocolException("bootstrap JSON: " + e.getMessage());
         }
-        c.end();
+        if (!(doc instanceof List<?> list)) {
+            throw new P2pProtocolException("bootstrap JSON: expected an array of peers");
+        }
+        List<BootstrapPeer> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> m)) {
+                throw new P2pProtocolException("bootstrap JSON: expected a peer object");
+            }
+            out.add(peer(m));
+        }
         return out;
     }
 
-    private static BootstrapPeer peer(Cursor c) {
-        c.expect('{');
-        PeerId id = null;
+    private static BootstrapPeer peer(Map<?, ?> m) {
+        PeerId id = switch (m.get("ID")) {
+            case null -> null;
+            case String s when s.isEmpty() -> null;
+            case String s -> PeerId.parse(s);
+            case Object o when o == Json.NULL -> null;
+            default -> throw new P2pProtocolException("bootstrap JSON: ID must be a string");
+        };
         List<Multiaddr> addrs = new ArrayList<>();
-        if (!c.tryConsume('}')) {
-            do {
-                String key = c.string();
-                c.expect(':');
-                if (c.peek() == '[') {
-                    List<String> values = c.stringArray();
-                    if (key.equals("Addrs")) {
-                        values.forEach(v -> addrs.add(Multiaddr.parse(v)));
-                    }
-                } else if (c.peek() == 'n') {
-                    c.literal("null");
-                } else {
-                    String v = c.string();
-                    if (key.equals("ID") && !v.isEmpty()) {
-                        id = PeerId.parse(v);
-                    }
+        Object raw = m.get("Addrs");
+        if (raw instanceof List<?> l) {
+            for (Object a : l) {
+                if (!(a instanceof String s)) {
+                    throw new P2pProtocolException("bootstrap JSON: Addrs must be strings");
                 }
-            } while (c.tryConsume(','));
-            c.expect('}');
-        }
-        List<Multiaddr> clean = addrs.stream().map(Multiaddr::withoutPeerId).toList();
-        return new BootstrapPeer(id, clean);
-    }
-
-    private static final class Cursor {
-        private final String s;
-        private int i;
-
-        Cursor(String s) {
-            this.s = s;
-        }
-
-        void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
+                addrs.add(Multiaddr.parse(s).withoutPeerId());
             }
+        } else if (raw != null && raw != Json.NULL) {
+            throw new P2pProtocolException("bootstrap JSON: Addrs must be an array");
         }
-
-        char peek() {
-            ws();
-            if (i >= s.length()) {
-                throw new P2pProtocolException("unexpected end of bootstrap JSON");
-            }
-            return s.charAt(i);
-        }
-
-        void expect(char ch) {
-            if (peek() != ch) {
-                throw new P2pProtocolException("bootstrap JSON: expected '" + ch + "' at " + i);
-            }
-            i++;
-        }
-
-        boolean tryConsume(char ch) {
-            if (peek() == ch) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        void literal(String lit) {
-            if (!s.startsWith(lit, i)) {
-                throw new P2pProtocolException("bootstrap JSON: bad literal at " + i);
-            }
-            i += lit.length();
-        }
-
-        String string() {
-            expect('"');
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (i >= s.length()) {
-                    throw new P2pProtocolException("bootstrap JSON: unterminated string");
-                }
-                char ch = s.charAt(i++);
-                if (ch == '"') {
-                    return sb.toString();
-                }
-                if (ch == '\\') {
-                    if (i >= s.length()) {
-                        throw new P2pProtocolException("bootstrap JSON: bad escape");
-                    }
-                    char e = s.charAt(i++);
-                    sb.append(switch (e) {
-                        case '"', '\\', '/' -> e;
-                        case 'n' -> '\n';
-                        case 't' -> '\t';
-                        default -> throw new P2pProtocolException("bootstrap JSON: unsupported escape");
-                    });
-                } else {
-                    sb.append(ch);
-                }
-            }
-        }
-
-        List<String> stringArray() {
-            List<String> out = new ArrayList<>();
-            expect('[');
-            if (!tryConsume(']')) {
-                do {
-                    out.add(string());
-                } while (tryConsume(','));
-                expect(']');
-            }
-            return out;
-        }
-
-        void end() {
-            ws();
-            if (i != s.length()) {
-                throw new P2pProtocolException("bootstrap JSON: trailing data");
-            }
-        }
+        return new BootstrapPeer(id, addrs);
     }
 }

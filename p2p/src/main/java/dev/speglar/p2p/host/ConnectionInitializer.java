@@ -10,10 +10,12 @@ import java.util.function.Function;
 /** Builds the per-connection pipeline: handshake timer, upgrade, and a tail that closes on any error. */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     private final HostConfig config;
+    private final HostCounters counters;
     private final Function<SocketChannel, Upgrade> upgrades;
 
-    ConnectionInitializer(HostConfig config, Function<SocketChannel, Upgrade> upgrades) {
+    ConnectionInitializer(HostConfig config, HostCounters counters, Function<SocketChannel, Upgrade> upgrades) {
         this.config = config;
+        this.counters = counters;
         this.upgrades = upgrades;
     }
 
@@ -28,6 +30,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
         long handshakeMillis = config.handshakeTimeout().toMillis();
         ch.eventLoop().schedule(() -> {
             if (!upgrade.result.isDone()) {
+                counters.handshakeTimeouts.increment();
                 upgrade.failed(new java.util.concurrent.TimeoutException("handshake timed out"));
                 ch.close();
             }

@@ -9,6 +9,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,8 @@ public final class Host implements AutoCloseable {
     private final List<Consumer<Connection>> listeners = new CopyOnWriteArrayList<>();
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> inboundBySource = new ConcurrentHashMap<>();
+    private final HostCounters counters = new HostCounters();
     private volatile boolean closed;
 
     public Host(Ed25519Identity identity, HostConfig config) {
@@ -74,7 +78,7 @@ public final class Host implements AutoCloseable {
                 .group(group)
                 .channel(Transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ConnectionInitializer(config, ch -> admit(false, null)));
+                .childHandler(new ConnectionInitializer(config, counters, this::admitInbound));
         Channel server = b.bind(address).syncUninterruptibly().channel();
         servers.add(server);
         return (InetSocketAddress) server.localAddress();
@@ -84,9 +88,44 @@ public final class Host implements AutoCloseable {
         return servers.stream().map(s -> (InetSocketAddress) s.localAddress()).toList();
     }
 
+    /** What this host refused or timed out; for metrics. */
+    public HostCounters counters() {
+        return counters;
+    }
+
+    /** Admits an accepted connection unless its source IP already has its share open (pending ones included). */
+    private Upgrade admitInbound(SocketChannel ch) {
+        InetAddress source = ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
+        if (source == null) {
+            return admit(false, null);
+        }
+        AtomicInteger n = inboundBySource.computeIfAbsent(source, k -> new AtomicInteger());
+        if (n.incrementAndGet() > config.maxInboundPerSource()) {
+            releaseSource(source, n);
+            counters.refusedSource.increment();
+            return null;
+        }
+        Upgrade u = admit(false, null);
+        if (u == null) {
+            releaseSource(source, n);
+        } else {
+            ch.closeFuture().addListener(f -> releaseSource(source, n));
+        }
+        return u;
+    }
+
+    private void releaseSource(InetAddress source, AtomicInteger n) {
+        if (n.decrementAndGet() <= 0) {
+            inboundBySource.remove(source, n);
+        }
+    }
+
     private Upgrade admit(boolean outbound, PeerId expected) {
         if (closed || open.incrementAndGet() > config.maxConnections()) {
             open.decrementAndGet();
+            if (!closed) {
+                counters.refusedTotal.increment();
+            }
             return null;
         }
         Upgrade u = new Upgrade(this, outbound, expected);
@@ -157,7 +196,7 @@ public final class Host implements AutoCloseable {
                 .channel(Transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
-                .handler(new ConnectionInitializer(config, ch -> u))
+                .handler(new ConnectionInitializer(config, counters, ch -> u))
                 .connect(address, sourceFor(address))
                 .addListener(f -> {
                     if (!f.isSuccess()) {

@@ -81,7 +81,8 @@ public final class Dht {
             routingTable.remove(peer);
             return;
         }
-        List<Multiaddr> addrs = new ArrayList<>(id.listenAddrs());
+        List<Multiaddr> addrs = new ArrayList<>(config.ownAddressesOnly()
+                ? OwnedAddresses.filter(c.remoteAddress().getAddress(), id.listenAddrs()) : id.listenAddrs());
         if (c.outbound()) {
             addrs.add(c.remoteMultiaddr());
         }
@@ -165,6 +166,18 @@ public final class Dht {
             }
         }
         return out;
+    }
+
+    /**
+     * A record {@code sender} made about itself, limited to the addresses it owns (see {@link OwnedAddresses}); empty
+     * when there is no live connection to tell where it is.
+     */
+    KadPeer ownRecord(PeerId sender, KadPeer record) {
+        if (!config.ownAddressesOnly()) {
+            return record;
+        }
+        var source = host.connection(sender).map(c -> c.remoteAddress().getAddress()).orElse(null);
+        return new KadPeer(record.id(), OwnedAddresses.filter(source, record.addrs()));
     }
 
     List<KadPeer> providersFor(byte[] key) {

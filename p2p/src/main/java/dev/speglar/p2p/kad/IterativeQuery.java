@@ -125,7 +125,9 @@ final class IterativeQuery {
             if (err == null) {
                 dht.responded(peer);
                 if (onProvider != null) {
-                    resp.providerPeers().forEach(onProvider);
+                    // A responder's record about itself is held to its own address; others' are as their storer
+                    // checked them.
+                    resp.providerPeers().forEach(p -> onProvider.accept(p.id().equals(peer) ? dht.ownRecord(peer, p) : p));
                 }
             } else {
                 dht.failed(peer, err);

@@ -68,9 +68,12 @@ final class KadServer implements StreamHandler {
         List<KadPeer> valid = new ArrayList<>();
         for (KadPeer p : req.providerPeers()) {
             if (p.id().equals(connection.remotePeer()) && !p.addrs().isEmpty()) {
-                valid.add(p);
+                valid.add(dht.config().ownAddressesOnly()
+                        ? new KadPeer(p.id(), OwnedAddresses.filter(connection.remoteAddress().getAddress(), p.addrs()))
+                        : p);
             }
         }
+        valid.removeIf(p -> p.addrs().isEmpty());
         if (valid.isEmpty()) {
             throw new P2pProtocolException("ADD_PROVIDER without a valid entry for the sender");
         }

@@ -76,4 +76,13 @@ public final class ProviderStore {
     public synchronized int keyCount() {
         return records.size();
     }
+
+    /** Records held (keys times their providers, this node's own included); expired ones until the next sweep. */
+    public synchronized int recordCount() {
+        int n = 0;
+        for (Map<PeerId, Entry> m : records.values()) {
+            n += m.size();
+        }
+        return n;
+    }
 }

@@ -22,6 +22,7 @@ public final class Reprovider {
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private int running;
+    private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
 
     public Reprovider(Dht dht, ScheduledExecutorService scheduler) {
         this.dht = dht;
@@ -50,7 +51,18 @@ public final class Reprovider {
     }
 
     public void reprovideAll() {
+        runs.incrementAndGet();
         keys.values().forEach(this::enqueue);
+    }
+
+    /** How many times every key was re-announced (on the interval and on coming online) since start. */
+    public long runs() {
+        return runs.get();
+    }
+
+    /** Keys currently advertised. */
+    public int size() {
+        return keys.size();
     }
 
     private void enqueue(byte[] key) {

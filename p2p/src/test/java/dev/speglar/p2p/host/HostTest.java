@@ -121,6 +121,7 @@ class HostTest {
             a.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS);
             assertThatThrownBy(() -> b.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
+            assertThat(small.counters().refusedTotal()).isEqualTo(1);
         } finally {
             small.close();
         }
@@ -169,8 +170,35 @@ class HostTest {
                 assertThat(in.readNBytes(20)).hasSize(20);
                 assertThat(in.read()).isEqualTo(-1);
             }
+            assertThat(strict.counters().handshakeTimeouts()).isEqualTo(1);
         } finally {
             strict.close();
+        }
+    }
+
+    @Test
+    void perSourceCapRefusesOneAddressButNotAPeerFromAnother() throws Exception {
+        Host capped = newHost(HostConfig.defaults().withMaxInboundPerSource(2));
+        List<Socket> held = new java.util.ArrayList<>();
+        try {
+            InetSocketAddress addr = capped.listen(new InetSocketAddress("127.0.0.8", 0));
+            for (int i = 0; i < 3; i++) {
+                Socket s = new Socket(addr.getAddress(), addr.getPort(),
+                        java.net.InetAddress.getByName("127.0.0.9"), 0);
+                s.setSoTimeout(10_000);
+                held.add(s);
+            }
+            // The third connection from 127.0.0.9 is closed without a multistream header.
+            assertThat(held.get(2).getInputStream().read()).isEqualTo(-1);
+            assertThat(capped.counters().refusedSource()).isEqualTo(1);
+            // a dials from 127.0.0.2: unaffected.
+            Connection c = a.dial(addr, capped.peerId()).get(10, TimeUnit.SECONDS);
+            assertThat(PingService.ping(c).get(10, TimeUnit.SECONDS)).isPositive();
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+            capped.close();
         }
     }
 

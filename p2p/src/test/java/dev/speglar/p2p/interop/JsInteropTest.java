@@ -54,9 +54,11 @@ class JsInteropTest {
         try (JsPeer js = JsPeer.start("127.0.0.64")) {
             assertThat(js.call("dial " + JavaNodes.dialAddr(node)).get("peer")).isEqualTo(node.peerId());
             await().atMost(WAIT).until(() -> node.peers().stream().anyMatch(p -> p.peerId().equals(js.peerId())));
+            // Java keeps only addresses at the IP the connection comes from; js-libp2p does not bind its dials to
+            // its listen address, so on loopback that is 127.0.0.1, not the 127.0.0.64 it claims.
             assertThat(node.peers()).filteredOn(p -> p.peerId().equals(js.peerId()))
                     .first().extracting(Provider::addresses).asList()
-                    .contains(InetAddress.getByName("127.0.0.64"));
+                    .containsExactly(InetAddress.getByName("127.0.0.1"));
             // js only adds a contact to its table after pinging it, so this also proves Java answers ping.
             await().atMost(WAIT).until(() -> routingSize(js) >= 1);
             Map<String, Object> seen = js.call("peer " + node.peerId());

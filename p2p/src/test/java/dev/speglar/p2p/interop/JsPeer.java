@@ -1,5 +1,8 @@
 package dev.speglar.p2p.interop;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.speglar.testkit.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,7 +44,7 @@ public final class JsPeer implements AutoCloseable {
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
         pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
-        Map<String, Object> started = Json.parseObject(next(START_TIMEOUT, "start"));
+        Map<String, Object> started = parseObject(next(START_TIMEOUT, "start"));
         if (!"started".equals(started.get("event"))) {
             throw fail("unexpected first line " + started);
         }
@@ -84,13 +87,7 @@ public final class JsPeer implements AutoCloseable {
     }
 
     private static String node() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "node");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        throw new IllegalStateException("node not found on PATH: install nodejs (see p2p/src/test/js/install.sh)");
+        return Tools.require("node").toString();
     }
 
     public String peerId() {
@@ -130,7 +127,7 @@ public final class JsPeer implements AutoCloseable {
         } catch (IOException e) {
             throw fail("js peer stdin closed: " + e.getMessage());
         }
-        return Json.parseObject(next(timeout, command));
+        return parseObject(next(timeout, command));
     }
 
     @SuppressWarnings("unchecked")
@@ -222,5 +219,16 @@ public final class JsPeer implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The js peer answers one JSON object per line. */
+    private static Map<String, Object> parseObject(String line) {
+        try {
+            return JSON.readValue(line, new TypeReference<Map<String, Object>>() {});
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("js peer sent no JSON object: " + line, e);
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Basic-auth credentials from {@code <dir>/username} and {@code <dir>/password} (a mounted Kubernetes secret), used
- * verbatim like upstream. Neither file → no auth.
+ * verbatim like upstream. Neither file, or both empty → no auth.
  */
 public record BasicAuthFiles(String username, String password) {
   public static final Path DEFAULT_DIR = Path.of("/etc/secrets/basic-auth");
@@ -17,7 +17,8 @@ public record BasicAuthFiles(String username, String password) {
   public static Optional<BasicAuthFiles> load(Path dir) throws IOException {
     String user = read(dir.resolve("username"));
     String pass = read(dir.resolve("password"));
-    if (user == null && pass == null) {
+    // Upstream enables auth only for a non-empty username or password: empty files (an empty secret) mean none.
+    if ((user == null || user.isEmpty()) && (pass == null || pass.isEmpty())) {
       return Optional.empty();
     }
     return Optional.of(new BasicAuthFiles(user == null ? "" : user, pass == null ? "" : pass));

@@ -1,11 +1,14 @@
 package dev.speglar.agent.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.speglar.agent.Signals;
 import dev.speglar.agent.hosts.MirrorConfiguration;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
     description = "Restore the original hosts.toml configuration, then serve /readyz until stopped.")
 public final class CleanupCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(CleanupCommand.class);
 
   @Option(names = "--addr", required = true, defaultValue = "${env:ADDR}", description = "Probe listen address, e.g. :8080.")
   String addr;
@@ -34,11 +38,13 @@ public final class CleanupCommand implements Callable<Integer> {
       ex.close();
     });
     server.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      server.stop(0);
-    }));
-    stop.await();
+    log.info("waiting to be shutdown");
+    // SIGTERM ends it gracefully with exit 0, as upstream (a shutdown hook would leave exit status 143).
+    try (AutoCloseable signals = Signals.onTermination(stop::countDown)) {
+      stop.await();
+    } finally {
+      server.stop(1);
+    }
     return 0;
   }
 }

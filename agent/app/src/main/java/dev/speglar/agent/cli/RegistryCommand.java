@@ -2,6 +2,7 @@ package dev.speglar.agent.cli;
 
 import dev.speglar.agent.Agent;
 import dev.speglar.agent.AgentConfig;
+import dev.speglar.agent.ExtendedOptions;
 import dev.speglar.agent.AgentConfig.BootstrapKind;
 import dev.speglar.agent.AgentConfig.StoreKind;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The long-running agent: registry server, content store watcher, P2P router. Flags and env vars as upstream. */
@@ -67,8 +69,13 @@ public final class RegistryCommand implements Callable<Integer> {
   int mirrorResolveRetries;
 
   @Option(names = "--debug-web-enabled", arity = "0..1", defaultValue = "${env:DEBUG_WEB_ENABLED:-true}", fallbackValue = "true",
-      description = "Accepted for compatibility.")
+      description = "Serve the debug web UI under /debug/web/ on the metrics address (default: ${DEFAULT-VALUE}).")
   boolean debugWebEnabled;
+
+  @Option(names = "--debug-diagnostics-enabled", arity = "0..1", defaultValue = "${env:DEBUG_DIAGNOSTICS_ENABLED:-false}",
+      fallbackValue = "true", description = "Serve thread dumps and JFR recordings under /debug/diagnostics/ on the "
+          + "metrics address (default: ${DEFAULT-VALUE}).")
+  boolean debugDiagnosticsEnabled;
 
   @Option(names = "--bootstrap-kind", defaultValue = "${env:BOOTSTRAP_KIND}", converter = Converters.Bootstrap.class,
       description = "static, dns or http.")
@@ -82,6 +89,10 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Option(names = "--http-bootstrap-url", defaultValue = "${env:HTTP_BOOTSTRAP_URL}")
   String httpBootstrapUrl;
+
+  @Option(names = "--http-bootstrap-peer", defaultValue = "${env:HTTP_BOOTSTRAP_PEER}",
+      description = "Spegel v0.7.4's form: base URL of a peer's bootstrap server; /id is appended.")
+  String httpBootstrapPeer;
 
   @Option(names = "--http-bootstrap-cert-dir", defaultValue = "${env:HTTP_BOOTSTRAP_CERT_DIR}",
       description = "Directory with ca.crt (optional) and tls.crt + tls.key (optional pair) for the HTTP bootstrap client.")
@@ -102,8 +113,27 @@ public final class RegistryCommand implements Callable<Integer> {
       description = "If set, the start-up check also requires containerd's config_path to include this directory.")
   String containerdRegistryConfigPath;
 
+  @Mixin
+  ExtendedFlags extended = new ExtendedFlags();
+
   @Option(names = "--basic-auth-dir", hidden = true, defaultValue = "/etc/secrets/basic-auth")
   Path basicAuthDir;
+
+  @Option(names = "--in-flight-sharing", arity = "0..1", defaultValue = "${env:IN_FLIGHT_SHARING:-true}",
+      fallbackValue = "true", description = "Serve blobs to peers while they still arrive and fetch from peers that "
+          + "are receiving them; false = upstream behaviour, only complete content (default: ${DEFAULT-VALUE}).")
+  boolean inFlightSharing;
+
+  @Option(names = "--upload-limit", defaultValue = "${env:UPLOAD_LIMIT:-0}",
+      description = "Most blob bodies served to peers at once; more are answered 503 so the peer asks another "
+          + "node. 0 = no limit (default: ${DEFAULT-VALUE}).")
+  int uploadLimit;
+
+  @Option(names = "--in-flight-stall", hidden = true, defaultValue = "${env:IN_FLIGHT_STALL:-5s}")
+  Duration inFlightStall;
+
+  @Option(names = "--in-flight-settle", hidden = true, defaultValue = "${env:IN_FLIGHT_SETTLE:-30ms}")
+  Duration inFlightSettle;
 
   @Option(names = "--resync-interval", hidden = true, defaultValue = "1m")
   Duration resyncInterval;
@@ -128,12 +158,19 @@ public final class RegistryCommand implements Callable<Integer> {
     var storeConfig = new AgentConfig.Store(store, containerd, ConfigurationCommand.nonBlank(ociLayouts));
     var serving = new AgentConfig.Serving(ConfigurationCommand.nonBlank(mirroredRegistries),
         ConfigurationCommand.nonBlank(registryFilters), defaultRegistry, basicAuthDir);
-    var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries);
+    var mirror = new AgentConfig.Mirror(mirrorResolveTimeout, mirrorResolveRetries,
+        new AgentConfig.Swarm(inFlightSharing, uploadLimit, inFlightStall, inFlightSettle));
     var bootstrap = bootstrapKind == null ? null : new AgentConfig.Bootstrap(bootstrapKind, dnsBootstrapDomain,
-        httpBootstrapAddr, httpBootstrapUrl, httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
+        httpBootstrapAddr, httpBootstrapUrl(), httpBootstrapCertDir, ConfigurationCommand.nonBlank(staticBootstrapPeers));
     var dht = new AgentConfig.DhtTimeouts(dhtLookupTimeout, dhtRequestTimeout, dhtLookupRefreshAfter);
     var p2p = new AgentConfig.P2p(standalone, bootstrap, dataDir, dht);
-    return new AgentConfig(listen, storeConfig, serving, mirror, p2p, resyncInterval);
+    var debug = new AgentConfig.Debug(debugWebEnabled, debugDiagnosticsEnabled);
+    return new AgentConfig(listen, storeConfig, serving, mirror, p2p, debug, resyncInterval);
+  }
+
+  /** The settings beyond upstream's flags (listener guards, lone-node readiness, ...). */
+  public ExtendedOptions extendedOptions() {
+    return extended.options();
   }
 
   /** Parses {@code registry} flags (with env var defaults) into a configuration, as {@code speglar-agent registry} would. */
@@ -147,9 +184,20 @@ public final class RegistryCommand implements Callable<Integer> {
     return s == null || s.isBlank() ? null : Path.of(s.trim());
   }
 
+  /** {@code --http-bootstrap-url}, or v0.7.4's {@code --http-bootstrap-peer} plus {@code /id} as that release fetched. */
+  String httpBootstrapUrl() {
+    boolean url = httpBootstrapUrl != null && !httpBootstrapUrl.isBlank();
+    boolean peer = httpBootstrapPeer != null && !httpBootstrapPeer.isBlank();
+    if (url && peer) {
+      throw new IllegalArgumentException("--http-bootstrap-url and --http-bootstrap-peer (its v0.7.4 form) exclude "
+          + "each other");
+    }
+    return peer ? httpBootstrapPeer + "/id" : httpBootstrapUrl;
+  }
+
   @Override
   public Integer call() throws Exception {
-    try (Agent agent = Agent.start(config())) {
+    try (Agent agent = Agent.start(config(), extendedOptions())) {
       agent.awaitShutdown();
     }
     return 0;

@@ -1,5 +1,7 @@
 package dev.speglar.agent.routing;
 
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.speglar.p2p.P2pNode;
 import dev.speglar.p2p.Provider;
 import dev.speglar.p2p.ProviderStream;
@@ -17,9 +19,15 @@ import java.util.Optional;
  */
 public final class P2pRouter implements Router {
   private final P2pNode node;
+  private final Histogram resolveDuration;
 
-  public P2pRouter(P2pNode node) {
+  /** Registers upstream's {@code spegel_resolve_duration_seconds} and the DHT metrics in {@code metrics}. */
+  public P2pRouter(P2pNode node, PrometheusRegistry metrics) {
     this.node = node;
+    this.resolveDuration = Histogram.builder().name("spegel_resolve_duration_seconds")
+        .help("The duration for router to resolve a peer.").labelNames("router").register(metrics);
+    resolveDuration.initLabelValues("libp2p");
+    P2pMetrics.register(node, metrics);
   }
 
   public P2pNode node() {
@@ -43,7 +51,18 @@ public final class P2pRouter implements Router {
 
   @Override
   public Lookup lookup(String key, int count) {
-    ProviderStream stream = node.lookup(key, count);
+    return lookup(key, count, false);
+  }
+
+  @Override
+  public String selfId() {
+    return node.peerId();
+  }
+
+  @Override
+  public Lookup lookup(String key, int count, boolean fresh) {
+    ProviderStream stream = node.lookup(key, count, fresh);
+    long start = System.nanoTime();
     return new Lookup() {
       @Override
       public Optional<Peer> next(Duration timeout) throws InterruptedException {
@@ -54,6 +73,8 @@ public final class P2pRouter implements Router {
             return Optional.empty();
           }
           if (!p.get().addresses().isEmpty()) {
+            // As upstream: one observation per provider found, from the start of the lookup.
+            resolveDuration.labelValues("libp2p").observe((System.nanoTime() - start) / 1e9);
             return Optional.of(toPeer(p.get()));
           }
         }

@@ -6,9 +6,11 @@ import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import dev.speglar.store.Image;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,9 +36,17 @@ public final class StateSync implements AutoCloseable {
   private final ScheduledExecutorService exec;
   private final AtomicBoolean pending = new AtomicBoolean();
   private final AutoCloseable subscription;
+  private final AdvertisedMetrics metrics;
   private Set<String> advertised = Set.of();
 
   public StateSync(ContentStore store, Router router, Predicate<ImageName> excluded, Duration resyncInterval) {
+    this(store, router, excluded, resyncInterval, null);
+  }
+
+  /** {@code metrics} (may be null) follows every sync. */
+  public StateSync(ContentStore store, Router router, Predicate<ImageName> excluded, Duration resyncInterval,
+      AdvertisedMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.router = router;
     this.excluded = excluded;
@@ -65,7 +75,8 @@ public final class StateSync implements AutoCloseable {
   private void syncNow() {
     pending.set(false);
     try {
-      Set<String> keys = collectKeys();
+      Collected collected = collect();
+      Set<String> keys = collected.keys();
       synchronized (this) {
         Set<String> added = new LinkedHashSet<>(keys);
         added.removeAll(advertised);
@@ -83,29 +94,52 @@ public final class StateSync implements AutoCloseable {
         }
         advertised = Set.copyOf(keys);
       }
+      if (metrics != null) {
+        metrics.update(collected.counts());
+      }
     } catch (Exception e) {
       log.atWarn().setCause(e).log("could not synchronise advertisements; will retry");
     }
   }
 
+  /** The keys to advertise, and per registry the distinct tags, image roots and content digests among them. */
+  private record Collected(Set<String> keys, AdvertisedMetrics.Counts counts) {}
+
   Set<String> collectKeys() throws Exception {
+    return collect().keys();
+  }
+
+  private Collected collect() throws Exception {
     Set<String> keys = new LinkedHashSet<>();
+    Map<String, Set<String>> tags = new HashMap<>();
+    Map<String, Set<String>> images = new HashMap<>();
+    Map<String, Set<String>> content = new HashMap<>();
     for (Image image : store.images()) {
       if (excluded.test(image.name())) {
         continue;
       }
-      List<Descriptor> content = store.walk(image.target());
-      if (content.isEmpty()) {
+      List<Descriptor> walked = store.walk(image.target());
+      if (walked.isEmpty()) {
         continue; // root not present: nothing servable
       }
-      for (Descriptor d : content) {
+      String registry = image.name().registry();
+      for (Descriptor d : walked) {
         keys.add(d.digest().toString());
+        content.computeIfAbsent(registry, r -> new HashSet<>()).add(d.digest().toString());
       }
+      images.computeIfAbsent(registry, r -> new HashSet<>()).add(image.target().toString());
       if (image.name().tag() != null) {
         keys.add(image.name().tagName());
+        tags.computeIfAbsent(registry, r -> new HashSet<>()).add(image.name().tagName());
       }
     }
-    return keys;
+    return new Collected(keys, new AdvertisedMetrics.Counts(sizes(tags), sizes(images), sizes(content)));
+  }
+
+  private static Map<String, Integer> sizes(Map<String, Set<String>> m) {
+    Map<String, Integer> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(k, v.size()));
+    return out;
   }
 
   @Override

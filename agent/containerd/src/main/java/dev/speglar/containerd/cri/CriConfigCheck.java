@@ -1,12 +1,14 @@
 package dev.speglar.containerd.cri;
 
 import dev.speglar.containerd.ContainerdException;
-import dev.speglar.store.manifest.InvalidJsonException;
-import dev.speglar.store.manifest.Json;
+import dev.speglar.common.json.InvalidJsonException;
+import dev.speglar.common.json.Json;
 import io.grpc.Status;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -71,55 +73,66 @@ public final class CriConfigCheck {
    * {@code /etc/containerd/certs.d}); null skips that part.
    */
   public static Result check(CriClient cri, Path mirrorConfigDir) {
+    return checkAll(cri, mirrorConfigDir).getFirst();
+  }
+
+  /** Every finding, not only the first: one {@link Result.Ok}, or the problems (each setting once). */
+  public static List<Result> checkAll(CriClient cri, Path mirrorConfigDir) {
     Map<String, String> info;
     try {
       info = cri.status(true).getInfoMap();
     } catch (ContainerdException e) {
       if (e.code() == Status.Code.UNIMPLEMENTED) {
-        return new Result.Misconfigured(CRI, "is not serving the CRI v1 API",
-            "remove \"io.containerd.grpc.v1.cri\" from disabled_plugins in containerd's config.toml");
+        return List.of(new Result.Misconfigured(CRI, "is not serving the CRI v1 API",
+            "remove \"io.containerd.grpc.v1.cri\" from disabled_plugins in containerd's config.toml"));
       }
-      return new Result.Unreachable(e.getMessage());
+      return List.of(new Result.Unreachable(e.getMessage()));
     }
-    return evaluate(info, mirrorConfigDir);
+    return evaluateAll(info, mirrorConfigDir);
   }
 
-  /** The check on a Status(verbose) info map. */
+  /** The check on a Status(verbose) info map: the first problem, or Ok. */
   public static Result evaluate(Map<String, String> info, Path mirrorConfigDir) {
+    return evaluateAll(info, mirrorConfigDir).getFirst();
+  }
+
+  /** All problems in a Status(verbose) info map, or a single Ok or Unverifiable. */
+  public static List<Result> evaluateAll(Map<String, String> info, Path mirrorConfigDir) {
     String json = info.get("config");
     if (json == null) {
-      return new Result.Unverifiable("CRI status has no \"config\" entry (containerd 2.x does not report it)");
+      return List.of(new Result.Unverifiable("CRI status has no \"config\" entry (containerd 2.x does not report it)"));
     }
     Map<String, Object> config;
     try {
       config = Json.parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (InvalidJsonException e) {
-      return new Result.Unverifiable("CRI status config is not JSON: " + e.getMessage());
+      return List.of(new Result.Unverifiable("CRI status config is not JSON: " + e.getMessage()));
     }
+    List<Result> problems = new ArrayList<>();
     Object discard = field(config, "containerd", "discardUnpackedLayers");
     if (discard == null) {
-      return new Result.Unverifiable("CRI config has no containerd.discardUnpackedLayers field");
+      return List.of(new Result.Unverifiable("CRI config has no containerd.discardUnpackedLayers field"));
     }
     if (Boolean.TRUE.equals(discard)) {
-      return new Result.Misconfigured(DISCARD_SETTING, "is true: layers are deleted after unpacking, so this node "
-          + "cannot serve them to peers", "set " + DISCARD_SETTING + " = false");
+      problems.add(new Result.Misconfigured(DISCARD_SETTING, "is true: layers are deleted after unpacking, so this "
+          + "node cannot serve them to peers", "set " + DISCARD_SETTING + " = false"));
     }
     Object configPath = field(config, "registry", "configPath");
     if (configPath == null) {
-      return new Result.Unverifiable("CRI config has no registry.configPath field");
+      return problems.isEmpty()
+          ? List.of(new Result.Unverifiable("CRI config has no registry.configPath field")) : problems;
     }
     if (!(configPath instanceof String path) || path.isEmpty()) {
-      return new Result.Misconfigured(CONFIG_PATH_SETTING, "is not set, so containerd ignores hosts.toml mirror "
+      problems.add(new Result.Misconfigured(CONFIG_PATH_SETTING, "is not set, so containerd ignores hosts.toml mirror "
           + "files", "set " + CONFIG_PATH_SETTING + " = \""
-          + (mirrorConfigDir == null ? "/etc/containerd/certs.d" : mirrorConfigDir) + "\"");
-    }
-    if (mirrorConfigDir != null && Arrays.stream(path.split(File.pathSeparator))
+          + (mirrorConfigDir == null ? "/etc/containerd/certs.d" : mirrorConfigDir) + "\""));
+    } else if (mirrorConfigDir != null && Arrays.stream(path.split(File.pathSeparator))
         .noneMatch(p -> !p.isEmpty() && Path.of(p).normalize().equals(mirrorConfigDir.normalize()))) {
-      return new Result.Misconfigured(CONFIG_PATH_SETTING, "is \"" + path + "\" but must contain "
+      problems.add(new Result.Misconfigured(CONFIG_PATH_SETTING, "is \"" + path + "\" but must contain "
           + mirrorConfigDir + " (where the mirror configuration is written)", "set " + CONFIG_PATH_SETTING + " = \""
-          + mirrorConfigDir + "\", or point the agent's mirror config directory at " + path);
+          + mirrorConfigDir + "\", or point the agent's mirror config directory at " + path));
     }
-    return new Result.Ok(path);
+    return problems.isEmpty() ? List.of(new Result.Ok((String) configPath)) : problems;
   }
 
   private static Object field(Map<String, Object> config, String section, String key) {

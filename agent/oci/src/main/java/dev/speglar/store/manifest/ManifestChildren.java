@@ -1,5 +1,7 @@
 package dev.speglar.store.manifest;
 
+import dev.speglar.common.json.InvalidJsonException;
+import dev.speglar.common.json.Json;
 import dev.speglar.oci.Descriptor;
 import dev.speglar.oci.Digest;
 import dev.speglar.oci.InvalidReferenceException;

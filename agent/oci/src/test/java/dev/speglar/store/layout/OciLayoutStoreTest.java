@@ -9,7 +9,7 @@ import dev.speglar.oci.InvalidReferenceException;
 import dev.speglar.oci.MediaTypes;
 import dev.speglar.store.Image;
 import dev.speglar.store.TestImage;
-import dev.speglar.store.manifest.InvalidJsonException;
+import dev.speglar.common.json.InvalidJsonException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package dev.speglar.store.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.speglar.common.json.InvalidJsonException;
+import dev.speglar.common.json.Json;
 import dev.speglar.oci.MediaTypes;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -3,6 +3,8 @@ package dev.speglar.store.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.speglar.common.json.InvalidJsonException;
+import dev.speglar.common.json.Json;
 import dev.speglar.oci.Digest;
 import dev.speglar.oci.MediaTypes;
 import java.util.List;

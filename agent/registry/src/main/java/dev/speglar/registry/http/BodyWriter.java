@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedStream;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -59,6 +61,16 @@ final class BodyWriter {
     if (source.length() == 0) {
       source.closeQuietly();
       last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    } else if (source.channel() != null && ctx.pipeline().get(SslHandler.class) != null) {
+      // No sendfile through TLS: the file is read in chunks and encrypted.
+      try {
+        last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(source.channel(), source.offset(),
+            source.length(), CHUNK)));
+      } catch (java.io.IOException e) {
+        source.closeQuietly();
+        ctx.close();
+        return;
+      }
     } else if (source.channel() != null) {
       // DefaultFileRegion closes the FileChannel once transferred or released.
       ctx.write(new DefaultFileRegion(source.channel(), source.offset(), source.length()))

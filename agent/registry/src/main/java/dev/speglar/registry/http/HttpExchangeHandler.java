@@ -50,6 +50,23 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
+  /** Runs {@code r} once the channel's current exchange ends, however it ends (at once if there is none). */
+  public static void onFinish(Channel channel, Runnable r) {
+    Exchange e = channel.attr(CURRENT).get();
+    if (e == null) {
+      r.run();
+    } else {
+      e.onFinish = e.onFinish == null ? r : chain(e.onFinish, r);
+    }
+  }
+
+  private static Runnable chain(Runnable a, Runnable b) {
+    return () -> {
+      a.run();
+      b.run();
+    };
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
@@ -136,6 +153,11 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
   private void finish(ChannelHandlerContext ctx, Exchange e, boolean success) {
     current = null;
     ctx.channel().attr(CURRENT).set(null);
+    Runnable after = e.onFinish;
+    if (after != null) {
+      e.onFinish = null;
+      after.run();
+    }
     long nanos = System.nanoTime() - e.startNanos;
     if (metrics != null) {
       if (success && e.status > 0) {
@@ -182,6 +204,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     final String forwardedFor;
     volatile String logHandler = "";
     volatile String registry = "";
+    volatile Runnable onFinish;
     int status;
     long bytes;
 

@@ -5,9 +5,14 @@ import dev.speglar.registry.DistributionRequest;
 import dev.speglar.registry.MissHandler;
 import dev.speglar.registry.OciErrors;
 import dev.speglar.registry.Readiness;
+import dev.speglar.registry.tags.FreshTags;
 import dev.speglar.registry.RegistryException;
 import dev.speglar.registry.filter.ReferenceFilter;
+import dev.speglar.registry.filter.PeerSharing;
 import dev.speglar.registry.filter.ReferenceFilters;
+import dev.speglar.registry.inflight.ArrivalResponder;
+import dev.speglar.registry.inflight.InFlightSharing;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import io.netty.buffer.Unpooled;
@@ -26,9 +31,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +51,42 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
 
   /** Everything the handler needs; built by {@code RegistryServer}. */
   public record Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
-      List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {}
+      List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
+      Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics,
+      FreshTags freshTags, PeerSharing sharing) {
+    public Config {
+      readinessNotes = readinessNotes == null ? List::of : readinessNotes;
+    }
+
+    /** Without upstream-first tags (upstream's behaviour). */
+    public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+        List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor,
+        Supplier<List<String>> readinessNotes, InFlightSharing inFlight, int uploadLimit, PrometheusRegistry metrics) {
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, readinessNotes, inFlight,
+          uploadLimit, metrics, null, null);
+    }
+
+    /** Without readiness notes, in-flight sharing and upload limit. */
+    public Config(ContentStore store, Router router, MissHandler missHandler, DistributionPathParser parser,
+        List<ReferenceFilter> filters, BasicAuth auth, Readiness readiness, Executor storeExecutor) {
+      this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, null, null, 0, null);
+    }
+  }
 
   private final Config config;
   private final LocalContent local;
   private final LocalResponder responder;
+  private final ReadinessProbe readiness;
+  private final ArrivalResponder arrivals;
+  private final UploadLimiter uploads;
 
   public RegistryHandler(Config config) {
     this.config = config;
     this.local = new LocalContent(config.store());
     this.responder = new LocalResponder(config.store());
+    this.readiness = new ReadinessProbe(config.router(), config.store(), config.readiness(), config.readinessNotes());
+    this.arrivals = config.inFlight() == null ? null : new ArrivalResponder(config.inFlight());
+    this.uploads = new UploadLimiter(config.uploadLimit(), config.metrics());
   }
 
   @Override
@@ -89,8 +122,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     switch (path) {
       case "/readyz" -> {
         HttpExchangeHandler.tag(ctx.channel(), "readyz", "");
-        OciErrors.writeEmpty(ctx, ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            keepAlive);
+        readiness.answer(ctx, head, query != null && Query.first(query, "verbose") != null, keepAlive);
       }
       case "/livez" -> {
         HttpExchangeHandler.tag(ctx.channel(), "livez", "");
@@ -132,6 +164,15 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     if (ReferenceFilters.excluded(config.filters(), dr.registry(), dr.repository(), dr.tag())) {
       throw RegistryException.empty(HttpResponseStatus.NOT_FOUND, "filtered");
     }
+    if (config.freshTags() != null && dr.tag() != null) {
+      // Asked upstream asynchronously; serving continues on this connection's loop (then as below).
+      config.freshTags().resolve(dr).thenAccept(r -> ctx.executor().execute(() -> dispatch(ctx, r, keepAlive)));
+      return;
+    }
+    dispatch(ctx, dr, keepAlive);
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
     Executor executor = config.storeExecutor();
     if (executor == null) {
       serve(ctx, dr, keepAlive);
@@ -140,33 +181,46 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
     }
   }
 
+  /** False (and counted) when the sharing policy keeps {@code dr} away from peers. */
+  private boolean sharedWithPeers(DistributionRequest dr, String direction) {
+    PeerSharing sharing = config.sharing();
+    if (sharing == null || sharing.shares(dr.registry(), dr.repository())) {
+      return true;
+    }
+    sharing.refused(direction, dr.registry());
+    return false;
+  }
+
   private void serve(ChannelHandlerContext ctx, DistributionRequest dr, boolean keepAlive) {
+    boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
+    if (dr.mirrored() && !sharedWithPeers(dr, "serve")) {
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          "not shared with peers", null, dr.head(), keepAlive);
+      return;
+    }
+    if (dr.mirrored() && blob && !dr.head() && !uploads.tryAcquire(ctx.channel())) {
+      FullHttpResponse busy = OciErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, OciErrors.TOO_MANY_REQUESTS,
+          "upload limit reached", null, false);
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+      OciErrors.send(ctx, busy, keepAlive);
+      return;
+    }
     Optional<Descriptor> found = local.find(dr);
     if (found.isPresent()) {
       responder.serve(ctx, dr, found.get(), keepAlive);
+    } else if (dr.mirrored() && blob && dr.digest() != null && arrivals != null && arrivals.serve(ctx, dr, keepAlive)) {
+      HttpExchangeHandler.tag(ctx.channel(), "arriving", dr.registry());
     } else if (dr.mirrored()) {
-      boolean blob = dr.kind() == DistributionRequest.Kind.BLOB;
       OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
           (blob ? "could not get blob " : dr.tag() != null ? "could not get digest for image tag "
               : "could not get manifest ") + dr.key(), null, dr.head(), keepAlive);
+    } else if (!sharedWithPeers(dr, "ask")) {
+      OciErrors.write(ctx, HttpResponseStatus.NOT_FOUND, blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN,
+          "not asked of peers (private)", null, dr.head(), keepAlive);
     } else {
       HttpExchangeHandler.tag(ctx.channel(), "mirror", dr.registry());
       config.missHandler().handle(ctx, dr, keepAlive);
     }
-  }
-
-  private boolean ready() {
-    if (config.router() != null && config.router().ready()) {
-      return true;
-    }
-    if (config.readiness() == Readiness.ROUTER_OR_LOCAL_CONTENT) {
-      try {
-        return !config.store().images().isEmpty();
-      } catch (Exception e) {
-        return false;
-      }
-    }
-    return false;
   }
 
   private static void refuse(ChannelHandlerContext ctx, RegistryException e, boolean head, boolean keepAlive) {

@@ -26,6 +26,8 @@ import java.util.Set;
  *     max(2 × p90 latency, this))
  * @param eventLoopGroup loops for peer connections when the client channel's own loop cannot be used (not NIO/epoll);
  *     null → a small shared NIO group is created lazily
+ * @param defaultRegistry what requests without {@code ns} stand for; names them in metrics (empty: {@code unknown})
+ * @param peerTls mutual TLS towards peers, or null for plain HTTP (upstream)
  */
 public record MirrorConfig(
     Duration resolveTimeout,
@@ -39,7 +41,9 @@ public record MirrorConfig(
     Duration stallTimeout,
     Duration connectTimeout,
     Duration raceBudgetFloor,
-    EventLoopGroup eventLoopGroup) {
+    EventLoopGroup eventLoopGroup,
+    String defaultRegistry,
+    dev.speglar.registry.tls.PeerTls peerTls) {
 
   public MirrorConfig {
     positive(resolveTimeout, "resolveTimeout");
@@ -58,6 +62,18 @@ public record MirrorConfig(
       throw new IllegalArgumentException("manifestSizeLimit must be within 1 KiB..64 MiB");
     }
     selfAddresses = Set.copyOf(selfAddresses);
+    defaultRegistry = defaultRegistry == null ? "" : defaultRegistry;
+  }
+
+  /**
+   * The {@code registry} label of a mirror request: its {@code ns}, else the registry a request without one stands
+   * for (the default registry; Docker's mirror setting only applies to docker.io), never empty.
+   */
+  public String registryLabel(String ns) {
+    if (ns != null && !ns.isEmpty()) {
+      return ns;
+    }
+    return defaultRegistry.isEmpty() ? "unknown" : defaultRegistry;
   }
 
   private static void positive(Duration d, String name) {
@@ -92,6 +108,7 @@ public record MirrorConfig(
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration raceBudgetFloor = Duration.ofMillis(100);
     private EventLoopGroup eventLoopGroup;
+    private String defaultRegistry = "";
 
     private Builder(int localRegistryPort) {
       this.localRegistryPort = localRegistryPort;
@@ -148,14 +165,29 @@ public record MirrorConfig(
       return this;
     }
 
+    private dev.speglar.registry.tls.PeerTls peerTls;
+
     public Builder eventLoopGroup(EventLoopGroup v) {
       eventLoopGroup = v;
       return this;
     }
 
+    /** The registry requests without {@code ns} stand for (the agent's --default-registry); labels metrics. */
+    public Builder defaultRegistry(String v) {
+      defaultRegistry = v;
+      return this;
+    }
+
+    /** Mutual TLS towards peers (their registry ports must run with the same CA). */
+    public Builder peerTls(dev.speglar.registry.tls.PeerTls v) {
+      peerTls = v;
+      return this;
+    }
+
     public MirrorConfig build() {
       return new MirrorConfig(resolveTimeout, resolveRetries, localRegistryPort, selfAddresses, basicAuth, quarantine,
-          manifestSizeLimit, deadline, stallTimeout, connectTimeout, raceBudgetFloor, eventLoopGroup);
+          manifestSizeLimit, deadline, stallTimeout, connectTimeout, raceBudgetFloor, eventLoopGroup, defaultRegistry,
+          peerTls);
     }
   }
 }

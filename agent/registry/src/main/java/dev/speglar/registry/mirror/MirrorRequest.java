@@ -40,17 +40,25 @@ final class MirrorRequest implements Runnable {
   @Override
   public void run() {
     boolean hit = false;
+    LocalFetch local = LocalFetch.of(mirror, req);
     try {
+      if (local != null) {
+        local.begin();
+      }
       Lookup lookup;
       try {
         lookup = mirror.router.lookup(req.key(), mirror.config.resolveRetries());
       } catch (RuntimeException e) {
         PeerMirror.LOG.warn("lookup of {} failed: {}", req.key(), e.toString());
+        if (local != null) {
+          local.decided();
+        }
         MirrorResponses.empty(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, keepAlive);
         return;
       }
       try (MirrorSession session = new MirrorSession(ctx, lookup, mirror.config, mirror.quarantine)) {
-        hit = serve(session);
+        LocalFetch.lookUpInFlight(mirror, session, req, false);
+        hit = serve(session, local);
       }
     } catch (InterruptedException e) {
       ctx.channel().close();
@@ -58,19 +66,30 @@ final class MirrorRequest implements Runnable {
       PeerMirror.LOG.error("mirroring {} failed", req.key(), e);
       ctx.channel().close(); // status may be sent already; closing is the only honest signal left
     } finally {
+      if (local != null) {
+        local.abandoned(); // only clears a decision that was never made
+      }
+      String registry = mirror.config.registryLabel(req.registry());
       if (hit) {
-        mirror.metrics.hit(req.registry());
+        mirror.metrics.hit(registry);
       } else {
-        mirror.metrics.miss(req.registry());
+        mirror.metrics.miss(registry);
       }
     }
   }
 
-  private boolean serve(MirrorSession session) throws InterruptedException {
+  private boolean serve(MirrorSession session, LocalFetch local) throws InterruptedException {
     boolean bounded = req.head() || req.kind() == DistributionRequest.Kind.MANIFEST;
     long deadline = System.nanoTime() + (bounded ? mirror.config.deadline().toNanos() : NO_DEADLINE);
     String range = req.range().map(ByteRange::toHeader).orElse(null);
     Race.Outcome outcome = new Race(session, mirror, req, new Race.Plan(range, -1, -1)).run(deadline);
+    if (local != null && outcome instanceof Race.Outcome.Lost l) {
+      outcome = local.settle(session, req, l);
+    }
+    if (local != null && !(outcome instanceof Race.Outcome.Gone)) {
+      local.decided(); // before answering: containerd's next bytes, from a peer or upstream, land in the ingest
+      PeerMirror.LOG.debug("local fetch of {} decided: {}", req.key(), outcome);
+    }
     switch (outcome) {
       case Race.Outcome.Lost l -> {
         MirrorResponses.notFound(ctx, req, l.attempts(), l.reason(), keepAlive);
@@ -96,6 +115,9 @@ final class MirrorRequest implements Runnable {
           }
           MirrorResponses.manifest(ctx, head, w.manifest(), keepAlive);
           return true;
+        }
+        if (w.ex().target.inFlight()) {
+          mirror.metrics.inFlightSource();
         }
         return relayBlob(session, w.ex(), head);
       }
@@ -171,22 +193,27 @@ final class MirrorRequest implements Runnable {
         case MirrorEvent.StreamBroken b -> {
           ex.cancel();
           session.pool.penalize(ex.target);
-          PeerMirror.LOG.debug("body of {} from {} broke at {}: {}", req.key(), ex.target, b.position(),
-              b.cause().toString());
           stuck = b.position() == lastBreak ? stuck + 1 : 0;
           lastBreak = b.position();
           if (stuck >= MAX_RESUMES_WITHOUT_PROGRESS) {
-            ctx.channel().close();
+            giveUp(ex.target, b, "no progress after " + stuck + " resumes");
             return false;
           }
-          var plan = new Race.Plan("bytes=" + b.position() + "-" + last, b.position(), total);
+          // Whoever holds the blob now may not be in the pool (it started providing after the lookup, or only its
+          // in-flight record existed): ask the network again, past the lookup cache.
+          session.add(mirror.router.lookup(req.key(), mirror.config.resolveRetries(), true), false, p -> true);
+          LocalFetch.lookUpInFlight(mirror, session, req, true);
+          var plan = new Race.Plan("bytes=" + b.position() + "-" + last, b.position(), total,
+              mirror.config.deadline().toNanos());
           Race.Outcome o = new Race(session, mirror, req.withRange(ByteRange.from(b.position())), plan)
               .run(System.nanoTime() + NO_DEADLINE);
           if (!(o instanceof Race.Outcome.Won w)) {
-            PeerMirror.LOG.info("no peer can resume {} at {}: {}", req.key(), b.position(), o);
-            ctx.channel().close();
+            giveUp(ex.target, b, o.toString());
             return false;
           }
+          mirror.metrics.failover(true);
+          PeerMirror.LOG.info("body of {} from {} broke at {} ({}); resuming from {}", req.key(), ex.target,
+              b.position(), b.cause().toString(), w.ex().target);
           ex = w.ex();
           head = w.head();
         }
@@ -197,6 +224,13 @@ final class MirrorRequest implements Runnable {
         }
       }
     }
+  }
+
+  private void giveUp(PeerTarget from, MirrorEvent.StreamBroken b, String why) {
+    mirror.metrics.failover(false);
+    PeerMirror.LOG.warn("body of {} from {} broke at {} ({}); no peer can resume it: {}", req.key(), from,
+        b.position(), b.cause().toString(), why);
+    ctx.channel().close(); // the client resumes with Range, from this mirror or its next host
   }
 
   private boolean emptyBlob(PeerExchange ex, PeerHead head) {

@@ -5,13 +5,17 @@ import dev.speglar.routing.Peer;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The state of one mirrored request shared by its races: the event queue its thread waits on, the peers found so far,
- * and a feeder thread that turns the (blocking) lookup into {@link MirrorEvent.Found} events.
+ * and feeder threads that turn (blocking) lookups into {@link MirrorEvent.Found} events. Several lookups may feed it:
+ * the content key and its in-flight key, and fresh ones after a peer failed.
  */
 final class MirrorSession implements AutoCloseable {
   private static final Duration FEED_WAIT = Duration.ofMillis(50);
@@ -19,47 +23,64 @@ final class MirrorSession implements AutoCloseable {
   final ChannelHandlerContext ctx;
   final PeerPool pool = new PeerPool();
   private final LinkedBlockingQueue<MirrorEvent> events = new LinkedBlockingQueue<>();
-  private final Lookup lookup;
-  private final Thread feeder;
+  private final MirrorConfig config;
+  private final Quarantine quarantine;
+  private final List<Lookup> lookups = new ArrayList<>();
+  private final List<Thread> feeders = new ArrayList<>();
   private final ChannelFutureListener onClientClose = f -> post(new MirrorEvent.ClientGone());
   private volatile boolean closed;
 
   MirrorSession(ChannelHandlerContext ctx, Lookup lookup, MirrorConfig config, Quarantine quarantine) {
+    this(ctx, config, quarantine);
+    add(lookup, false, p -> true);
+  }
+
+  MirrorSession(ChannelHandlerContext ctx, MirrorConfig config, Quarantine quarantine) {
     this.ctx = ctx;
-    this.lookup = lookup;
+    this.config = config;
+    this.quarantine = quarantine;
     ctx.channel().closeFuture().addListener(onClientClose);
+  }
+
+  /**
+   * Feeds the peers {@code lookup} finds into the pool ({@code inFlight}: found by their in-flight record), those
+   * {@code accept} admits. Call on the request's thread.
+   */
+  void add(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
+    lookups.add(lookup);
+    pool.lookupStarted();
     // Providers the router already knows are taken right away: a thread start is no reason to miss the idle window.
     try {
       Optional<Peer> p;
       while (!lookup.finished() && (p = lookup.next(Duration.ZERO)).isPresent()) {
-        found(p.get(), config, quarantine);
+        PeerTarget t = target(p.get(), inFlight, accept);
+        if (t != null) {
+          pool.add(t);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (lookup.finished()) {
       pool.lookupDone();
-      this.feeder = null;
     } else {
-      this.feeder = Thread.ofVirtual().name("mirror-lookup").start(() -> feed(config, quarantine));
+      feeders.add(Thread.ofVirtual().name("mirror-lookup").start(() -> feed(lookup, inFlight, accept)));
     }
   }
 
-  private void found(Peer p, MirrorConfig config, Quarantine quarantine) {
-    if (!quarantine.contains(p.id())) {
-      PeerTarget t = PeerTarget.of(p, config.localRegistryPort(), config.selfAddresses());
-      if (t != null) {
-        pool.add(t);
-      }
+  private PeerTarget target(Peer p, boolean inFlight, Predicate<Peer> accept) {
+    if (quarantine.contains(p.id()) || !accept.test(p)) {
+      return null;
     }
+    return PeerTarget.of(p, config.localRegistryPort(), config.selfAddresses(), inFlight);
   }
 
-  private void feed(MirrorConfig config, Quarantine quarantine) {
+  private void feed(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
     try {
       while (!closed && !lookup.finished()) {
         Optional<Peer> p = lookup.next(FEED_WAIT);
-        if (p.isPresent() && !quarantine.contains(p.get().id())) {
-          PeerTarget t = PeerTarget.of(p.get(), config.localRegistryPort(), config.selfAddresses());
+        if (p.isPresent()) {
+          PeerTarget t = target(p.get(), inFlight, accept);
           if (t != null) {
             post(new MirrorEvent.Found(t));
           }
@@ -88,6 +109,17 @@ final class MirrorSession implements AutoCloseable {
     return e;
   }
 
+  /** Waits {@code nanos} while applying lookup events; false if the client left meanwhile. */
+  boolean pause(long nanos) throws InterruptedException {
+    long end = System.nanoTime() + nanos;
+    for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+      if (poll(left) instanceof MirrorEvent.ClientGone) {
+        return false;
+      }
+    }
+    return !clientGone();
+  }
+
   boolean clientGone() {
     return !ctx.channel().isActive();
   }
@@ -95,10 +127,8 @@ final class MirrorSession implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    if (feeder != null) {
-      feeder.interrupt();
-    }
-    lookup.close();
+    feeders.forEach(Thread::interrupt);
+    lookups.forEach(Lookup::close);
     ctx.channel().closeFuture().removeListener(onClientClose);
   }
 }

@@ -35,12 +35,29 @@ final class PeerClient implements AutoCloseable {
   private final int connectTimeoutMillis;
   private final long stallNanos;
   private final EventLoopGroup configuredGroup;
+  private final dev.speglar.registry.tls.PeerTls tls;
   private volatile EventLoopGroup ownGroup;
 
   PeerClient(MirrorConfig config) {
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
     this.stallNanos = config.stallTimeout().toNanos();
     this.configuredGroup = config.eventLoopGroup();
+    this.tls = config.peerTls();
+  }
+
+  /** HTTP, or HTTP over mutual TLS when peer TLS is on (the context is read per connection: rotations apply). */
+  private io.netty.channel.ChannelHandler pipelineFor(InetSocketAddress to) {
+    if (tls == null) {
+      return new HttpClientCodec();
+    }
+    return new io.netty.channel.ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        // No peer host: agents are dialed by IP and their certificates name agents, not addresses.
+        ch.pipeline().addLast("tls", tls.client().newHandler(ch.alloc()))
+            .addLast("codec", new HttpClientCodec());
+      }
+    };
   }
 
   /** Starts {@code request} to {@code target} for the client connection {@code client}. */
@@ -114,7 +131,7 @@ final class PeerClient implements AutoCloseable {
           .option(ChannelOption.AUTO_READ, false)
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-          .handler(new HttpClientCodec())
+          .handler(pipelineFor(addresses.get(i)))
           .connect(addresses.get(i));
       f.addListener(r -> done(f, i));
       if (i + 1 < addresses.size()) {

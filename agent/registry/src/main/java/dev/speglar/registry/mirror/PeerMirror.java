@@ -2,12 +2,15 @@ package dev.speglar.registry.mirror;
 
 import dev.speglar.registry.DistributionRequest;
 import dev.speglar.registry.MissHandler;
+import dev.speglar.registry.inflight.InFlightSharing;
 import dev.speglar.routing.Router;
 import io.netty.channel.ChannelHandlerContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Serves local misses from peers that hold the content (issue "P2P mirroring end to end"). Peers are found with the
@@ -28,9 +31,17 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
   final MirrorMetrics metrics;
   final Hedger hedger = new Hedger();
   final Quarantine quarantine;
+  /** Null when in-flight sharing is off. */
+  final InFlightSharing inFlight;
   private final PeerClient client;
 
   public PeerMirror(Router router, MirrorConfig config, PrometheusRegistry metrics) {
+    this(router, config, metrics, null);
+  }
+
+  /** {@code inFlight}: also fetch from peers still receiving a blob, and announce local fetches; null = off. */
+  public PeerMirror(Router router, MirrorConfig config, PrometheusRegistry metrics, InFlightSharing inFlight) {
+    this.inFlight = inFlight;
     this.router = Objects.requireNonNull(router, "router");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = new MirrorMetrics(Objects.requireNonNull(metrics, "metrics"));
@@ -51,6 +62,11 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
   /** True if {@code peerId} is avoided because it served wrong bytes recently. */
   public boolean quarantined(String peerId) {
     return quarantine.contains(peerId);
+  }
+
+  /** When this node last served a request from a peer, if ever. */
+  public Optional<Instant> lastSuccess() {
+    return metrics.lastSuccess();
   }
 
   PeerExchange start(MirrorSession session, DistributionRequest req, PeerTarget target, String range) {

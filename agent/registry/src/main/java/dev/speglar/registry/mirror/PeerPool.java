@@ -4,29 +4,40 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The peers one request has found so far, handed out least-used first. Peers that failed are removed; a peer is
- * "acquired" while a fetch to it is in flight. Confined to the request's thread.
+ * The peers one request has found so far, handed out least-used first; among equals, peers holding the whole blob
+ * before in-flight ones, and in-flight ones in random order, so that nodes asking at the same time spread over the
+ * nodes that are fetching instead of all picking the first. Peers that failed are removed; a peer is "acquired"
+ * while a fetch to it is in flight. Confined to the request's thread.
  */
 final class PeerPool {
   private static final class Slot {
     final PeerTarget target;
+    final int order;
     int uses;
     boolean acquired;
 
     Slot(PeerTarget target) {
       this.target = target;
+      this.order = target.inFlight() ? 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20) : 0;
     }
   }
 
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private boolean lookupDone;
+  private int openLookups;
 
   /** Adds a newly found peer; idempotent. */
   void add(PeerTarget target) {
     slots.putIfAbsent(target.id(), new Slot(target));
   }
 
+  /** One more lookup feeds this pool; the pool is exhausted only once every one is done. */
+  void lookupStarted() {
+    openLookups++;
+  }
+
   void lookupDone() {
+    openLookups = Math.max(0, openLookups - 1);
     lookupDone = true;
   }
 
@@ -34,7 +45,7 @@ final class PeerPool {
   PeerTarget acquire() {
     Slot best = null;
     for (Slot s : slots.values()) {
-      if (!s.acquired && (best == null || s.uses < best.uses)) {
+      if (!s.acquired && (best == null || s.uses < best.uses || (s.uses == best.uses && s.order < best.order))) {
         best = s;
       }
     }
@@ -67,6 +78,6 @@ final class PeerPool {
 
   /** No peer left and none will come. */
   boolean exhausted() {
-    return lookupDone && slots.isEmpty();
+    return lookupDone && openLookups == 0 && slots.isEmpty();
   }
 }

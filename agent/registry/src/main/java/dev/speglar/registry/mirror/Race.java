@@ -16,7 +16,8 @@ final class Race {
     /** {@code manifest} is the verified body of a manifest GET, else null. */
     record Won(PeerExchange ex, PeerHead head, byte[] manifest) implements Outcome {}
 
-    record Lost(int attempts, String reason) implements Outcome {}
+    /** {@code busy}: in-flight peers that answered 503 (still deciding where to fetch from, or at their limit). */
+    record Lost(int attempts, String reason, java.util.List<PeerTarget> busy) implements Outcome {}
 
     /** The overall deadline passed. */
     record Expired() implements Outcome {}
@@ -30,8 +31,13 @@ final class Race {
    * @param range Range header or null
    * @param expectStart absolute offset the body must start at or before (resume), or -1
    * @param expectTotal content size the peer must report (resume), or -1
+   * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
    */
-  record Plan(String range, long expectStart, long expectTotal) {}
+  record Plan(String range, long expectStart, long expectTotal, long idleNanos) {
+    Plan(String range, long expectStart, long expectTotal) {
+      this(range, expectStart, expectTotal, -1);
+    }
+  }
 
   private static final int MAX_COUNTED = Hedger.PERCENTILES.length;
 
@@ -40,6 +46,7 @@ final class Race {
   private final DistributionRequest req;
   private final Plan plan;
   private final Set<PeerExchange> inflight = new HashSet<>();
+  private final java.util.List<PeerTarget> busy = new java.util.ArrayList<>();
   private int attempts;
   private int counted;
   private int pending = 1;
@@ -74,14 +81,14 @@ final class Race {
           inflight.add(mirror.start(session, req, t, plan.range()));
           if (!raceArmed) {
             raceArmed = true;
-            raceEnd = now + mirror.hedger.raceBudgetNanos(mirror.config.raceBudgetFloor());
+            raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
           }
         }
         if (inflight.isEmpty() && session.pool.exhausted()) {
           return lost(attempts == 0 ? "could not find peer for " : "all request retries exhausted for ");
         }
         long wait = deadline - now;
-        long idleEnd = now + mirror.config.resolveTimeout().toNanos();
+        long idleEnd = now + (plan.idleNanos() >= 0 ? plan.idleNanos() : mirror.config.resolveTimeout().toNanos());
         if (inflight.isEmpty()) {
           wait = Math.min(wait, idleEnd - now);
         }
@@ -145,10 +152,24 @@ final class Race {
     }
   }
 
+  /**
+   * The least time to wait for a head. A resume is patient: the client already holds part of the body, and giving up
+   * on a peer that is merely slow to answer (a busy node) throws that away.
+   */
+  private java.time.Duration floor() {
+    java.time.Duration f = mirror.config.raceBudgetFloor();
+    return plan.expectStart() >= 0 && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
+  }
+
+  private static final java.time.Duration RESUME_FLOOR = java.time.Duration.ofSeconds(1);
+
   /** Null while the exchange is still in the race (manifest body being read or a failure). */
   private Outcome onHead(PeerExchange ex) {
     PeerHead head;
     try {
+      if (ex.response().status().code() == 503 && ex.target.inFlight()) {
+        busy.add(ex.target);
+      }
       head = PeerHead.parse(ex.response(), req);
       check(head);
     } catch (PeerResponseException e) {
@@ -208,6 +229,6 @@ final class Race {
   }
 
   private Outcome lost(String reason) {
-    return new Outcome.Lost(attempts, reason + req.key());
+    return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy));
   }
 }

@@ -44,6 +44,23 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
         agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isEqualTo(2));
   }
 
+  @Test
+  void requestsWithoutNsAreLabelledWithTheRegistryTheyStandForNeverEmpty() throws Exception {
+    var self = new Peer("self", List.of(InetAddress.getLoopbackAddress()), 0);
+    var agent = agent(InMemoryRouter.standalone(self), b -> b.defaultRegistry("docker.io"));
+    String noNs = blobPath(SPEC_DIGEST).replace("?ns=docker.io", "");
+    assertThat(get(agent.uri(noNs)).statusCode()).isEqualTo(404);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"docker.io\"}")).isEqualTo(1));
+    assertThat(agent.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"\"}")).isZero();
+
+    var strict = agent(InMemoryRouter.standalone(self));
+    assertThat(get(strict.uri(noNs)).statusCode()).isEqualTo(404);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        strict.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"unknown\"}")).isEqualTo(1));
+    assertThat(strict.metric("spegel_mirror_requests_total{cache=\"miss\",registry=\"\"}")).isZero();
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {180, 100_000})
   void connectionCloseClientIsCountedAsAHit(int size) throws Exception {

@@ -70,4 +70,27 @@ class PeerPoolTest {
     assertThat(dual.addresses().getFirst().getAddress().getHostAddress()).startsWith("fd00");
     assertThat(dual.addresses()).allMatch(a -> a.getPort() == 5000);
   }
+
+  @Test
+  void peersHoldingTheWholeBlobComeBeforeInFlightOnes() throws Exception {
+    var pool = new PeerPool();
+    var arriving = PeerTarget.of(new Peer("arriving", List.of(InetAddress.getByName("127.0.0.2")), 0), 5000, Set.of(),
+        true);
+    var complete = target("complete", 3);
+    pool.add(arriving);
+    pool.add(complete);
+    assertThat(pool.acquire()).isEqualTo(complete);
+    assertThat(pool.acquire()).isEqualTo(arriving);
+  }
+
+  @Test
+  void thePoolIsExhaustedOnlyOnceEveryLookupFeedingItIsDone() throws Exception {
+    var pool = new PeerPool();
+    pool.lookupStarted();
+    pool.lookupStarted();
+    pool.lookupDone();
+    assertThat(pool.exhausted()).isFalse();
+    pool.lookupDone();
+    assertThat(pool.exhausted()).isTrue();
+  }
 }

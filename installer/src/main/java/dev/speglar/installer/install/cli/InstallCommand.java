@@ -22,13 +22,14 @@ import picocli.CommandLine.Spec;
 public final class InstallCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
-    @Mixin NodeOptions node;
+    @Mixin NodeOptions options;
 
     @Option(names = {"-y", "--yes"}, description = "Apply the plan.")
     boolean yes;
 
     @Override
     public Integer call() {
+        NodeWiring node = new NodeWiring(options);
         PrintWriter out = spec.commandLine().getOut();
         try {
             Detection d = node.gatedDetection();

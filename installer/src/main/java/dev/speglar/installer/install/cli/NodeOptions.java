@@ -1,49 +1,16 @@
 package dev.speglar.installer.install.cli;
 
-import dev.speglar.installer.ExitCode;
 import dev.speglar.installer.PlatformGate;
-import dev.speglar.installer.UserException;
-import dev.speglar.installer.containerd.ConfigValidationException;
-import dev.speglar.installer.containerd.ContainerdBinary;
-import dev.speglar.installer.containerd.ContainerdVersion;
-import dev.speglar.installer.detect.DetectCommand;
-import dev.speglar.installer.detect.Detection;
-import dev.speglar.installer.detect.Detector;
-import dev.speglar.installer.detect.Platform;
-import dev.speglar.installer.detect.Verdict;
-import dev.speglar.installer.install.AgentDeployment;
-import dev.speglar.installer.install.CommandHook;
 import dev.speglar.installer.install.ConfigStrategy;
-import dev.speglar.installer.install.ContainerdProbe;
-import dev.speglar.installer.install.ContainerdTarget;
-import dev.speglar.installer.install.HostRoot;
-import dev.speglar.installer.install.NodeInstaller;
-import dev.speglar.installer.install.Progress;
 import dev.speglar.installer.install.SystemdAgent;
-import dev.speglar.installer.install.SystemdUnit;
-import dev.speglar.installer.install.k8s.DaemonSetAgent;
-import dev.speglar.installer.install.k8s.DaemonSetSpec;
-import dev.speglar.installer.install.k8s.KubeNodeGuard;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by plan, install, uninstall and doctor, and the wiring from them to the engine. */
+/** Options shared by plan, install, uninstall and doctor; {@link NodeWiring} turns them into the engine. */
 public final class NodeOptions {
 
     @Option(names = "--host-root", paramLabel = "DIR", defaultValue = "/",
@@ -66,8 +33,9 @@ public final class NodeOptions {
     String ctr;
 
     @Option(names = "--config-strategy", paramLabel = "auto|in-place|drop-in", defaultValue = "auto",
+            converter = StrategyFlag.Converter.class, completionCandidates = StrategyFlag.Candidates.class,
             description = "How to change the containerd config. Default: ${DEFAULT-VALUE}")
-    String configStrategy;
+    ConfigStrategy configStrategy;
 
     @Option(names = "--hosts-dir", paramLabel = "DIR", description = "Registry hosts directory (config_path). Default: the current one (first entry of a list), else /etc/containerd/certs.d")
     String hostsDir;
@@ -87,13 +55,16 @@ public final class NodeOptions {
     @Option(names = "--no-resolve-tags", description = "Do not let the mirror resolve tags.")
     boolean noResolveTags;
 
-    @Option(names = "--mode", paramLabel = "systemd|daemonset|none", defaultValue = "systemd", description = "How the agent runs. Default: ${DEFAULT-VALUE}")
-    String mode;
+    @Option(names = "--mode", paramLabel = "systemd|daemonset|none", defaultValue = "systemd",
+            converter = AgentMode.Converter.class, completionCandidates = AgentMode.Candidates.class,
+            description = "How the agent runs. Default: ${DEFAULT-VALUE}")
+    AgentMode mode;
 
-    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Agent jar to install (systemd mode).")
+    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Agent jar to install (systemd mode, run on --java)."
+            + " Default: the packaged agent of the speglar package.")
     Path agentJar;
 
-    @Option(names = "--java", paramLabel = "EXE", description = "Java executable for the unit. Default: this JVM's")
+    @Option(names = "--java", paramLabel = "EXE", description = "Java executable for a unit that runs --agent-jar. Default: this JVM's")
     String java;
 
     @Option(names = "--agent-arg", paramLabel = "ARG", description = "Extra agent argument (repeatable), e.g. --agent-arg=--bootstrap-kind=dns")
@@ -132,201 +103,4 @@ public final class NodeOptions {
 
     @Mixin
     PlatformGate gate;
-
-    private KubernetesClient client;
-
-    HostRoot root() {
-        DetectCommand.openRoot(hostRoot);
-        return new HostRoot(hostRoot);
-    }
-
-    Detection detect() {
-        Optional<dev.speglar.installer.detect.ContainerdVersion> v = Optional.empty();
-        if (containerdVersion != null) {
-            ContainerdVersion parsed = version(containerdVersion);
-            v = Optional.of(dev.speglar.installer.detect.ContainerdVersion.of(parsed.major(), parsed.minor(), parsed.patch()));
-        }
-        return new Detector(DetectCommand.openRoot(hostRoot), v).detect();
-    }
-
-    /** Refuses platforms where an on-node change is wrong, pointing at the command that is right. */
-    Detection gatedDetection() {
-        Detection d = detect();
-        gate.check(d);
-        if (d.verdict() == Verdict.PRE_BOOT_ONLY || d.verdict() == Verdict.NATIVE_MIRROR) {
-            throw new UserException("not changing this node (" + d.platform() + ", " + d.verdict() + "): "
-                    + String.join(" ", d.reasons()), ExitCode.FAILED);
-        }
-        return d;
-    }
-
-    ContainerdBinary binary() {
-        return new ContainerdBinary(containerdBin);
-    }
-
-    ContainerdTarget target(Detection d) {
-        ContainerdVersion v;
-        if (containerdVersion != null) {
-            v = version(containerdVersion);
-        } else if (d.containerd().version().isPresent()) {
-            var dv = d.containerd().version().get();
-            v = new ContainerdVersion(dv.major(), dv.minor(), dv.patch());
-        } else if (root().isSystemRoot()) {
-            try {
-                v = binary().version();
-            } catch (ConfigValidationException e) {
-                throw new UserException(e.getMessage() + "; pass --containerd-version");
-            }
-        } else {
-            throw new UserException("containerd version unknown under --host-root " + hostRoot + ": pass --containerd-version", ExitCode.USAGE);
-        }
-        String config = containerdConfig != null ? containerdConfig
-                : d.containerd().configFiles().isEmpty() ? "/etc/containerd/config.toml" : d.containerd().configFiles().getFirst();
-        // AL2 copies its template at bootstrap; AL2023 nodeadm rewrites every boot; MicroK8s/k0s render from templates.
-        boolean regenerated = List.of(Platform.EKS_AL2, Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S).contains(d.platform());
-        try {
-            return new ContainerdTarget(v, config, regenerated, strategy(), hostsDir);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), ExitCode.USAGE);
-        }
-    }
-
-    private ConfigStrategy strategy() {
-        return switch (configStrategy) {
-            case "auto" -> ConfigStrategy.AUTO;
-            case "in-place" -> ConfigStrategy.IN_PLACE;
-            case "drop-in" -> ConfigStrategy.DROP_IN;
-            default -> throw new UserException("--config-strategy must be auto, in-place or drop-in", ExitCode.USAGE);
-        };
-    }
-
-    static ContainerdVersion version(String text) {
-        try {
-            return ContainerdVersion.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--containerd-version: " + e.getMessage(), ExitCode.USAGE);
-        }
-    }
-
-    String socket(Detection d) {
-        String s = containerdSocket != null ? containerdSocket : d.containerd().socket().orElse("/run/containerd/containerd.sock");
-        return root().resolve(s).toString();
-    }
-
-    ContainerdProbe probe(Detection d) {
-        return new ContainerdProbe(ctr, socket(d), Duration.ofSeconds(verifyTimeoutSeconds));
-    }
-
-    CommandHook restartHook() {
-        return CommandHook.shell(restartCommand, Duration.ofSeconds(Math.max(verifyTimeoutSeconds, 30)));
-    }
-
-    List<URI> mirrorTargets() {
-        if (!mirrorTargets.isEmpty()) return mirrorTargets;
-        return List.of(URI.create("http://" + nodeIp() + ":" + mirrorPort));
-    }
-
-    String nodeIp() {
-        if (nodeIp != null) return nodeIp;
-        try {
-            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!ni.isUp() || ni.isLoopback()) continue;
-                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLinkLocalAddress()) return a.getHostAddress();
-                }
-            }
-        } catch (SocketException e) {
-            throw new UserException("cannot list network interfaces: " + e.getMessage() + "; pass --node-ip");
-        }
-        throw new UserException("no non-loopback IPv4 address found; pass --node-ip or --mirror-target");
-    }
-
-    NodeInstaller.Mirror mirror() {
-        try {
-            return new NodeInstaller.Mirror(mirroredRegistries, mirrorTargets(), !noResolveTags);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), ExitCode.USAGE);
-        }
-    }
-
-    AgentDeployment agent(Detection d) {
-        boolean bootstrap = agentArgs.stream().anyMatch(a -> a.startsWith("--bootstrap-kind") || a.equals("--standalone"));
-        if (!mode.equals("none") && !bootstrap) {
-            // The agent refuses to start without one; catch it here instead of installing a crash-looping agent.
-            throw new UserException("the agent needs a peer bootstrap: add --agent-arg=--bootstrap-kind=static|dns|http"
-                    + " with its flags, or --agent-arg=--standalone for a single node", ExitCode.USAGE);
-        }
-        return switch (mode) {
-            case "none" -> AgentDeployment.NONE;
-            case "systemd" -> {
-                String javaExe = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                SystemdUnit unit = new SystemdUnit(javaExe, "/opt/speglar/speglar-agent.jar", agentArgs());
-                if (agentJar == null && !Files.isRegularFile(root().resolve(unit.agentJar()))) {
-                    throw new UserException("systemd mode needs the agent: pass --agent-jar (installed to " + unit.agentJar() + ")", ExitCode.USAGE);
-                }
-                yield new SystemdAgent(root(), unit, agentJar, CommandHook.shell(agentStart, Duration.ofSeconds(60)),
-                        CommandHook.shell(agentStop, Duration.ofSeconds(60)));
-            }
-            case "daemonset" -> {
-                if (image == null) throw new UserException("daemonset mode needs --image", ExitCode.USAGE);
-                yield new DaemonSetAgent(client(), new DaemonSetSpec(namespace, "speglar", image, mirrorPort,
-                        d.containerd().socket().orElse("/run/containerd/containerd.sock"),
-                        "/var/lib/containerd/io.containerd.content.v1.content", agentArgs));
-            }
-            default -> throw new UserException("--mode must be systemd, daemonset or none", ExitCode.USAGE);
-        };
-    }
-
-    /** Uninstall only needs the stop hook; the unit content is irrelevant. */
-    AgentDeployment systemdForUninstall() {
-        SystemdUnit unit = new SystemdUnit("/usr/bin/java", "/opt/speglar/speglar-agent.jar", List.of());
-        return new SystemdAgent(root(), unit, null, CommandHook.none(), CommandHook.shell(agentStop, Duration.ofSeconds(60)));
-    }
-
-    /** Uninstall with Kubernetes objects in the manifest: they are removed through the API. */
-    AgentDeployment agentForUninstall(Detection d) {
-        DaemonSetAgent k8s = new DaemonSetAgent(client(), new DaemonSetSpec(namespace, "speglar", image == null ? "unused" : image,
-                mirrorPort, "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content", List.of()));
-        AgentDeployment systemd = systemdForUninstall();
-        return new AgentDeployment() {
-            @Override public List<dev.speglar.installer.install.FileChange> files() { return List.of(); }
-            @Override public List<String> otherChanges() { return List.of(); }
-            @Override public void activate(dev.speglar.installer.install.Manifest m, boolean f) {}
-            @Override public void rollback() {}
-            @Override public void uninstall(dev.speglar.installer.install.Manifest m) throws Exception {
-                systemd.uninstall(m);
-                k8s.uninstall(m);
-            }
-        };
-    }
-
-    private List<String> agentArgs() {
-        List<String> args = new ArrayList<>(List.of("--registry-addr=:" + mirrorPort));
-        args.addAll(agentArgs);
-        return args;
-    }
-
-    NodeInstaller.NodeGuard guard() {
-        if (!cordon && !drain) return null;
-        return new KubeNodeGuard(client(), nodeName, drain, Duration.ofMinutes(5));
-    }
-
-    KubernetesClient client() {
-        if (client != null) return client;
-        if (kubeconfig == null) throw new UserException("this needs --kubeconfig", ExitCode.USAGE);
-        try {
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
-            return client;
-        } catch (IOException e) {
-            throw new UserException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
-        }
-    }
-
-    NodeInstaller installer(Detection d, Progress progress) {
-        return new NodeInstaller(root(), target(d), binary(), mirror(), agent(d), restartHook(), probe(d), guard(), progress);
-    }
-
-    void close() {
-        if (client != null) client.close();
-    }
 }

@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 public final class PlanCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
-    @Mixin NodeOptions node;
+    @Mixin NodeOptions options;
 
     @Override
     public Integer call() {
+        NodeWiring node = new NodeWiring(options);
         PrintWriter out = spec.commandLine().getOut();
         try {
             Detection d = node.gatedDetection();

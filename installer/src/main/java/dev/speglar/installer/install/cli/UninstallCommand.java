@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
 public final class UninstallCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
-    @Mixin NodeOptions node;
+    @Mixin NodeOptions options;
 
     @Option(names = {"-y", "--yes"}, description = "Apply.")
     boolean yes;
 
     @Override
     public Integer call() {
+        NodeWiring node = new NodeWiring(options);
         PrintWriter out = spec.commandLine().getOut();
         try {
             Manifest manifest = Manifest.load(node.root());

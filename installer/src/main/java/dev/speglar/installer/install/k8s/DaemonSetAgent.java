@@ -1,11 +1,15 @@
 package dev.speglar.installer.install.k8s;
 
+import dev.speglar.installer.ExitCode;
+import dev.speglar.installer.KubernetesVersion;
+import dev.speglar.installer.UserException;
 import dev.speglar.installer.install.AgentDeployment;
 import dev.speglar.installer.install.FileChange;
 import dev.speglar.installer.install.Manifest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     private final KubernetesClient client;
     private final DaemonSetSpec spec;
+    private KubernetesVersion server;
     private DaemonSet previous;
     private boolean namespaceCreated;
     private boolean applied;
@@ -32,6 +37,24 @@ public final class DaemonSetAgent implements AgentDeployment {
         return "daemonset/" + spec.namespace() + "/" + spec.name();
     }
 
+    /**
+     * The API server's Kubernetes version (GET /version), read once. An older server than the manifests are checked
+     * against is refused before anything is written.
+     */
+    public KubernetesVersion serverVersion() {
+        if (server == null) {
+            VersionInfo v = client.getKubernetesVersion();
+            String text = v.getGitVersion() != null ? v.getGitVersion() : v.getMajor() + "." + v.getMinor();
+            try {
+                server = KubernetesVersion.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("API server " + client.getMasterUrl() + " reports Kubernetes " + text + ": "
+                        + e.getMessage(), ExitCode.REFUSED);
+            }
+        }
+        return server;
+    }
+
     private DaemonSet live() {
         return client.apps().daemonSets().inNamespace(spec.namespace()).withName(spec.name()).get();
     }
@@ -43,16 +66,17 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     @Override
     public List<String> otherChanges() {
+        String on = " on Kubernetes " + serverVersion();
         List<String> out = new ArrayList<>();
         if (client.namespaces().withName(spec.namespace()).get() == null) out.add("create Namespace " + spec.namespace());
         DaemonSet live = live();
         DaemonSet desired = spec.build();
         String want = desired.getMetadata().getAnnotations().get(DaemonSetSpec.HASH_ANNOTATION);
         if (live == null) {
-            out.add("create DaemonSet " + spec.namespace() + "/" + spec.name() + " (image " + spec.image() + ")");
+            out.add("create DaemonSet " + spec.namespace() + "/" + spec.name() + " (image " + spec.image() + ")" + on);
         } else if (live.getMetadata().getAnnotations() == null
                 || !want.equals(live.getMetadata().getAnnotations().get(DaemonSetSpec.HASH_ANNOTATION))) {
-            out.add("update DaemonSet " + spec.namespace() + "/" + spec.name() + " (image " + spec.image() + ")");
+            out.add("update DaemonSet " + spec.namespace() + "/" + spec.name() + " (image " + spec.image() + ")" + on);
         }
         return out;
     }

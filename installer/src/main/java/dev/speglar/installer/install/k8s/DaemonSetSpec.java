@@ -1,6 +1,7 @@
 package dev.speglar.installer.install.k8s;
 
 import dev.speglar.installer.install.FileChange;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,10 +14,11 @@ import java.util.Objects;
 /**
  * The agent DaemonSet. hosts.toml is written by the installer on the node, so the pod needs no privileged init
  * container: it only reads the containerd socket and content store. The registry listens on a host port that
- * containerd's hosts.toml points at.
+ * containerd's hosts.toml points at. On an SELinux-enforcing host the pod runs with {@code selinuxType} (spc_t with
+ * container-selinux), without which the default container type cannot use the socket.
  */
 public record DaemonSetSpec(String namespace, String name, String image, int mirrorPort, String containerdSocket,
-                            String contentPath, List<String> extraArgs) {
+                            String contentPath, List<String> extraArgs, String selinuxType) {
 
     public static final String HASH_ANNOTATION = "speglar.dev/spec-sha256";
     static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "speglar", "app.kubernetes.io/component", "agent");
@@ -27,6 +29,12 @@ public record DaemonSetSpec(String namespace, String name, String image, int mir
         if (image == null || image.isBlank()) throw new IllegalArgumentException("--image is required for daemonset mode");
         if (mirrorPort < 1 || mirrorPort > 65535) throw new IllegalArgumentException("mirror port out of range: " + mirrorPort);
         extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Without SELinux options: hosts where SELinux is off or permissive. */
+    public DaemonSetSpec(String namespace, String name, String image, int mirrorPort, String containerdSocket,
+                         String contentPath, List<String> extraArgs) {
+        this(namespace, name, image, mirrorPort, containerdSocket, contentPath, extraArgs, null);
     }
 
     public DaemonSet build() {
@@ -58,6 +66,11 @@ public record DaemonSetSpec(String namespace, String name, String image, int mir
                   .endTemplate()
                 .endSpec()
                 .build();
+        if (selinuxType != null) {
+            // An enforcing host keeps the default container type away from the containerd socket and content store.
+            ds.getSpec().getTemplate().getSpec().setSecurityContext(new PodSecurityContextBuilder()
+                    .withNewSeLinuxOptions().withType(selinuxType).endSeLinuxOptions().build());
+        }
         String hash = FileChange.sha256(Serialization.asYaml(ds.getSpec()).getBytes(StandardCharsets.UTF_8));
         ds.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash));
         return ds;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.speglar.installer.Main;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -26,12 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonSetInstallCliTest {
 
     KubernetesClient client;
+    KubernetesMockServer server;
     @TempDir Path root;
     @TempDir Path scratch;
     Path kubeconfig;
 
     @BeforeEach
     void setUp() throws Exception {
+        serverReports("v1.31.4-eks-1234abc");
         Path config = root.resolve("etc/containerd/config.toml");
         Files.createDirectories(config.getParent());
         Files.writeString(config, """
@@ -53,6 +57,11 @@ class DaemonSetInstallCliTest {
                   context: {cluster: mock, user: u}
                 current-context: c
                 """.formatted(client.getMasterUrl()));
+    }
+
+    private void serverReports(String gitVersion) {
+        server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor(gitVersion.split("\\.")[1])
+                .withGitVersion(gitVersion).build());
     }
 
     private String[] args(String... first) {
@@ -78,7 +87,7 @@ class DaemonSetInstallCliTest {
     @Test
     void appliesDaemonSetOnceAndUninstallRemovesIt() throws Exception {
         String plan = run(0, "plan");
-        assertThat(plan).contains("create Namespace speglar", "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:0.1)",
+        assertThat(plan).contains("create Namespace speglar", "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:0.1) on Kubernetes 1.31",
                 "containerd restart: not required");
         assertThat(live()).isNull();
 
@@ -99,5 +108,33 @@ class DaemonSetInstallCliTest {
                     .containsExactlyInAnyOrder("", "etc", "etc/containerd", "etc/containerd/config.toml", "run",
                             "run/speglar-installer.lock");
         }
+    }
+
+    @Test
+    void refusesAnApiServerOlderThanTheCheckedManifestsBeforeWritingAnything() {
+        serverReports("v1.28.15");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = Main.run(args("install", "--yes"), new PrintWriter(out), new PrintWriter(err));
+
+        assertThat(code).as(out + "\n" + err).isEqualTo(3);
+        assertThat(err.toString()).contains("reports Kubernetes v1.28.15", "older than the oldest version");
+        assertThat(live()).isNull();
+        assertThat(client.namespaces().withName("speglar").get()).isNull();
+        assertThat(root.resolve("etc/containerd/certs.d")).doesNotExist();
+    }
+
+    @Test
+    void selinuxEnforcingNodeGetsTheContainerSelinuxPrivilegedType() throws Exception {
+        Path enforce = root.resolve("sys/fs/selinux/enforce");
+        Files.createDirectories(enforce.getParent());
+        Files.writeString(enforce, "1");
+
+        run(0, "install", "--yes");
+
+        assertThat(live().getSpec().getTemplate().getSpec().getSecurityContext().getSeLinuxOptions().getType())
+                .isEqualTo("spc_t");
+        run(0, "uninstall", "--yes");
     }
 }

@@ -195,7 +195,7 @@ class InstallCliTest {
     void badFlagsGiveClearErrors() throws Exception {
         Run r = speglar("install", "--config-strategy", "sideways");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--config-strategy must be auto, in-place or drop-in");
+        assertThat(r.err()).contains("--config-strategy", "'sideways' is not auto, in-place or drop-in");
         Run k = speglar("install", "--mode", "daemonset", "--image", "x:1");
         assertThat(k.code()).isEqualTo(2);
         assertThat(k.err()).contains("needs --kubeconfig");

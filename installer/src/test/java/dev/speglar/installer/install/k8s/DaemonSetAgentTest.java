@@ -2,16 +2,19 @@ package dev.speglar.installer.install.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.speglar.installer.install.HostRoot;
+import dev.speglar.installer.detect.HostRoot;
 import dev.speglar.installer.install.Manifest;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonSetAgentTest {
 
     KubernetesClient client;
+    KubernetesMockServer server;
     @TempDir Path root;
+
+    @BeforeEach
+    void serverVersion() {
+        server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("33").withGitVersion("v1.33.5").build());
+    }
 
     private DaemonSetSpec spec(String image) {
         return new DaemonSetSpec("speglar", "speglar", image, 30020, "/run/containerd/containerd.sock",
@@ -36,7 +45,7 @@ class DaemonSetAgentTest {
         Manifest manifest = Manifest.load(host);
         DaemonSetAgent agent = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.0"));
         assertThat(agent.otherChanges()).containsExactly("create Namespace speglar",
-                "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0)");
+                "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0) on Kubernetes 1.33");
 
         agent.activate(manifest, false);
         DaemonSet ds = live();
@@ -53,7 +62,7 @@ class DaemonSetAgentTest {
         assertThat(live().getMetadata().getResourceVersion()).isEqualTo(rv);
 
         DaemonSetAgent upgrade = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1"));
-        assertThat(upgrade.otherChanges()).containsExactly("update DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.1)");
+        assertThat(upgrade.otherChanges()).containsExactly("update DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.1) on Kubernetes 1.33");
         upgrade.activate(Manifest.load(host), false);
         assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:1.1");
 

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Builds Speglar's distribution (run by `./mvnw -B -Ppackages -DskipTests package`, module packaging/):
+#   OUT/runtime        one jlink'ed JDK runtime (only the modules the two programs use, CDS archive) shared by both
+#   OUT/app-image/speglar   jpackage app-image: bin/speglar (installer) and bin/speglar-agent, the runtime, and each
+#                      program's jars on its own class path; AOT caches trained on a real start of each program
+#   OUT/speglar_*.deb, OUT/speglar-*.rpm   native packages of that app-image, installed to /opt/speglar
+# Usage: packages.sh VERSION OUT_DIR [RUNTIME_JDK]
+#   RUNTIME_JDK: the JDK whose modules go into the runtime (default: the build JDK). A JDK of another architecture
+#   needs its jmods (RUNTIME_JDK/jmods); see packaging/README.md for arm64.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bin/lib/find-java.sh"
+VERSION=${1:?version}
+OUT=${2:?output dir}
+RUNTIME_JDK=${3:-$JAVA_HOME}
+# Debian and RPM order "~" before anything, so 0.1.0~SNAPSHOT < 0.1.0; "-" is not allowed in an RPM version.
+PKG_VERSION=${VERSION//-/\~}
+# Class-path files get one fixed mtime: the AOT cache records each jar's mtime and size, and the package tools copy
+# files with a fresh mtime, so the package scripts reset them to this value on the node (postinst / %post).
+JAR_MTIME=${SOURCE_DATE_EPOCH:-1700000000}
+log() { printf 'packages: %s\n' "$*" >&2; }
+
+# Modules from `jdeps --print-module-deps` over both programs and their libraries, plus what is loaded by service
+# lookup and invisible to jdeps: jdk.crypto.ec (Noise/Ed25519), jdk.naming.dns (DNS bootstrap), jdk.zipfs.
+MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.xml,java.sql,jdk.httpserver,jdk.jfr,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.zipfs
+rm -rf "$OUT/runtime" "$OUT/input" "$OUT/app-image" "$OUT"/*.deb "$OUT"/*.rpm
+mkdir -p "$OUT"
+MODULE_PATH=()
+if [ "$RUNTIME_JDK" != "$JAVA_HOME" ]; then MODULE_PATH=(--module-path "$RUNTIME_JDK/jmods"); fi
+log "jlink runtime from $RUNTIME_JDK"
+"$JAVA_HOME/bin/jlink" "${MODULE_PATH[@]}" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
+  --generate-cds-archive --output "$OUT/runtime"
+# The archive for >32 GiB heaps is dead weight for programs with 64 MiB heaps.
+rm -f "$OUT/runtime/lib/server/classes_nocoops.jsa"
+
+# jpackage input: each program's jar and libraries in its own directory, Netty's native library unpacked.
+IN=$OUT/input
+mkdir -p "$IN/installer" "$IN/agent" "$IN/native"
+cp "$ROOT/installer/target/speglar-installer.jar" "$IN/installer/"
+cp -r "$ROOT/installer/target/lib" "$IN/installer/"
+cp "$ROOT/agent/app/target/speglar-agent.jar" "$IN/agent/"
+cp -r "$ROOT/agent/app/target/lib" "$IN/agent/"
+cp "$ROOT"/agent/app/target/native/*.so "$IN/native/"
+cp "$ROOT/packaging/speglar-agent.service" "$IN/"
+find "$IN" -type f -exec touch -d "@$JAR_MTIME" {} +
+
+AGENT_PROPS=$OUT/speglar-agent.properties
+printf 'main-jar=agent/speglar-agent.jar\nmain-class=dev.speglar.agent.Main\n' > "$AGENT_PROPS"
+log "jpackage app-image $PKG_VERSION"
+"$JAVA_HOME/bin/jpackage" --type app-image --name speglar --app-version "$PKG_VERSION" --input "$IN" \
+  --main-jar installer/speglar-installer.jar --main-class dev.speglar.installer.Main \
+  --add-launcher "speglar-agent=$AGENT_PROPS" --runtime-image "$OUT/runtime" --dest "$OUT/app-image"
+APP=$OUT/app-image/speglar
+rm -f "$APP"/lib/*.png
+find "$APP/lib/app" -type f -exec touch -d "@$JAR_MTIME" {} +
+
+# jpackage puts every jar of the input on both launchers' class paths; each program gets only its own, and its
+# JVM options. $APPDIR is the launcher's lib/app directory.
+classpath() { (cd "$APP/lib/app" && find "$1" -name '*.jar' | sort | sed 's|^|app.classpath=$APPDIR/|'); }
+write_cfg() { # NAME MAIN_CLASS MAIN_JAR DIR [java options...]
+  local name=$1 main=$2 jar=$3 dir=$4; shift 4
+  {
+    echo '[Application]'
+    echo "app.classpath=\$APPDIR/$jar"
+    echo "app.mainclass=$main"
+    classpath "$dir" | grep -v "/$jar\$"
+    echo
+    echo '[JavaOptions]'
+    echo "java-options=-Djpackage.app-version=$PKG_VERSION"
+    for o in "$@"; do echo "java-options=$o"; done
+  } > "$APP/lib/app/$name.cfg"
+}
+mapfile -t AGENT_OPTS < <(sed -e 's/#.*//' "$ROOT/packaging/agent-jvm.options" | tr -s ' ' '\n' | sed '/^$/d')
+# JVM warnings go to stderr: stdout is the programs' output (rendered files, JSON).
+AGENT_OPTS+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+  '-Djava.library.path=$APPDIR/native' -Xlog:disable -Xlog:all=warning:stderr)
+INSTALLER_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData
+  --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr)
+agent_cfg() { write_cfg speglar-agent dev.speglar.agent.Main agent/speglar-agent.jar agent "${AGENT_OPTS[@]}" "$@"; }
+installer_cfg() { write_cfg speglar dev.speglar.installer.Main installer/speglar-installer.jar installer "${INSTALLER_OPTS[@]}" "$@"; }
+agent_cfg
+installer_cfg
+
+# AOT cache (JDK 25, JEP 483/514/515): a training run of the agent through its own launcher records the classes it
+# loads and links (and method profiles); later starts map them instead of loading and verifying jars. Only the agent
+# gets one: for the installer's short commands it saved ~15% CPU for 14 MB installed (docs/benchmarks.md).
+# SPEGLAR_AOT=0 builds without it.
+if [ "${SPEGLAR_AOT:-1}" = 1 ]; then
+  W=$(mktemp -d)
+  trap 'rm -rf "$W"' EXIT
+  "$APP/bin/speglar-agent" demo-image --out "$W/content" --layer-size 300000 >/dev/null
+  # (-Xlog:aot=error: the training run lists every class it cannot archive)
+  agent_cfg '-XX:AOTCacheOutput=$APPDIR/speglar-agent.aot' -Xlog:aot=error:stderr
+  log "AOT training: agent (standalone registry on loopback: ready, manifest, blob, metrics, SIGTERM)"
+  "$ROOT/packaging/aot-train-agent.sh" "$APP/bin/speglar-agent" "$W/content" "$W/data"
+  ls -l "$APP"/lib/app/*.aot
+  agent_cfg '-XX:AOTCache=$APPDIR/speglar-agent.aot'
+fi
+"$APP/bin/speglar" --version
+"$APP/bin/speglar-agent" --version
+
+# Native packages. Package scripts put both programs on PATH (/usr/bin links), ship the unit disabled, and undo
+# both on removal; dependencies: the C library only (the runtime is inside).
+RES=$OUT/package-resources
+rm -rf "$RES" && mkdir -p "$RES"
+for f in postinst prerm postrm; do
+  sed -e "s/@JAR_MTIME@/$JAR_MTIME/" "$ROOT/packaging/deb/$f" > "$RES/$f"
+done
+sed -e "s/@JAR_MTIME@/$JAR_MTIME/" "$ROOT/packaging/rpm/speglar.spec" > "$RES/speglar.spec"
+cp "$ROOT/packaging/deb/control" "$RES/control"
+COMMON=(--app-image "$APP" --name speglar --app-version "$PKG_VERSION" --install-dir /opt --dest "$OUT"
+  --resource-dir "$RES" --vendor Speglar --description "Cluster-local P2P OCI registry mirror for containerd (agent and node installer)"
+  --about-url https://github.com/spegel-org/spegel --linux-package-name speglar)
+log "jpackage deb"
+# xz on all cores: the default single-threaded xz takes minutes on a loaded 2-core machine.
+DPKG_DEB_THREADS_MAX=0 "$JAVA_HOME/bin/jpackage" --type deb "${COMMON[@]}" \
+  --linux-deb-maintainer speglar@localhost --linux-package-deps libc6 --linux-app-category admin
+log "jpackage rpm"
+"$JAVA_HOME/bin/jpackage" --type rpm "${COMMON[@]}" --linux-rpm-license-type Apache-2.0 \
+  --linux-package-deps glibc --linux-app-category System/Tools
+ls -l "$OUT"/*.deb "$OUT"/*.rpm
