@@ -21,6 +21,12 @@ public final class BenchAccess {
         return node.dht().lookupRounds();
     }
 
+    /** True when this node stores a provider record of {@code key} by {@code providerPeerId}. */
+    public static boolean holdsRecord(P2pNode node, String key, String providerPeerId) {
+        byte[] mh = dev.speglar.p2p.multiformats.Cid.ofKey(key).multihash().bytes();
+        return node.dht().providerStore().get(mh).stream().anyMatch(p -> p.id().toBase58().equals(providerPeerId));
+    }
+
     /** Dies like a crashed process: no GO_AWAY, sockets just close. */
     public static void kill(P2pNode node) {
         node.kill();

@@ -29,6 +29,8 @@ public final class Dht {
     private final PeerStore peerStore = new PeerStore();
     private final ProviderStore providerStore;
     private final KadClient client;
+    /** The last self walk met fewer than k peers: the routing table then holds the whole network. */
+    private volatile boolean smallNetwork;
     private final List<Runnable> onlineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Provider lookups by rounds (index = hops, the last slot counts everything deeper), for benchmarks. */
     private final java.util.concurrent.atomic.AtomicLongArray lookupRounds =
@@ -229,13 +231,14 @@ public final class Dht {
     }
 
     /**
-     * Stores our own record and announces it to the k closest peers. While the routing table holds fewer than k
-     * peers they are all the closest ones (the periodic refresh keeps it complete), so the walk is skipped.
+     * Stores our own record and announces it to the k closest peers. When the last self walk met fewer than k peers
+     * and the table still holds fewer than k, the table is the whole network, so the walk is skipped. A node that has
+     * just joined a larger network also knows fewer than k peers, but those are not the closest: it walks.
      */
     public CompletableFuture<Void> provide(byte[] key) {
         providerStore.add(key, self(), selfAddrs());
         List<PeerId> known = routingTable.peers();
-        if (known.size() < config.k()) {
+        if (smallNetwork && known.size() < config.k()) {
             return addProvider(key, known);
         }
         return closestPeers(key).thenCompose(peers -> addProvider(key, peers));
@@ -247,6 +250,10 @@ public final class Dht {
 
     /** go-style refresh: walk towards our own id, which fills the routing table from the peers we know. */
     public CompletableFuture<List<PeerId>> refresh() {
-        return closestPeers(self().bytes());
+        return closestPeers(self().bytes()).whenComplete((peers, e) -> {
+            if (e == null) {
+                smallNetwork = peers.size() < config.k();
+            }
+        });
     }
 }

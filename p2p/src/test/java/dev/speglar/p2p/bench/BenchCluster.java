@@ -25,6 +25,9 @@ interface BenchCluster extends AutoCloseable {
      */
     long lookup(int from, int owner, int keyIndex) throws Exception;
 
+    /** Live nodes, other than the owner, that store the owner's provider record of the key (a miss diagnostic). */
+    int holders(int owner, int keyIndex) throws Exception;
+
     /** Inbound DHT requests served by all nodes so far. */
     long dhtRequests() throws Exception;
 

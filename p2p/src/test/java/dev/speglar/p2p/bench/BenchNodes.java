@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Nodes {@code [from, to)} of an N-node {@link DhtBench} cluster, in this JVM. Node i listens on its own loopback
- * address and bootstraps from node 0 and two random earlier nodes (possibly hosted by other JVMs: their dial
+ * address and bootstraps from node 0 and two random nodes already up (possibly hosted by other JVMs: their dial
  * addresses are passed in), as a cluster's static bootstrap list would.
  */
 final class BenchNodes implements BenchCluster {
@@ -36,26 +36,35 @@ final class BenchNodes implements BenchCluster {
         this.dead = new boolean[to - from];
     }
 
-    /** Starts nodes {@code [from, to)} one after the other; {@code known} holds dial addresses of nodes below from. */
+    /**
+     * Starts nodes {@code [from, to)} one after the other; {@code known} holds dial addresses of nodes in other JVMs
+     * that are already up. Each node bootstraps from the lowest known node and two random known nodes.
+     */
     static BenchNodes start(int n, int from, int to, long seed, Map<Integer, String> known) throws Exception {
         BenchNodes b = new BenchNodes(n, from, to);
         Map<Integer, String> addrs = new ConcurrentHashMap<>(known);
+        List<Integer> earlier = new ArrayList<>(new java.util.TreeSet<>(known.keySet()));
         try {
             for (int i = from; i < to; i++) {
                 Random r = new Random(seed * 1_000_003L + i);
                 List<String> boot = new ArrayList<>();
-                for (int j = 0; j < Math.min(3, i); j++) {
-                    boot.add(addrs.get(j == 0 ? 0 : r.nextInt(i)));
+                for (int j = 0; j < Math.min(3, earlier.size()); j++) {
+                    boot.add(addrs.get(j == 0 ? earlier.getFirst() : earlier.get(r.nextInt(earlier.size()))));
                 }
                 P2pNode node = P2pNode.start(P2pConfig.builder()
                         .listenAddress(ip(i) + ":0")
                         .bootstrap(boot.isEmpty() ? BootstrapConfig.none() : BootstrapConfig.staticPeers(boot))
                         .lookupTimeout(Duration.ofSeconds(10))
+                        // Advertise once: on a loaded machine a large N can take longer to advertise than the
+                        // 15 min reprovide interval (the queue would never drain) or the 19 min record validity.
+                        .reprovideInterval(Duration.ofHours(6))
+                        .providerValidity(Duration.ofHours(7))
                         .maxConnections(Math.max(64, Math.min(n, 512)))
                         .build());
                 b.nodes.add(node);
                 BenchAccess.countDhtRequests(node, "/spegel/kad/1.0.0", b.dhtRequests);
                 addrs.put(i, dialAddr(node));
+                earlier.add(i);
                 b.peerIds.put(i, node.peerId());
             }
             DhtBench.waitUntil("all nodes ready", () -> b.nodes.stream().allMatch(P2pNode::ready));
@@ -145,6 +154,20 @@ final class BenchNodes implements BenchCluster {
     @Override
     public long lookup(int fromNode, int owner, int keyIndex) throws InterruptedException {
         return lookup(fromNode, peerId(owner), owner, keyIndex);
+    }
+
+    @Override
+    public int holders(int owner, int keyIndex) {
+        return holders(owner, peerId(owner), keyIndex);
+    }
+
+    int holders(int owner, String ownerPeerId, int keyIndex) {
+        int h = 0;
+        for (int i = from; i < to(); i++) {
+            h += i != owner && !dead[i - from] && BenchAccess.holdsRecord(node(i), key(owner, keyIndex), ownerPeerId)
+                    ? 1 : 0;
+        }
+        return h;
     }
 
     @Override

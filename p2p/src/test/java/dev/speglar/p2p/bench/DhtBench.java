@@ -60,6 +60,11 @@ public final class DhtBench {
     }
 
     private void run(long heap0) throws Exception {
+        long settle = Long.getLong("bench.settleSeconds", 0);
+        if (settle > 0) {
+            log("letting routing tables settle for %d s before advertising", settle);
+            Thread.sleep(settle * 1000); // a benchmark phase, not synchronisation
+        }
         long t1 = System.nanoTime();
         cluster.advertise(keysPerNode);
         // Advertising is asynchronous: wait until every node's provide queue has drained.
@@ -121,12 +126,17 @@ public final class DhtBench {
     private Result measure(String phase, int[][] plan) throws Exception {
         long[] lat = new long[plan.length];
         int ok = 0;
+        int misses = 0;
         long requests0 = cluster.dhtRequests();
         long[] rounds0 = cluster.lookupRounds();
         for (int i = 0; i < plan.length; i++) {
             long r = cluster.lookup(plan[i][0], plan[i][1], plan[i][2]);
             lat[i] = r >= 0 ? r : -r - 1;
             ok += r >= 0 ? 1 : 0;
+            if (r < 0 && misses++ < 5) {
+                log("miss: node %d looked up key %d of node %d; %d other live nodes hold the record", plan[i][0],
+                        plan[i][2], plan[i][1], cluster.holders(plan[i][1], plan[i][2]));
+            }
         }
         Arrays.sort(lat);
         double perLookup = (cluster.dhtRequests() - requests0) / (double) plan.length;

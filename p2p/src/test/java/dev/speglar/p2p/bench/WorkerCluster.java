@@ -16,7 +16,7 @@ import java.util.Map;
  * A {@link DhtBench} cluster spread over worker JVMs (the per-process descriptor limit caps one JVM at a few hundred
  * well-connected nodes). Worker w hosts a contiguous range of node indices and answers one-line commands on stdin
  * with one {@code @}-line on stdout; the driver sends lookups one at a time, so they never overlap, as in one JVM.
- * Workers start one after the other so each node can bootstrap from earlier nodes; a worker exits when its stdin
+ * Worker 0 starts first, then all others at once, bootstrapping from worker 0's nodes; a worker exits when its stdin
  * closes, so a dying driver takes its workers with it.
  */
 final class WorkerCluster implements BenchCluster {
@@ -39,33 +39,47 @@ final class WorkerCluster implements BenchCluster {
         String java = ProcessHandle.current().info().command().orElse("java");
         Map<Integer, String> addrs = new HashMap<>();
         try {
-            for (int from = 0; from < n; from += c.per) {
-                int to = Math.min(n, from + c.per);
-                Process p = new ProcessBuilder(java, "-Xmx" + workerXmx, "-XX:+UseSerialGC",
-                        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                        DhtBench.class.getName(), "--worker", "" + n, "" + from, "" + to, "" + seed)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                Worker w = new Worker(p, new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
-                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-                c.workers.add(w);
-                for (var e : addrs.entrySet()) {
-                    w.in.write("addr " + e.getKey() + " " + e.getValue() + "\n");
-                }
-                // "start" answers with one "@id i peerId addr" per node, then "@ready"
-                w.in.write("start\n");
-                w.in.flush();
-                for (String line = c.reply(w); !line.equals("ready"); line = c.reply(w)) {
-                    String[] f = line.split(" ");
-                    c.peerIds[Integer.parseInt(f[1])] = f[2];
-                    addrs.put(Integer.parseInt(f[1]), f[3]);
-                }
-                DhtBench.log("worker %d (pid %d) ready: nodes %d..%d", c.workers.size() - 1, p.pid(), from, to - 1);
+            // Worker 0 first; then all others at once, bootstrapping from worker 0's nodes and their own.
+            c.launch(java, 0, seed, workerXmx, addrs);
+            c.awaitStarted(c.workers.getFirst(), addrs);
+            for (int from = c.per; from < n; from += c.per) {
+                c.launch(java, from, seed, workerXmx, addrs);
+            }
+            for (Worker w : c.workers.subList(1, c.workers.size())) {
+                c.awaitStarted(w, addrs);
             }
             return c;
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
         }
+    }
+
+    private void launch(String java, int from, long seed, String workerXmx, Map<Integer, String> known)
+            throws IOException {
+        int to = Math.min(n, from + per);
+        Process p = new ProcessBuilder(java, "-Xmx" + workerXmx, "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                DhtBench.class.getName(), "--worker", "" + n, "" + from, "" + to, "" + seed)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Worker w = new Worker(p, new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        workers.add(w);
+        for (var e : known.entrySet()) {
+            w.in.write("addr " + e.getKey() + " " + e.getValue() + "\n");
+        }
+        w.in.write("start\n");
+        w.in.flush();
+    }
+
+    /** Reads "@id i peerId addr" lines until "@ready". */
+    private void awaitStarted(Worker w, Map<Integer, String> addrs) throws IOException {
+        for (String line = reply(w); !line.equals("ready"); line = reply(w)) {
+            String[] f = line.split(" ");
+            peerIds[Integer.parseInt(f[1])] = f[2];
+            addrs.put(Integer.parseInt(f[1]), f[3]);
+        }
+        DhtBench.log("worker %d (pid %d) ready", workers.indexOf(w), w.process.pid());
     }
 
     /** Worker side: hosts nodes {@code [from, to)} of n and serves the driver's commands until stdin closes. */
@@ -97,6 +111,7 @@ final class WorkerCluster implements BenchCluster {
                     case "q" -> nodes.lookup(Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]),
                             Integer.parseInt(f[3]));
                     case "req" -> nodes.dhtRequests();
+                    case "holders" -> nodes.holders(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
                     case "rounds" -> String.join(" ", Arrays.stream(nodes.lookupRounds())
                             .mapToObj(Long::toString).toList());
                     case "kill" -> {
@@ -159,8 +174,13 @@ final class WorkerCluster implements BenchCluster {
 
     @Override
     public void advertise(int keysPerNode) throws IOException {
+        // All workers at once: queueing the first provides can keep a worker busy for a while.
         for (Worker w : workers) {
-            call(w, "advertise " + keysPerNode);
+            w.in.write("advertise " + keysPerNode + "\n");
+            w.in.flush();
+        }
+        for (Worker w : workers) {
+            reply(w);
         }
     }
 
@@ -177,6 +197,11 @@ final class WorkerCluster implements BenchCluster {
     @Override
     public long lookup(int from, int owner, int keyIndex) throws IOException {
         return Long.parseLong(call(of(from), "q " + from + " " + owner + " " + keyIndex + " " + peerIds[owner]));
+    }
+
+    @Override
+    public int holders(int owner, int keyIndex) throws IOException {
+        return (int) sum("holders " + owner + " " + keyIndex + " " + peerIds[owner]);
     }
 
     @Override

@@ -49,6 +49,35 @@ class SmallBucketDhtTest {
     }
 
     @Test
+    void aNodeThatJustJoinedWalksBeforeProviding() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            node(120 + i);
+        }
+        for (int i = 1; i < 7; i++) {
+            connect(i, i - 1);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
+        for (Dht d : dhts) {
+            d.refresh().get(20, TimeUnit.SECONDS);
+        }
+        // The newcomer knows one peer of seven (fewer than k = 3) and provides before any refresh: those are not
+        // the key's closest peers, so it must walk rather than announce to the one it knows (found at N = 60+).
+        Dht newcomer = node(127);
+        connect(7, 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> newcomer.routingTable().size() > 0);
+        byte[] key = Cid.ofKey("sha256:newcomer").multihash().bytes();
+        newcomer.provide(key).get(20, TimeUnit.SECONDS);
+        long holders = dhts.stream().filter(d -> d != newcomer && !d.providerStore().get(key).isEmpty()).count();
+        assertThat(holders).isEqualTo(3);
+    }
+
+    private void connect(int from, int to) throws Exception {
+        Host t = hosts.get(to);
+        hosts.get(from).connect(t.peerId(), List.of(Multiaddr.tcp(t.boundAddresses().getFirst().getAddress(),
+                t.boundAddresses().getFirst().getPort()))).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void provideWalksAndLookupsFindAcrossHops() throws Exception {
         for (int i = 0; i < 8; i++) {
             node(100 + i);
