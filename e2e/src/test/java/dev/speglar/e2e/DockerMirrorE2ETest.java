@@ -13,25 +13,30 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("real")
 class DockerMirrorE2ETest {
-  @Test
-  void dockerdPullsThroughTheAgentAsRegistryMirror() throws Exception {
-    SourceNode source = SourceNode.shared();
-    try (InProcessAgent agent = InProcessAgent.start(concat(source.storeFlags(),
-            "--default-registry=" + source.registryHost()));
-        Dockerd dockerd = Dockerd.withMirrors(agent.url()).start()) {
+    @Test
+    void dockerdPullsThroughTheAgentAsRegistryMirror() throws Exception {
+        SourceNode source = SourceNode.shared();
+        try (InProcessAgent agent = InProcessAgent.start(
+                        concat(source.storeFlags(), "--default-registry=" + source.registryHost()));
+                Dockerd dockerd = Dockerd.withMirrors(agent.url()).start()) {
 
-      dockerd.docker("pull", "library/test:1.0").check();
+            dockerd.docker("pull", "library/test:1.0").check();
 
-      String id = dockerd.docker("image", "inspect", "--format", "{{.Id}}", "test:1.0").check().stdout().strip();
-      assertThat(id).isEqualTo(source.images.test().config().digest());
-      String digests = dockerd.docker("image", "inspect", "--format", "{{json .RepoDigests}}", "test:1.0").check().stdout();
-      assertThat(digests).contains(source.images.test().manifest().digest());
+            String id = dockerd.docker("image", "inspect", "--format", "{{.Id}}", "test:1.0")
+                    .check()
+                    .stdout()
+                    .strip();
+            assertThat(id).isEqualTo(source.images.test().config().digest());
+            String digests = dockerd.docker("image", "inspect", "--format", "{{json .RepoDigests}}", "test:1.0")
+                    .check()
+                    .stdout();
+            assertThat(digests).contains(source.images.test().manifest().digest());
+        }
     }
-  }
 
-  private static String[] concat(String[] a, String b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + 1);
-    out[a.length] = b;
-    return out;
-  }
+    private static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
 }

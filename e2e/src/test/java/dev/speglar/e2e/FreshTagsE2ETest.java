@@ -24,51 +24,59 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("real")
 class FreshTagsE2ETest {
-  private static final String REPO = "library/fresh";
+    private static final String REPO = "library/fresh";
 
-  @Test
-  void rePushedTagIsFreshWithUpstreamUpAndStillServedWithItDown() throws Exception {
-    OciLayout layout = OciLayout.init(TempDirs.create("fresh").resolve("layout"));
-    ImageFixture v1 = BigImages.generate(layout, REPO, "v1", 1, 32 * 1024, 11);
-    ImageFixture v2 = BigImages.generate(layout, REPO, "v2", 1, 32 * 1024, 22);
-    try (DistributionRegistry upstream = DistributionRegistry.create().start();
-        ContainerdDaemon source = ContainerdDaemon.create().start()) {
-      String host = upstream.hostPort();
-      TestImages.push(layout, "v1", host + "/" + REPO + ":latest", false);
-      TestImages.push(layout, "v2", host + "/" + REPO + ":v2", false);
-      source.writeHostsToml(host, "server = \"" + upstream.url() + "\"\n");
-      source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":latest");
-      source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":v2");
-      // The tag moves upstream after the node pulled it.
-      TestImages.push(layout, "v2", host + "/" + REPO + ":latest", false);
+    @Test
+    void rePushedTagIsFreshWithUpstreamUpAndStillServedWithItDown() throws Exception {
+        OciLayout layout = OciLayout.init(TempDirs.create("fresh").resolve("layout"));
+        ImageFixture v1 = BigImages.generate(layout, REPO, "v1", 1, 32 * 1024, 11);
+        ImageFixture v2 = BigImages.generate(layout, REPO, "v2", 1, 32 * 1024, 22);
+        try (DistributionRegistry upstream = DistributionRegistry.create().start();
+                ContainerdDaemon source = ContainerdDaemon.create().start()) {
+            String host = upstream.hostPort();
+            TestImages.push(layout, "v1", host + "/" + REPO + ":latest", false);
+            TestImages.push(layout, "v2", host + "/" + REPO + ":v2", false);
+            source.writeHostsToml(host, "server = \"" + upstream.url() + "\"\n");
+            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":latest");
+            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":v2");
+            // The tag moves upstream after the node pulled it.
+            TestImages.push(layout, "v2", host + "/" + REPO + ":latest", false);
 
-      try (InProcessAgent agent = InProcessAgent.start("--store=containerd",
-          "--containerd-sock=" + source.socket(), "--containerd-namespace=" + ContainerdDaemon.NAMESPACE,
-          "--containerd-content-path=" + source.contentDir(), "--verify-containerd-config=false",
-          "--containerd-registry-config-path=" + source.certsDir(), "--fresh-tags=latest,*-SNAPSHOT",
-          "--fresh-tags-timeout=1s")) {
-        String latest = agent.url() + "/v2/" + REPO + "/manifests/latest?ns=" + host;
-        assertThat(headDigest(latest)).hasValue(v2.manifest().digest());
-        String ref = host + "/" + REPO + ":latest";
-        try (ContainerdDaemon node = PullingNode.configured(upstream.url(), agent.url())) {
-          node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
-          assertThat(node.imageDigest(ref)).hasValue(v2.manifest().digest());
+            try (InProcessAgent agent = InProcessAgent.start(
+                    "--store=containerd",
+                    "--containerd-sock=" + source.socket(),
+                    "--containerd-namespace=" + ContainerdDaemon.NAMESPACE,
+                    "--containerd-content-path=" + source.contentDir(),
+                    "--verify-containerd-config=false",
+                    "--containerd-registry-config-path=" + source.certsDir(),
+                    "--fresh-tags=latest,*-SNAPSHOT",
+                    "--fresh-tags-timeout=1s")) {
+                String latest = agent.url() + "/v2/" + REPO + "/manifests/latest?ns=" + host;
+                assertThat(headDigest(latest)).hasValue(v2.manifest().digest());
+                String ref = host + "/" + REPO + ":latest";
+                try (ContainerdDaemon node = PullingNode.configured(upstream.url(), agent.url())) {
+                    node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
+                    assertThat(node.imageDigest(ref)).hasValue(v2.manifest().digest());
+                }
+
+                upstream.stop();
+                assertThat(headDigest(latest)).hasValue(v1.manifest().digest());
+                try (ContainerdDaemon node = PullingNode.configured(upstream.url(), agent.url())) {
+                    node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
+                    assertThat(node.imageDigest(ref)).hasValue(v1.manifest().digest());
+                }
+            }
         }
-
-        upstream.stop();
-        assertThat(headDigest(latest)).hasValue(v1.manifest().digest());
-        try (ContainerdDaemon node = PullingNode.configured(upstream.url(), agent.url())) {
-          node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
-          assertThat(node.imageDigest(ref)).hasValue(v1.manifest().digest());
-        }
-      }
     }
-  }
 
-  private static Optional<String> headDigest(String url) throws Exception {
-    HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.headers().firstValue("Docker-Content-Digest");
-  }
+    private static Optional<String> headDigest(String url) throws Exception {
+        HttpResponse<Void> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.headers().firstValue("Docker-Content-Digest");
+    }
 }

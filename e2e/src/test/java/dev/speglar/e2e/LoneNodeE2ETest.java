@@ -22,27 +22,32 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("real")
 class LoneNodeE2ETest {
-  @Test
-  void loneNodeIsReadyAndServesItsOwnContent() throws Exception {
-    SourceNode source = SourceNode.shared();
-    InetAddress dead = LoopbackAddresses.nextAddress();
-    List<String> flags = new ArrayList<>(List.of(source.storeFlags()));
-    flags.addAll(List.of("--bootstrap-kind=static",
-        "--static-bootstrap-peers=/ip4/" + dead.getHostAddress() + "/tcp/" + LoopbackAddresses.freePort(dead),
-        "--verify-containerd-config=false", "--lone-node-ready"));
-    try (InProcessAgent agent = InProcessAgent.startP2p(flags.toArray(String[]::new))) {
-      HttpResponse<String> ready = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(agent.url() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).matches("ready: no peers, serving \\d+ local image\\(s\\)\\n");
+    @Test
+    void loneNodeIsReadyAndServesItsOwnContent() throws Exception {
+        SourceNode source = SourceNode.shared();
+        InetAddress dead = LoopbackAddresses.nextAddress();
+        List<String> flags = new ArrayList<>(List.of(source.storeFlags()));
+        flags.addAll(List.of(
+                "--bootstrap-kind=static",
+                "--static-bootstrap-peers=/ip4/" + dead.getHostAddress() + "/tcp/" + LoopbackAddresses.freePort(dead),
+                "--verify-containerd-config=false",
+                "--lone-node-ready"));
+        try (InProcessAgent agent = InProcessAgent.startP2p(flags.toArray(String[]::new))) {
+            HttpResponse<String> ready = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(agent.url() + "/readyz"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).matches("ready: no peers, serving \\d+ local image\\(s\\)\\n");
 
-      ImageFixture test = source.images.test();
-      String ref = test.reference(source.registryHost());
-      try (ContainerdDaemon node = PullingNode.configured(source.upstream.url(), agent.url())) {
-        node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
-        assertThat(node.imageDigest(ref)).hasValue(test.manifest().digest());
-        assertHasBlobs(node, test.allBlobs());
-      }
+            ImageFixture test = source.images.test();
+            String ref = test.reference(source.registryHost());
+            try (ContainerdDaemon node = PullingNode.configured(source.upstream.url(), agent.url())) {
+                node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
+                assertThat(node.imageDigest(ref)).hasValue(test.manifest().digest());
+                assertHasBlobs(node, test.allBlobs());
+            }
+        }
     }
-  }
 }

@@ -24,30 +24,40 @@ import org.junit.jupiter.api.Test;
 @Tag("real")
 class UnwritableTmpLauncherE2ETest {
 
-  @Test
-  void launcherServesContainerdContentWhenTheTempDirIsNotWritable() throws Exception {
-    SourceNode source = SourceNode.shared();
-    Path repo = Path.of(System.getProperty("user.dir")).getParent();
-    InetAddress ip = LoopbackAddresses.nextAddress();
-    int port = LoopbackAddresses.freePort(ip);
-    Path logs = TempDirs.create("tmp-launcher");
-    List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/speglar-agent").toString(), "registry",
-        "--standalone", "--registry-addr=" + ip.getHostAddress() + ":" + port,
-        "--metrics-addr=" + ip.getHostAddress() + ":0", "--verify-containerd-config=false"));
-    argv.addAll(List.of(source.storeFlags()));
-    String base = "http://" + ip.getHostAddress() + ":" + port;
-    // /proc/self is a directory nobody can create files in: Netty's fallback (unpack to the temp dir) cannot work.
-    try (ManagedProcess agent = ManagedProcess.start("agent-unwritable-tmp", argv,
-        Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=/proc/self"), logs.resolve("agent.log"))) {
-      agent.awaitReady(Duration.ofSeconds(60), () -> Http.status(base + "/readyz") == 200);
-      String ref = source.images.test().reference(source.registryHost());
-      HttpResponse<byte[]> manifest = Http.get(base + "/v2/library/test/manifests/1.0?ns=" + source.registryHost());
-      assertThat(manifest.statusCode()).as(agent.logText()).isEqualTo(200);
-      assertThat(manifest.headers().firstValue("Docker-Content-Digest"))
-          .isEqualTo(source.containerd.imageDigest(ref));
-      assertThat(agent.logText()).contains("-Djava.io.tmpdir=/proc/self").doesNotContain("epoll transport is unavailable");
-    } finally {
-      TempDirs.deleteRecursively(logs);
+    @Test
+    void launcherServesContainerdContentWhenTheTempDirIsNotWritable() throws Exception {
+        SourceNode source = SourceNode.shared();
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        InetAddress ip = LoopbackAddresses.nextAddress();
+        int port = LoopbackAddresses.freePort(ip);
+        Path logs = TempDirs.create("tmp-launcher");
+        List<String> argv = new ArrayList<>(List.of(
+                repo.resolve("bin/speglar-agent").toString(),
+                "registry",
+                "--standalone",
+                "--registry-addr=" + ip.getHostAddress() + ":" + port,
+                "--metrics-addr=" + ip.getHostAddress() + ":0",
+                "--verify-containerd-config=false"));
+        argv.addAll(List.of(source.storeFlags()));
+        String base = "http://" + ip.getHostAddress() + ":" + port;
+        // /proc/self is a directory nobody can create files in: Netty's fallback (unpack to the temp dir) cannot work.
+        try (ManagedProcess agent = ManagedProcess.start(
+                "agent-unwritable-tmp",
+                argv,
+                Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=/proc/self"),
+                logs.resolve("agent.log"))) {
+            agent.awaitReady(Duration.ofSeconds(60), () -> Http.status(base + "/readyz") == 200);
+            String ref = source.images.test().reference(source.registryHost());
+            HttpResponse<byte[]> manifest =
+                    Http.get(base + "/v2/library/test/manifests/1.0?ns=" + source.registryHost());
+            assertThat(manifest.statusCode()).as(agent.logText()).isEqualTo(200);
+            assertThat(manifest.headers().firstValue("Docker-Content-Digest"))
+                    .isEqualTo(source.containerd.imageDigest(ref));
+            assertThat(agent.logText())
+                    .contains("-Djava.io.tmpdir=/proc/self")
+                    .doesNotContain("epoll transport is unavailable");
+        } finally {
+            TempDirs.deleteRecursively(logs);
+        }
     }
-  }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Prints a bash/zsh completion script for the whole command tree. */
-@Command(name = "completion",
+@Command(
+        name = "completion",
         mixinStandardHelpOptions = true,
         description = "Print a bash/zsh completion script. Load it with: source <(speglar completion)")
 public final class CompletionCommand implements Runnable {

@@ -11,6 +11,5 @@ public final class ExitCode {
     /** The platform or runtime is unsupported (GKE, DigitalOcean, Docker-only); see --allow-unsupported-platform. */
     public static final int REFUSED = 3;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

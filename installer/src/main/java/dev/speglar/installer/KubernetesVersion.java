@@ -26,8 +26,8 @@ public record KubernetesVersion(int minor) {
     public static KubernetesVersion parse(String text) {
         Matcher m = VERSION.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--kubernetes-version '" + text + "' is not a Kubernetes 1.x version"
-                    + " like 1.31 or v1.31.4");
+            throw new IllegalArgumentException(
+                    "--kubernetes-version '" + text + "' is not a Kubernetes 1.x version" + " like 1.31 or v1.31.4");
         }
         return new KubernetesVersion(Integer.parseInt(m.group(1)));
     }

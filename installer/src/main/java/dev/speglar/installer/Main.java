@@ -6,8 +6,7 @@ import picocli.CommandLine;
 /** Entry point of the {@code speglar} node installer CLI. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

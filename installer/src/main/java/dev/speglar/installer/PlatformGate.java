@@ -14,7 +14,11 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class PlatformGate {
 
-    @Option(names = "--allow-unsupported-platform", arity = "0..1", fallbackValue = "*", paramLabel = "PLATFORM",
+    @Option(
+            names = "--allow-unsupported-platform",
+            arity = "0..1",
+            fallbackValue = "*",
+            paramLabel = "PLATFORM",
             converter = PlatformName.class,
             description = "Proceed on a refused platform (gke, digitalocean, or a Docker-only node). Expert override:"
                     + " read the refusal message first. Without a value: any refused platform.")
@@ -35,15 +39,15 @@ public final class PlatformGate {
         }
     }
 
-    public PlatformGate() {
-    }
+    public PlatformGate() {}
 
     public PlatformGate(String allowed) {
         this.allowed = allowed;
     }
 
     public boolean overrides(Detection d) {
-        return allowed != null && (allowed.equals("*") || allowed.equals(d.platform().jsonName()));
+        return allowed != null
+                && (allowed.equals("*") || allowed.equals(d.platform().jsonName()));
     }
 
     /** Throws a {@link UserException} with exit code 3 when the verdict is refused and not overridden. */

@@ -7,7 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Top-level {@code speglar} command. Subcommands register here. */
-@Command(name = "speglar",
+@Command(
+        name = "speglar",
         mixinStandardHelpOptions = true,
         versionProvider = SpeglarCommand.Version.class,
         description = "Speglar node installer: detect the node platform and containerd setup, render pre-boot"

@@ -37,8 +37,10 @@ class CliTest {
         CliRun run = CliRun.of("completion");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("complete -F", "detect", "render", "--host-root", "--allow-unsupported-platform")
-                .contains("eks-al2023").contains("daemonset");
+        assertThat(run.out())
+                .contains("complete -F", "detect", "render", "--host-root", "--allow-unsupported-platform")
+                .contains("eks-al2023")
+                .contains("daemonset");
     }
 
     @Test
@@ -80,33 +82,50 @@ class CliTest {
         CliRun run = CliRun.of("detect", "--host-root", HOSTS.resolve("gke").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.REFUSED);
-        assertThat(run.err()).contains("GKE detected", "/home/kubernetes/bin", "ID=cos", "config_path",
-                "inline mirrors", "--allow-unsupported-platform=gke");
+        assertThat(run.err())
+                .contains(
+                        "GKE detected",
+                        "/home/kubernetes/bin",
+                        "ID=cos",
+                        "config_path",
+                        "inline mirrors",
+                        "--allow-unsupported-platform=gke");
         assertThat(run.out()).contains("verdict:  refused");
     }
 
     @Test
     void digitalOceanIsRefusedNamingDmiAndProviderId() {
-        CliRun run = CliRun.of("detect", "--host-root", HOSTS.resolve("digitalocean").toString(), "-o", "json");
+        CliRun run =
+                CliRun.of("detect", "--host-root", HOSTS.resolve("digitalocean").toString(), "-o", "json");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.REFUSED);
-        assertThat(run.err()).contains("DigitalOcean Kubernetes detected", "DigitalOcean Droplet",
-                "digitalocean://412345678", "config_path");
+        assertThat(run.err())
+                .contains(
+                        "DigitalOcean Kubernetes detected",
+                        "DigitalOcean Droplet",
+                        "digitalocean://412345678",
+                        "config_path");
     }
 
     @Test
     void overrideOnlyForTheNamedPlatform() {
         String gke = HOSTS.resolve("gke").toString();
 
-        assertThat(CliRun.of("detect", "--host-root", gke, "--allow-unsupported-platform=gke").exitCode()).isZero();
-        assertThat(CliRun.of("detect", "--host-root", gke, "--allow-unsupported-platform").exitCode()).isZero();
-        assertThat(CliRun.of("detect", "--host-root", gke, "--allow-unsupported-platform=digitalocean").exitCode())
+        assertThat(CliRun.of("detect", "--host-root", gke, "--allow-unsupported-platform=gke")
+                        .exitCode())
+                .isZero();
+        assertThat(CliRun.of("detect", "--host-root", gke, "--allow-unsupported-platform")
+                        .exitCode())
+                .isZero();
+        assertThat(CliRun.of("detect", "--host-root", gke, "--allow-unsupported-platform=digitalocean")
+                        .exitCode())
                 .isEqualTo(ExitCode.REFUSED);
     }
 
     @Test
     void dockerOnlyNodeIsRefused() {
-        CliRun run = CliRun.of("detect", "--host-root", HOSTS.resolve("docker-only").toString());
+        CliRun run =
+                CliRun.of("detect", "--host-root", HOSTS.resolve("docker-only").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.REFUSED);
         assertThat(run.err()).contains("Docker-only node", "/var/run/docker.sock");
@@ -117,20 +136,34 @@ class CliTest {
         CliRun k3s = CliRun.of("detect", "--host-root", HOSTS.resolve("k3s").toString());
         CliRun rke2 = CliRun.of("detect", "--host-root", HOSTS.resolve("rke2").toString());
 
-        assertThat(k3s.out()).contains("verdict:  native-mirror", "embedded mirror on this node: enabled",
-                "listed in registries.yaml", "speglar render k3s", "TCP 5001");
-        assertThat(rke2.out()).contains("verdict:  native-mirror", "not enabled here", "not listed",
-                "/etc/rancher/rke2/registries.yaml");
+        assertThat(k3s.out())
+                .contains(
+                        "verdict:  native-mirror",
+                        "embedded mirror on this node: enabled",
+                        "listed in registries.yaml",
+                        "speglar render k3s",
+                        "TCP 5001");
+        assertThat(rke2.out())
+                .contains(
+                        "verdict:  native-mirror",
+                        "not enabled here",
+                        "not listed",
+                        "/etc/rancher/rke2/registries.yaml");
     }
 
     @Test
     void textReportShowsEvidenceTrustAndIgnoredSignals() {
-        CliRun run = CliRun.of("detect", "--host-root", HOSTS.resolve("kind-on-ec2").toString());
+        CliRun run =
+                CliRun.of("detect", "--host-root", HOSTS.resolve("kind-on-ec2").toString());
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("platform: kind", "[high] kind <- /kind",
-                "Amazon EC2 (cloud: aws) (not counted: inside a container DMI shows the host's hardware)",
-                "discard_unpacked_layers: true", "speglar render kind");
+        assertThat(run.out())
+                .contains(
+                        "platform: kind",
+                        "[high] kind <- /kind",
+                        "Amazon EC2 (cloud: aws) (not counted: inside a container DMI shows the host's hardware)",
+                        "discard_unpacked_layers: true",
+                        "speglar render kind");
     }
 
     @Test
@@ -162,8 +195,11 @@ class CliTest {
         CliRun run = CliRun.of("render", "talos", "-o", out.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().lines()).containsExactly(out.resolve("talos-patch.yaml").toString(),
-                out.resolve("namespace.yaml").toString(), out.resolve("speglar.yaml").toString());
+        assertThat(run.out().lines())
+                .containsExactly(
+                        out.resolve("talos-patch.yaml").toString(),
+                        out.resolve("namespace.yaml").toString(),
+                        out.resolve("speglar.yaml").toString());
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("talos-patch.yaml", "namespace.yaml", "speglar.yaml");

@@ -39,12 +39,15 @@ class CompletionTest {
         Path out = dir.resolve("out.txt");
 
         Process p = new ProcessBuilder("bash", driverFile.toString(), script.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String result = Files.readString(out);
 
         assertThat(p.exitValue()).as(result).isZero();
-        assertThat(result).contains("sub: render\n")
+        assertThat(result)
+                .contains("sub: render\n")
                 .contains("presets: eks-al2 eks-al2023 kind talos k3s rke2 bottlerocket systemd daemonset\n")
                 .contains("formats: text json\n")
                 .contains("options: --host-root\n");

@@ -16,6 +16,7 @@ final class LookupCache {
     static final Duration TTL = Duration.ofSeconds(5);
     /** Upstream's default for {@link #fresh} (P2pConfig.lookupRefreshAfter). */
     static final Duration FRESH = Duration.ofMillis(2500);
+
     private static final int MAX_ENTRIES = 10_000;
     private final Map<String, SharedProviders> entries = new LinkedHashMap<>();
     private final Duration fresh;

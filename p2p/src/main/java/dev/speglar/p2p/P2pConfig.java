@@ -112,8 +112,17 @@ public record P2pConfig(
         }
 
         public P2pConfig build() {
-            return new P2pConfig(listenAddress, dataDir, protocolPrefix, bootstrap, providerValidity,
-                    reprovideInterval, lookupTimeout, requestTimeout, lookupRefreshAfter, maxConnections);
+            return new P2pConfig(
+                    listenAddress,
+                    dataDir,
+                    protocolPrefix,
+                    bootstrap,
+                    providerValidity,
+                    reprovideInterval,
+                    lookupTimeout,
+                    requestTimeout,
+                    lookupRefreshAfter,
+                    maxConnections);
         }
     }
 }

@@ -52,7 +52,7 @@ public final class P2pNode implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LookupCache lookups;
     private volatile List<Multiaddr> selfAddrs = List.of();
-    private volatile LookupListener lookupListener = (took, providers) -> { };
+    private volatile LookupListener lookupListener = (took, providers) -> {};
     private BootstrapLoop bootstrap;
     private HttpIdServer idServer;
 
@@ -68,9 +68,12 @@ public final class P2pNode implements AutoCloseable {
         new PingService(host);
         IdentifyService identify = new IdentifyService(host, () -> selfAddrs);
         this.lookups = new LookupCache(config.lookupRefreshAfter());
-        this.dht = new Dht(host, DhtConfig.defaults(config.kadProtocol())
-                .withTimers(config.providerValidity(), config.reprovideInterval())
-                .withRequestTimeout(config.requestTimeout()), () -> selfAddrs);
+        this.dht = new Dht(
+                host,
+                DhtConfig.defaults(config.kadProtocol())
+                        .withTimers(config.providerValidity(), config.reprovideInterval())
+                        .withRequestTimeout(config.requestTimeout()),
+                () -> selfAddrs);
         host.onConnection(c -> identify.identify(c).whenComplete((id, e) -> {
             if (e == null) {
                 dht.peerIdentified(c, id);
@@ -79,10 +82,14 @@ public final class P2pNode implements AutoCloseable {
             }
         }));
         this.reprovider = new Reprovider(dht, scheduler);
-        scheduler.scheduleWithFixedDelay(() -> {
-            dht.providerStore().expire();
-            dht.peerStore().expire();
-        }, 1, 1, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    dht.providerStore().expire();
+                    dht.peerStore().expire();
+                },
+                1,
+                1,
+                TimeUnit.MINUTES);
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
         try {
@@ -131,8 +138,8 @@ public final class P2pNode implements AutoCloseable {
             case BootstrapConfig.Dns d -> new DnsBootstrapper(d.domain());
             case BootstrapConfig.Http h -> {
                 if (h.serveAddress() != null && !h.serveAddress().isEmpty()) {
-                    idServer = new HttpIdServer(ListenAddress.parse(h.serveAddress()),
-                            () -> IdJson.format(host.peerId(), selfAddrs));
+                    idServer = new HttpIdServer(
+                            ListenAddress.parse(h.serveAddress()), () -> IdJson.format(host.peerId(), selfAddrs));
                 }
                 yield h.url() == null || h.url().isEmpty() ? null : new HttpBootstrapper(h.url(), h.certDir());
             }
@@ -169,24 +176,29 @@ public final class P2pNode implements AutoCloseable {
         }
         byte[] mh = Cid.ofKey(key).multihash().bytes();
         return lookups.get(key, count, fresh, shared -> {
-            long start = System.nanoTime();
-            AtomicInteger found = new AtomicInteger();
-            // Stop walking once enough providers arrived or the lookup timed out.
-            dht.findProviders(mh, p -> toProvider(p).ifPresent(pr -> {
-                                found.incrementAndGet();
-                                shared.add(pr);
-                            }), () -> shared.enough() || shared.done())
-                    .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((v, e) -> {
-                        shared.finish();
-                        lookupListener.lookupDone(Duration.ofNanos(System.nanoTime() - start), found.get());
-                    });
-        }).reader(count);
+                    long start = System.nanoTime();
+                    AtomicInteger found = new AtomicInteger();
+                    // Stop walking once enough providers arrived or the lookup timed out.
+                    dht.findProviders(
+                                    mh,
+                                    p -> toProvider(p).ifPresent(pr -> {
+                                        found.incrementAndGet();
+                                        shared.add(pr);
+                                    }),
+                                    () -> shared.enough() || shared.done())
+                            .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .whenComplete((v, e) -> {
+                                shared.finish();
+                                lookupListener.lookupDone(Duration.ofNanos(System.nanoTime() - start), found.get());
+                            });
+                })
+                .reader(count);
     }
 
     /** Spegel uses only the IPs (its registry port is cluster-wide); a provider without any is useless. */
     private static Optional<Provider> toProvider(KadPeer p) {
-        List<InetAddress> ips = p.addrs().stream().flatMap(a -> a.ip().stream()).distinct().toList();
+        List<InetAddress> ips =
+                p.addrs().stream().flatMap(a -> a.ip().stream()).distinct().toList();
         return ips.isEmpty() ? Optional.empty() : Optional.of(new Provider(p.id().toBase58(), ips));
     }
 
@@ -227,8 +239,12 @@ public final class P2pNode implements AutoCloseable {
     /** Routing-table peers with their known IPs. */
     public List<Provider> peers() {
         return dht.routingTable().peers().stream()
-                .map(p -> new Provider(p.toBase58(), dht.peerStore().get(p).stream()
-                        .flatMap(a -> a.ip().stream()).distinct().toList()))
+                .map(p -> new Provider(
+                        p.toBase58(),
+                        dht.peerStore().get(p).stream()
+                                .flatMap(a -> a.ip().stream())
+                                .distinct()
+                                .toList()))
                 .toList();
     }
 

@@ -24,7 +24,8 @@ public final class BenchAccess {
     /** True when this node stores a provider record of {@code key} by {@code providerPeerId}. */
     public static boolean holdsRecord(P2pNode node, String key, String providerPeerId) {
         byte[] mh = dev.speglar.p2p.multiformats.Cid.ofKey(key).multihash().bytes();
-        return node.dht().providerStore().get(mh).stream().anyMatch(p -> p.id().toBase58().equals(providerPeerId));
+        return node.dht().providerStore().get(mh).stream()
+                .anyMatch(p -> p.id().toBase58().equals(providerPeerId));
     }
 
     /** Dies like a crashed process: no GO_AWAY, sockets just close. */
@@ -56,7 +57,8 @@ public final class BenchAccess {
         try {
             Object reprovider = field(P2pNode.class, "reprovider").get(node);
             synchronized (reprovider) {
-                Collection<?> queue = (Collection<?>) field(reprovider.getClass(), "queue").get(reprovider);
+                Collection<?> queue =
+                        (Collection<?>) field(reprovider.getClass(), "queue").get(reprovider);
                 int running = field(reprovider.getClass(), "running").getInt(reprovider);
                 return queue.size() + running;
             }

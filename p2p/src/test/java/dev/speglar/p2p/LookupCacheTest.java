@@ -112,7 +112,7 @@ class LookupCacheTest {
     @Test
     void finishAllEndsRunningLookups() throws Exception {
         LookupCache cache = new LookupCache();
-        ProviderStream r = cache.get("k", 3, n -> { }).reader(3);
+        ProviderStream r = cache.get("k", 3, n -> {}).reader(3);
         cache.finishAll();
         assertThat(r.poll(Duration.ofSeconds(30))).isEmpty();
         assertThat(r.finished()).isTrue();

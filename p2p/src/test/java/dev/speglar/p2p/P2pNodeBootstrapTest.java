@@ -22,7 +22,8 @@ class P2pNodeBootstrapTest {
     }
 
     private P2pNode start(String listen, BootstrapConfig bootstrap) {
-        P2pNode n = P2pNode.start(P2pConfig.builder().listenAddress(listen).bootstrap(bootstrap).build());
+        P2pNode n = P2pNode.start(
+                P2pConfig.builder().listenAddress(listen).bootstrap(bootstrap).build());
         nodes.add(n);
         return n;
     }

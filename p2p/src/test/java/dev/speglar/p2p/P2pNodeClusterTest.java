@@ -76,8 +76,13 @@ class P2pNodeClusterTest {
         List<P2pNode> c = cluster(3);
         P2pNode searcher = c.get(2);
         c.get(1).advertise(List.of("sha256:rounds"));
-        await().atMost(WAIT).until(() -> !searcher.dht().providerStore().get(
-                dev.speglar.p2p.multiformats.Cid.ofKey("sha256:rounds").multihash().bytes()).isEmpty());
+        await().atMost(WAIT)
+                .until(() -> !searcher.dht()
+                        .providerStore()
+                        .get(dev.speglar.p2p.multiformats.Cid.ofKey("sha256:rounds")
+                                .multihash()
+                                .bytes())
+                        .isEmpty());
 
         // The searcher holds the record itself (k = 20 covers everyone): one provider asked, no request needed.
         long[] r0 = searcher.dht().lookupRounds();
@@ -85,7 +90,9 @@ class P2pNodeClusterTest {
             assertThat(s.poll(WAIT)).map(Provider::peerId).contains(c.get(1).peerId());
         }
         await().atMost(WAIT).until(() -> diff(searcher.dht().lookupRounds(), r0)[0] == 1);
-        assertThat(java.util.Arrays.stream(diff(searcher.dht().lookupRounds(), r0)).sum()).isEqualTo(1);
+        assertThat(java.util.Arrays.stream(diff(searcher.dht().lookupRounds(), r0))
+                        .sum())
+                .isEqualTo(1);
 
         // A key nobody holds walks the network (another key: a fresh short result would be served from the cache);
         // the routing-table peers answer in the first round and know nobody closer.
@@ -93,16 +100,22 @@ class P2pNodeClusterTest {
         try (ProviderStream s = searcher.lookup("sha256:nobody-has-this", 3)) {
             drain(s);
         }
-        await().atMost(WAIT).until(() -> java.util.Arrays.stream(diff(searcher.dht().lookupRounds(), r1)).sum() == 1);
+        await().atMost(WAIT)
+                .until(() -> java.util.Arrays.stream(diff(searcher.dht().lookupRounds(), r1))
+                                .sum()
+                        == 1);
         assertThat(diff(searcher.dht().lookupRounds(), r1)[1]).isEqualTo(1);
     }
 
     @Test
     void staticBootstrapThenProvideAndFindAcrossNodes() throws Exception {
         List<P2pNode> c = cluster(5);
-        assertThat(c.getFirst().peers()).extracting(Provider::peerId)
-                .containsExactlyInAnyOrderElementsOf(c.subList(1, 5).stream().map(P2pNode::peerId).toList());
-        assertThat(c.getFirst().peers()).allSatisfy(p -> assertThat(p.addresses()).hasSize(1));
+        assertThat(c.getFirst().peers())
+                .extracting(Provider::peerId)
+                .containsExactlyInAnyOrderElementsOf(
+                        c.subList(1, 5).stream().map(P2pNode::peerId).toList());
+        assertThat(c.getFirst().peers())
+                .allSatisfy(p -> assertThat(p.addresses()).hasSize(1));
 
         c.get(2).advertise(List.of("sha256:aaaa", "docker.io/library/alpine:3.20"));
         c.get(4).advertise(List.of("sha256:aaaa"));
@@ -123,7 +136,9 @@ class P2pNodeClusterTest {
         }
         // Never self: the provider itself only sees the other provider.
         try (ProviderStream s = c.get(2).lookup("sha256:aaaa", 5)) {
-            assertThat(drain(s)).extracting(Provider::peerId).containsExactly(c.get(4).peerId());
+            assertThat(drain(s))
+                    .extracting(Provider::peerId)
+                    .containsExactly(c.get(4).peerId());
         }
         // Unknown key: the lookup ends empty instead of hanging.
         try (ProviderStream s = c.get(0).lookup("sha256:unknown", 3)) {
@@ -138,7 +153,9 @@ class P2pNodeClusterTest {
         c.get(1).advertise(List.of("sha256:gone"));
         await().atMost(WAIT).untilAsserted(() -> {
             try (ProviderStream s = c.get(2).lookup("sha256:gone", 1)) {
-                assertThat(drain(s)).extracting(Provider::peerId).containsExactly(c.get(1).peerId());
+                assertThat(drain(s))
+                        .extracting(Provider::peerId)
+                        .containsExactly(c.get(1).peerId());
             }
         });
         c.get(1).withdraw(List.of("sha256:gone"));
@@ -179,7 +196,9 @@ class P2pNodeClusterTest {
         // Lookups keep working and end in bounded time; the dead peer leaves routing tables once queries fail.
         await().atMost(WAIT).untilAsserted(() -> {
             try (ProviderStream s = c.get(2).lookup("sha256:alive", 1)) {
-                assertThat(drain(s)).extracting(Provider::peerId).containsExactly(c.get(1).peerId());
+                assertThat(drain(s))
+                        .extracting(Provider::peerId)
+                        .containsExactly(c.get(1).peerId());
             }
         });
         await().atMost(WAIT).untilAsserted(() -> {
@@ -194,13 +213,18 @@ class P2pNodeClusterTest {
     @Test
     void manyKeysAdvertisedWhileAloneAreStoredAndLaterFound() throws Exception {
         // Default timers: the keys are announced once, when the joiner arrives, not every second.
-        P2pNode alone = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.30:0").build());
+        P2pNode alone =
+                P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.30:0").build());
         nodes.add(alone);
-        List<String> keys = java.util.stream.IntStream.range(0, 5_000).mapToObj(i -> "sha256:k" + i).toList();
+        List<String> keys = java.util.stream.IntStream.range(0, 5_000)
+                .mapToObj(i -> "sha256:k" + i)
+                .toList();
         alone.advertise(keys);
         assertThat(alone.dht().providerStore().keyCount()).isEqualTo(5_000);
-        P2pNode joiner = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.31:0")
-                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(alone, true)))).build());
+        P2pNode joiner = P2pNode.start(P2pConfig.builder()
+                .listenAddress("127.0.0.31:0")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(alone, true))))
+                .build());
         nodes.add(joiner);
         await().atMost(WAIT).until(joiner::ready);
         try (ProviderStream s = joiner.lookup("sha256:k4999", 1)) {
@@ -213,15 +237,23 @@ class P2pNodeClusterTest {
     @Test
     void protocolPrefixIsolatesNetworks() throws Exception {
         P2pNode spegel = node(40, BootstrapConfig.none(), null);
-        P2pNode other = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.41:0").protocolPrefix("/other")
-                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(spegel, true)))).build());
+        P2pNode other = P2pNode.start(P2pConfig.builder()
+                .listenAddress("127.0.0.41:0")
+                .protocolPrefix("/other")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(spegel, true))))
+                .build());
         nodes.add(other);
-        P2pNode sameOther = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.42:0").protocolPrefix("/other")
-                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(other, true)))).build());
+        P2pNode sameOther = P2pNode.start(P2pConfig.builder()
+                .listenAddress("127.0.0.42:0")
+                .protocolPrefix("/other")
+                .bootstrap(BootstrapConfig.staticPeers(List.of(addrOf(other, true))))
+                .build());
         nodes.add(sameOther);
         await().atMost(WAIT).until(() -> other.ready() && sameOther.ready());
         // Connected, but the /spegel node never enters the /other table and vice versa.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
-                !spegel.ready() && other.peers().stream().noneMatch(p -> p.peerId().equals(spegel.peerId())));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> !spegel.ready()
+                        && other.peers().stream().noneMatch(p -> p.peerId().equals(spegel.peerId())));
     }
 }

@@ -25,8 +25,10 @@ class ProviderFailoverTest {
     }
 
     private P2pNode node(int lastOctet, BootstrapConfig bootstrap) {
-        P2pNode n = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0." + lastOctet + ":0")
-                .bootstrap(bootstrap).build());
+        P2pNode n = P2pNode.start(P2pConfig.builder()
+                .listenAddress("127.0.0." + lastOctet + ":0")
+                .bootstrap(bootstrap)
+                .build());
         nodes.add(n);
         return n;
     }
@@ -34,8 +36,8 @@ class ProviderFailoverTest {
     /** seed, then two nodes bootstrapping from it; returns once every routing table holds the other two. */
     private List<P2pNode> trio(int firstOctet) {
         P2pNode seed = node(firstOctet, BootstrapConfig.none());
-        BootstrapConfig viaSeed = BootstrapConfig.staticPeers(
-                List.of(seed.listenAddrs().getFirst() + "/p2p/" + seed.peerId()));
+        BootstrapConfig viaSeed =
+                BootstrapConfig.staticPeers(List.of(seed.listenAddrs().getFirst() + "/p2p/" + seed.peerId()));
         node(firstOctet + 1, viaSeed);
         node(firstOctet + 2, viaSeed);
         await().atMost(WAIT).untilAsserted(() -> {
@@ -63,7 +65,9 @@ class ProviderFailoverTest {
         P2pNode survivor = c.get(1);
         P2pNode puller = c.get(2);
         first.advertise(List.of("sha256:layer"));
-        await().atMost(WAIT).until(() -> !puller.dht().providerStore().get(mh("sha256:layer")).isEmpty());
+        await().atMost(WAIT)
+                .until(() ->
+                        !puller.dht().providerStore().get(mh("sha256:layer")).isEmpty());
 
         // Cold lookup for 3: only the first holder exists yet; the query ends with it alone.
         ProviderStream streaming = puller.lookup("sha256:layer", 3);
@@ -72,17 +76,21 @@ class ProviderFailoverTest {
 
         // The second holder appears, then the first one dies (its agent stopped mid-transfer).
         survivor.advertise(List.of("sha256:layer"));
-        await().atMost(WAIT).until(() -> puller.dht().providerStore().get(mh("sha256:layer")).size() == 2);
+        await().atMost(WAIT)
+                .until(() ->
+                        puller.dht().providerStore().get(mh("sha256:layer")).size() == 2);
         first.close();
         nodes.remove(first);
         long closed = System.nanoTime();
 
         // Retried lookups find the survivor once the short result stops being fresh, within a second of that.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            try (ProviderStream s = puller.lookup("sha256:layer", 3)) {
-                assertThat(drain(s)).contains(survivor.peerId());
-            }
-        });
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    try (ProviderStream s = puller.lookup("sha256:layer", 3)) {
+                        assertThat(drain(s)).contains(survivor.peerId());
+                    }
+                });
         assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(LookupCache.FRESH.plusSeconds(1));
         // The reader that was streaming when the first holder died sees it too (the cached entry was re-opened).
         Optional<Provider> next = streaming.poll(Duration.ofSeconds(1));
@@ -98,7 +106,8 @@ class ProviderFailoverTest {
         P2pNode puller = c.get(2);
         first.advertise(List.of("sha256:blob"));
         survivor.advertise(List.of("sha256:blob"));
-        await().atMost(WAIT).until(() -> puller.dht().providerStore().get(mh("sha256:blob")).size() == 2);
+        await().atMost(WAIT)
+                .until(() -> puller.dht().providerStore().get(mh("sha256:blob")).size() == 2);
         try (ProviderStream s = puller.lookup("sha256:blob", 3)) {
             Optional<Provider> used = s.poll(WAIT);
             assertThat(used).isPresent();
@@ -120,7 +129,8 @@ class ProviderFailoverTest {
         P2pNode holder = c.get(1);
         P2pNode puller = c.get(2);
         holder.advertise(List.of("sha256:k"));
-        await().atMost(WAIT).until(() -> !puller.dht().providerStore().get(mh("sha256:k")).isEmpty());
+        await().atMost(WAIT)
+                .until(() -> !puller.dht().providerStore().get(mh("sha256:k")).isEmpty());
         victim.kill();
         nodes.remove(victim);
         // The victim is still in the puller's routing table; its socket is gone, so requests to it fail at once.

@@ -18,48 +18,51 @@ import java.util.regex.Pattern;
  * pull did not reach upstream), and its access log is parsed into the requests it served.
  */
 public final class DistributionRegistry implements AutoCloseable {
-  /** One line of the access log. {@code path} includes the query string. */
-  public record Request(String method, String path, int status) {}
+    /** One line of the access log. {@code path} includes the query string. */
+    public record Request(String method, String path, int status) {}
 
-  // Combined log format written by the registry's HTTP handler: ... "GET /v2/x HTTP/1.1" 200 123 "ref" "ua"
-  private static final Pattern ACCESS = Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" (\\d{3}) ");
+    // Combined log format written by the registry's HTTP handler: ... "GET /v2/x HTTP/1.1" 200 123 "ref" "ua"
+    private static final Pattern ACCESS = Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" (\\d{3}) ");
 
-  private final InetSocketAddress address;
-  private final Path dir;
-  private final boolean ownsDir;
-  private ManagedProcess process;
-  private int logMark;
+    private final InetSocketAddress address;
+    private final Path dir;
+    private final boolean ownsDir;
+    private ManagedProcess process;
+    private int logMark;
 
-  private DistributionRegistry(InetSocketAddress address, Path dir, boolean ownsDir) {
-    this.address = address;
-    this.dir = dir;
-    this.ownsDir = ownsDir;
-  }
-
-  /** A registry on a fresh 127.0.0.x address with a fresh data directory. Call {@link #start()}. */
-  public static DistributionRegistry create() {
-    return new DistributionRegistry(LoopbackAddresses.next(), TempDirs.create("registry"), true);
-  }
-
-  public static DistributionRegistry create(InetSocketAddress address, Path dir) {
-    return new DistributionRegistry(address, dir, false);
-  }
-
-  public DistributionRegistry start() {
-    if (process != null && process.isAlive()) {
-      return this;
+    private DistributionRegistry(InetSocketAddress address, Path dir, boolean ownsDir) {
+        this.address = address;
+        this.dir = dir;
+        this.ownsDir = ownsDir;
     }
-    Path config = writeConfig();
-    process = ManagedProcess.start("docker-registry@" + hostPort(),
-        List.of("docker-registry", "serve", config.toString()), Map.of(), dir.resolve("registry.log"));
-    process.awaitReady(Duration.ofSeconds(20), () -> Http.status(url() + "/v2/") == 200);
-    return this;
-  }
 
-  private Path writeConfig() {
-    try {
-      Files.createDirectories(dir.resolve("data"));
-      String yaml = """
+    /** A registry on a fresh 127.0.0.x address with a fresh data directory. Call {@link #start()}. */
+    public static DistributionRegistry create() {
+        return new DistributionRegistry(LoopbackAddresses.next(), TempDirs.create("registry"), true);
+    }
+
+    public static DistributionRegistry create(InetSocketAddress address, Path dir) {
+        return new DistributionRegistry(address, dir, false);
+    }
+
+    public DistributionRegistry start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        Path config = writeConfig();
+        process = ManagedProcess.start(
+                "docker-registry@" + hostPort(),
+                List.of("docker-registry", "serve", config.toString()),
+                Map.of(),
+                dir.resolve("registry.log"));
+        process.awaitReady(Duration.ofSeconds(20), () -> Http.status(url() + "/v2/") == 200);
+        return this;
+    }
+
+    private Path writeConfig() {
+        try {
+            Files.createDirectories(dir.resolve("data"));
+            String yaml = """
           version: 0.1
           log:
             level: info
@@ -81,65 +84,77 @@ public final class DistributionRegistry implements AutoCloseable {
             storagedriver:
               enabled: false
           """.formatted(dir.resolve("data"), hostPort());
-      Path config = dir.resolve("config.yml");
-      Files.writeString(config, yaml);
-      return config;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Stops the daemon, keeping its data for a later {@link #start()}. */
-  public void stop() {
-    if (process != null) {
-      process.stop(Duration.ofSeconds(5));
-    }
-  }
-
-  public boolean isRunning() { return process != null && process.isAlive(); }
-
-  public InetSocketAddress address() { return address; }
-
-  /** "127.0.0.x:port": the registry host as it appears in image references and in containerd's {@code ns=}. */
-  public String hostPort() { return LoopbackAddresses.hostPort(address); }
-
-  public String url() { return "http://" + hostPort(); }
-
-  public Path dataDir() { return dir.resolve("data"); }
-
-  /** Every request in the access log, in order, across restarts. */
-  public List<Request> requests() {
-    Path log = dir.resolve("registry.log");
-    if (!Files.exists(log)) {
-      return List.of();
-    }
-    List<Request> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(log)) {
-        Matcher m = ACCESS.matcher(line);
-        if (m.find()) {
-          out.add(new Request(m.group(1), m.group(2), Integer.parseInt(m.group(3))));
+            Path config = dir.resolve("config.yml");
+            Files.writeString(config, yaml);
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return out;
-  }
 
-  /** Remembers the current end of the access log; {@link #requestsSinceMark()} returns what came after it. */
-  public void markLog() { logMark = requests().size(); }
-
-  public List<Request> requestsSinceMark() {
-    List<Request> all = requests();
-    return List.copyOf(all.subList(Math.min(logMark, all.size()), all.size()));
-  }
-
-  @Override
-  public void close() {
-    stop();
-    if (ownsDir) {
-      TempDirs.deleteRecursively(dir);
+    /** Stops the daemon, keeping its data for a later {@link #start()}. */
+    public void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(5));
+        }
     }
-  }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** "127.0.0.x:port": the registry host as it appears in image references and in containerd's {@code ns=}. */
+    public String hostPort() {
+        return LoopbackAddresses.hostPort(address);
+    }
+
+    public String url() {
+        return "http://" + hostPort();
+    }
+
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    /** Every request in the access log, in order, across restarts. */
+    public List<Request> requests() {
+        Path log = dir.resolve("registry.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        List<Request> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(log)) {
+                Matcher m = ACCESS.matcher(line);
+                if (m.find()) {
+                    out.add(new Request(m.group(1), m.group(2), Integer.parseInt(m.group(3))));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Remembers the current end of the access log; {@link #requestsSinceMark()} returns what came after it. */
+    public void markLog() {
+        logMark = requests().size();
+    }
+
+    public List<Request> requestsSinceMark() {
+        List<Request> all = requests();
+        return List.copyOf(all.subList(Math.min(logMark, all.size()), all.size()));
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (ownsDir) {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
 }

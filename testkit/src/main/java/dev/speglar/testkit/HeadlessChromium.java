@@ -1,7 +1,6 @@
 package dev.speglar.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,51 +13,70 @@ import java.util.Map;
  * only to the pages a test opens.
  */
 public final class HeadlessChromium implements AutoCloseable {
-  private final Path profile;
-  private final ManagedProcess process;
-  private final int port;
+    private final Path profile;
+    private final ManagedProcess process;
+    private final int port;
 
-  private HeadlessChromium(Path profile, ManagedProcess process, int port) {
-    this.profile = profile;
-    this.process = process;
-    this.port = port;
-  }
-
-  public static HeadlessChromium start() {
-    Path dir = TempDirs.create("chromium");
-    Path profile = dir.resolve("profile");
-    ManagedProcess p = ManagedProcess.start("chromium", List.of("chromium", "--headless", "--no-sandbox",
-        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
-        "--no-proxy-server", "--disable-dev-shm-usage", "--window-size=1280,1100",
-        "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-        "about:blank"), Map.of(), dir.resolve("chromium.log"));
-    Path activePort = profile.resolve("DevToolsActivePort");
-    p.awaitReady(Duration.ofSeconds(60), () -> Files.exists(activePort) && portIn(activePort) > 0);
-    return new HeadlessChromium(profile, p, portIn(activePort));
-  }
-
-  /** The DevTools HTTP/WebSocket port on 127.0.0.1. */
-  public int debuggingPort() {
-    return port;
-  }
-
-  public String logTail(int n) {
-    return process.logTail(n);
-  }
-
-  private static int portIn(Path activePort) {
-    try {
-      List<String> lines = Files.readAllLines(activePort);
-      return lines.isEmpty() || lines.getFirst().isBlank() ? -1 : Integer.parseInt(lines.getFirst().strip());
-    } catch (IOException | NumberFormatException e) {
-      return -1;
+    private HeadlessChromium(Path profile, ManagedProcess process, int port) {
+        this.profile = profile;
+        this.process = process;
+        this.port = port;
     }
-  }
 
-  @Override
-  public void close() {
-    process.close();
-    TempDirs.deleteRecursively(profile.getParent());
-  }
+    public static HeadlessChromium start() {
+        Path dir = TempDirs.create("chromium");
+        Path profile = dir.resolve("profile");
+        ManagedProcess p = ManagedProcess.start(
+                "chromium",
+                List.of(
+                        "chromium",
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-extensions",
+                        "--disable-default-apps",
+                        "--no-proxy-server",
+                        "--disable-dev-shm-usage",
+                        "--window-size=1280,1100",
+                        "--user-data-dir=" + profile,
+                        "--remote-debugging-address=127.0.0.1",
+                        "--remote-debugging-port=0",
+                        "about:blank"),
+                Map.of(),
+                dir.resolve("chromium.log"));
+        Path activePort = profile.resolve("DevToolsActivePort");
+        p.awaitReady(Duration.ofSeconds(60), () -> Files.exists(activePort) && portIn(activePort) > 0);
+        return new HeadlessChromium(profile, p, portIn(activePort));
+    }
+
+    /** The DevTools HTTP/WebSocket port on 127.0.0.1. */
+    public int debuggingPort() {
+        return port;
+    }
+
+    public String logTail(int n) {
+        return process.logTail(n);
+    }
+
+    private static int portIn(Path activePort) {
+        try {
+            List<String> lines = Files.readAllLines(activePort);
+            return lines.isEmpty() || lines.getFirst().isBlank()
+                    ? -1
+                    : Integer.parseInt(lines.getFirst().strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.close();
+        TempDirs.deleteRecursively(profile.getParent());
+    }
 }

@@ -10,18 +10,18 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LoopbackAddressesTest {
-  @Test
-  void handsOutDistinctLoopbackAddressesWithBindablePorts() throws Exception {
-    Set<InetAddress> seen = new HashSet<>();
-    for (int i = 0; i < 20; i++) {
-      InetSocketAddress a = LoopbackAddresses.next();
-      assertThat(a.getAddress().isLoopbackAddress()).isTrue();
-      assertThat(a.getAddress().getHostAddress()).startsWith("127.0.0.").isNotEqualTo("127.0.0.1");
-      assertThat(seen.add(a.getAddress())).isTrue();
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(a);
-        assertThat(s.getLocalPort()).isEqualTo(a.getPort());
-      }
+    @Test
+    void handsOutDistinctLoopbackAddressesWithBindablePorts() throws Exception {
+        Set<InetAddress> seen = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            InetSocketAddress a = LoopbackAddresses.next();
+            assertThat(a.getAddress().isLoopbackAddress()).isTrue();
+            assertThat(a.getAddress().getHostAddress()).startsWith("127.0.0.").isNotEqualTo("127.0.0.1");
+            assertThat(seen.add(a.getAddress())).isTrue();
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(a);
+                assertThat(s.getLocalPort()).isEqualTo(a.getPort());
+            }
+        }
     }
-  }
 }

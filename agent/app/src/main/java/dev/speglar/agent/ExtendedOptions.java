@@ -17,46 +17,50 @@ import java.util.Objects;
  * @param freshTags tags resolved at their registry first (empty: none, upstream's behaviour)
  * @param sharing what is served to and asked of peers
  */
-public record ExtendedOptions(ListenerLimits listeners, boolean loneNodeReady, Path peerTlsDir, TagPolicy freshTags,
-    Sharing sharing) {
-  public static final ExtendedOptions DEFAULTS = new ExtendedOptions(ListenerLimits.DEFAULTS, false, null,
-      new TagPolicy(List.of(), Duration.ofMillis(500)), new Sharing(List.of(), List.of(), true));
+public record ExtendedOptions(
+        ListenerLimits listeners, boolean loneNodeReady, Path peerTlsDir, TagPolicy freshTags, Sharing sharing) {
+    public static final ExtendedOptions DEFAULTS = new ExtendedOptions(
+            ListenerLimits.DEFAULTS,
+            false,
+            null,
+            new TagPolicy(List.of(), Duration.ofMillis(500)),
+            new Sharing(List.of(), List.of(), true));
 
-  /**
-   * @param allow {@code registry/repository} globs always shared
-   * @param deny globs never shared
-   * @param privateByCredentials registries with credentials in containerd's config are not shared unless allowed
-   */
-  public record Sharing(List<String> allow, List<String> deny, boolean privateByCredentials) {
-    public Sharing {
-      allow = List.copyOf(allow);
-      deny = List.copyOf(deny);
+    /**
+     * @param allow {@code registry/repository} globs always shared
+     * @param deny globs never shared
+     * @param privateByCredentials registries with credentials in containerd's config are not shared unless allowed
+     */
+    public record Sharing(List<String> allow, List<String> deny, boolean privateByCredentials) {
+        public Sharing {
+            allow = List.copyOf(allow);
+            deny = List.copyOf(deny);
+        }
     }
-  }
 
-  public ExtendedOptions {
-    Objects.requireNonNull(listeners, "listeners");
-    Objects.requireNonNull(freshTags, "freshTags");
-    Objects.requireNonNull(sharing, "sharing");
-  }
+    public ExtendedOptions {
+        Objects.requireNonNull(listeners, "listeners");
+        Objects.requireNonNull(freshTags, "freshTags");
+        Objects.requireNonNull(sharing, "sharing");
+    }
 
-  public ExtendedOptions withListeners(ListenerLimits l) {
-    return new ExtendedOptions(l, loneNodeReady, peerTlsDir, freshTags, sharing);
-  }
+    public ExtendedOptions withListeners(ListenerLimits l) {
+        return new ExtendedOptions(l, loneNodeReady, peerTlsDir, freshTags, sharing);
+    }
 
-  public ExtendedOptions withLoneNodeReady(boolean on) {
-    return new ExtendedOptions(listeners, on, peerTlsDir, freshTags, sharing);
-  }
+    public ExtendedOptions withLoneNodeReady(boolean on) {
+        return new ExtendedOptions(listeners, on, peerTlsDir, freshTags, sharing);
+    }
 
-  public ExtendedOptions withPeerTlsDir(Path dir) {
-    return new ExtendedOptions(listeners, loneNodeReady, dir, freshTags, sharing);
-  }
+    public ExtendedOptions withPeerTlsDir(Path dir) {
+        return new ExtendedOptions(listeners, loneNodeReady, dir, freshTags, sharing);
+    }
 
-  public ExtendedOptions withSharing(Sharing s) {
-    return new ExtendedOptions(listeners, loneNodeReady, peerTlsDir, freshTags, s);
-  }
+    public ExtendedOptions withSharing(Sharing s) {
+        return new ExtendedOptions(listeners, loneNodeReady, peerTlsDir, freshTags, s);
+    }
 
-  public ExtendedOptions withFreshTags(TagPolicy policy) {
-    return new ExtendedOptions(listeners, loneNodeReady, peerTlsDir, policy, sharing);
-  }
+    public ExtendedOptions withFreshTags(TagPolicy policy) {
+        return new ExtendedOptions(listeners, loneNodeReady, peerTlsDir, policy, sharing);
+    }
 }

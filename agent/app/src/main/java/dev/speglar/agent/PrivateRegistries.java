@@ -16,52 +16,52 @@ import java.util.stream.Stream;
  * agent (the mirror entries the {@code configuration} command writes carry the agent's own basic auth).
  */
 final class PrivateRegistries {
-  private static final Pattern SECTION = Pattern.compile("^\\s*\\[(.*)]\\s*$");
-  private static final Pattern HOST = Pattern.compile("host\\.[\"']([^\"']+)[\"']");
-  private static final Pattern AUTH = Pattern.compile("(?i)^\\s*[\"']?authorization[\"']?\\s*=");
+    private static final Pattern SECTION = Pattern.compile("^\\s*\\[(.*)]\\s*$");
+    private static final Pattern HOST = Pattern.compile("host\\.[\"']([^\"']+)[\"']");
+    private static final Pattern AUTH = Pattern.compile("(?i)^\\s*[\"']?authorization[\"']?\\s*=");
 
-  private PrivateRegistries() {}
+    private PrivateRegistries() {}
 
-  static Set<String> scan(Path configPath, int ownRegistryPort) {
-    Set<String> out = new HashSet<>();
-    if (configPath == null || !Files.isDirectory(configPath)) {
-      return out;
-    }
-    try (Stream<Path> dirs = Files.list(configPath)) {
-      for (Path dir : dirs.toList()) {
-        Path hosts = dir.resolve("hosts.toml");
-        if (Files.isRegularFile(hosts) && hasCredentials(Files.readAllLines(hosts), ownRegistryPort)) {
-          out.add(dir.getFileName().toString());
+    static Set<String> scan(Path configPath, int ownRegistryPort) {
+        Set<String> out = new HashSet<>();
+        if (configPath == null || !Files.isDirectory(configPath)) {
+            return out;
         }
-      }
-    } catch (IOException e) {
-      // unreadable config: nothing known to be private
+        try (Stream<Path> dirs = Files.list(configPath)) {
+            for (Path dir : dirs.toList()) {
+                Path hosts = dir.resolve("hosts.toml");
+                if (Files.isRegularFile(hosts) && hasCredentials(Files.readAllLines(hosts), ownRegistryPort)) {
+                    out.add(dir.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            // unreadable config: nothing known to be private
+        }
+        return out;
     }
-    return out;
-  }
 
-  static boolean hasCredentials(java.util.List<String> lines, int ownRegistryPort) {
-    String section = "";
-    for (String line : lines) {
-      Matcher s = SECTION.matcher(line);
-      if (s.matches()) {
-        section = s.group(1);
-      } else if (AUTH.matcher(line).find() && !isOwnMirror(section, ownRegistryPort)) {
-        return true;
-      }
+    static boolean hasCredentials(java.util.List<String> lines, int ownRegistryPort) {
+        String section = "";
+        for (String line : lines) {
+            Matcher s = SECTION.matcher(line);
+            if (s.matches()) {
+                section = s.group(1);
+            } else if (AUTH.matcher(line).find() && !isOwnMirror(section, ownRegistryPort)) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  private static boolean isOwnMirror(String section, int ownRegistryPort) {
-    Matcher h = HOST.matcher(section);
-    if (!h.find()) {
-      return false;
+    private static boolean isOwnMirror(String section, int ownRegistryPort) {
+        Matcher h = HOST.matcher(section);
+        if (!h.find()) {
+            return false;
+        }
+        try {
+            return URI.create(h.group(1)).getPort() == ownRegistryPort;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
-    try {
-      return URI.create(h.group(1)).getPort() == ownRegistryPort;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
 }

@@ -15,16 +15,16 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * memory (needs NMT, which costs memory) and per-pool allocation counting (a listener on every GC).
  */
 final class ProcessMetrics {
-  private ProcessMetrics() {}
+    private ProcessMetrics() {}
 
-  static void register(PrometheusRegistry registry) {
-    io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder().register(registry);
-    JvmMemoryMetrics.builder().register(registry);
-    JvmThreadsMetrics.builder().register(registry);
-    JvmBufferPoolMetrics.builder().register(registry);
-    JvmClassLoadingMetrics.builder().register(registry);
-    JvmCompilationMetrics.builder().register(registry);
-    JvmGarbageCollectorMetrics.builder().register(registry);
-    JvmRuntimeInfoMetric.builder().register(registry);
-  }
+    static void register(PrometheusRegistry registry) {
+        io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+    }
 }

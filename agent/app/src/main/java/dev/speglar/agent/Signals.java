@@ -13,25 +13,25 @@ import sun.misc.SignalHandler;
  * 143.
  */
 public final class Signals {
-  private static final Logger log = LoggerFactory.getLogger(Signals.class);
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
-  private Signals() {}
+    private Signals() {}
 
-  /** Runs {@code action} on SIGTERM or SIGINT until the returned registration is closed (which restores the JVM's). */
-  public static AutoCloseable onTermination(Runnable action) {
-    List<Runnable> restore = new ArrayList<>();
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal signal = new Signal(name);
-        SignalHandler previous = Signal.handle(signal, s -> {
-          log.atInfo().addKeyValue("signal", "SIG" + name).log("shutting down");
-          action.run();
-        });
-        restore.add(() -> Signal.handle(signal, previous));
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        log.debug("cannot handle SIG{}: {}", name, e.toString());
-      }
+    /** Runs {@code action} on SIGTERM or SIGINT until the returned registration is closed (which restores the JVM's). */
+    public static AutoCloseable onTermination(Runnable action) {
+        List<Runnable> restore = new ArrayList<>();
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal signal = new Signal(name);
+                SignalHandler previous = Signal.handle(signal, s -> {
+                    log.atInfo().addKeyValue("signal", "SIG" + name).log("shutting down");
+                    action.run();
+                });
+                restore.add(() -> Signal.handle(signal, previous));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                log.debug("cannot handle SIG{}: {}", name, e.toString());
+            }
+        }
+        return () -> restore.forEach(Runnable::run);
     }
-    return () -> restore.forEach(Runnable::run);
-  }
 }

@@ -12,28 +12,28 @@ import java.util.List;
 
 /** Opens the content store the configuration names. */
 final class Stores {
-  private Stores() {}
+    private Stores() {}
 
-  static ContentStore open(AgentConfig.Store c) throws IOException {
-    if (c.kind() == AgentConfig.StoreKind.OCI_LAYOUT) {
-      List<ContentStore> stores = new ArrayList<>();
-      try {
-        for (String spec : c.ociLayouts()) {
-          stores.add(OciLayoutStore.open(LayoutSource.parse(spec)));
+    static ContentStore open(AgentConfig.Store c) throws IOException {
+        if (c.kind() == AgentConfig.StoreKind.OCI_LAYOUT) {
+            List<ContentStore> stores = new ArrayList<>();
+            try {
+                for (String spec : c.ociLayouts()) {
+                    stores.add(OciLayoutStore.open(LayoutSource.parse(spec)));
+                }
+            } catch (IOException | RuntimeException e) {
+                for (ContentStore s : stores) {
+                    s.close();
+                }
+                throw e;
+            }
+            return stores.size() == 1 ? stores.getFirst() : new MultiStore(stores);
         }
-      } catch (IOException | RuntimeException e) {
-        for (ContentStore s : stores) {
-          s.close();
+        AgentConfig.Containerd ctd = c.containerd();
+        ContainerdStoreConfig cfg = ContainerdStoreConfig.of(ctd.sock(), ctd.namespaces());
+        if (ctd.contentPath() != null) {
+            cfg = cfg.withContentPath(ctd.contentPath());
         }
-        throw e;
-      }
-      return stores.size() == 1 ? stores.getFirst() : new MultiStore(stores);
+        return ContainerdStore.start(cfg);
     }
-    AgentConfig.Containerd ctd = c.containerd();
-    ContainerdStoreConfig cfg = ContainerdStoreConfig.of(ctd.sock(), ctd.namespaces());
-    if (ctd.contentPath() != null) {
-      cfg = cfg.withContentPath(ctd.contentPath());
-    }
-    return ContainerdStore.start(cfg);
-  }
 }

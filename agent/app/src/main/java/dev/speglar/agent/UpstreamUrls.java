@@ -15,29 +15,29 @@ import java.util.regex.Pattern;
  * the host itself (docker.io: registry-1.docker.io), as containerd would.
  */
 final class UpstreamUrls implements Function<String, URI> {
-  private static final Pattern SERVER = Pattern.compile("(?m)^\\s*server\\s*=\\s*[\"']([^\"']+)[\"']");
-  private final Path configPath;
+    private static final Pattern SERVER = Pattern.compile("(?m)^\\s*server\\s*=\\s*[\"']([^\"']+)[\"']");
+    private final Path configPath;
 
-  /** @param configPath containerd's registry {@code config_path}, or null */
-  UpstreamUrls(Path configPath) {
-    this.configPath = configPath;
-  }
-
-  @Override
-  public URI apply(String registry) {
-    if (configPath != null) {
-      Path hosts = configPath.resolve(registry).resolve("hosts.toml");
-      try {
-        if (Files.isRegularFile(hosts)) {
-          Matcher m = SERVER.matcher(Files.readString(hosts));
-          if (m.find()) {
-            return URI.create(m.group(1));
-          }
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        // unreadable or odd: fall back to containerd's default
-      }
+    /** @param configPath containerd's registry {@code config_path}, or null */
+    UpstreamUrls(Path configPath) {
+        this.configPath = configPath;
     }
-    return URI.create(new RegistryUrl("https", registry).serverUrl());
-  }
+
+    @Override
+    public URI apply(String registry) {
+        if (configPath != null) {
+            Path hosts = configPath.resolve(registry).resolve("hosts.toml");
+            try {
+                if (Files.isRegularFile(hosts)) {
+                    Matcher m = SERVER.matcher(Files.readString(hosts));
+                    if (m.find()) {
+                        return URI.create(m.group(1));
+                    }
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // unreadable or odd: fall back to containerd's default
+            }
+        }
+        return URI.create(new RegistryUrl("https", registry).serverUrl());
+    }
 }

@@ -9,36 +9,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrivateRegistriesTest {
-  @TempDir Path certs;
+    @TempDir
+    Path certs;
 
-  @Test
-  void credentialsForTheRegistryMakeItPrivateButTheAgentsOwnMirrorAuthDoesNot() throws Exception {
-    write("registry.internal", """
+    @Test
+    void credentialsForTheRegistryMakeItPrivateButTheAgentsOwnMirrorAuthDoesNot() throws Exception {
+        write("registry.internal", """
         server = "https://registry.internal"
         [host."https://registry.internal".header]
           Authorization = "Basic eDp5"
         """);
-    write("docker.io", """
+        write("docker.io", """
         server = "https://registry-1.docker.io"
         [host."http://127.0.0.1:30020"]
           capabilities = ["pull", "resolve"]
           [host."http://127.0.0.1:30020".header]
             Authorization = "Basic bWlycm9yOm1pcnJvcg=="
         """);
-    write("ghcr.io", """
+        write("ghcr.io", """
         server = "https://ghcr.io"
         [header]
           authorization = "Bearer t"
         """);
-    write("quay.io", "server = \"https://quay.io\"\n");
-    assertThat(PrivateRegistries.scan(certs, 30020)).containsExactlyInAnyOrder("registry.internal", "ghcr.io");
-    assertThat(PrivateRegistries.scan(certs.resolve("missing"), 30020)).isEmpty();
-    assertThat(PrivateRegistries.hasCredentials(List.of("[host.\"http://10.0.0.1:5000\".header]",
-        "Authorization = \"Basic x\""), 30020)).isTrue();
-  }
+        write("quay.io", "server = \"https://quay.io\"\n");
+        assertThat(PrivateRegistries.scan(certs, 30020)).containsExactlyInAnyOrder("registry.internal", "ghcr.io");
+        assertThat(PrivateRegistries.scan(certs.resolve("missing"), 30020)).isEmpty();
+        assertThat(PrivateRegistries.hasCredentials(
+                        List.of("[host.\"http://10.0.0.1:5000\".header]", "Authorization = \"Basic x\""), 30020))
+                .isTrue();
+    }
 
-  private void write(String registry, String toml) throws Exception {
-    Files.createDirectories(certs.resolve(registry));
-    Files.writeString(certs.resolve(registry).resolve("hosts.toml"), toml);
-  }
+    private void write(String registry, String toml) throws Exception {
+        Files.createDirectories(certs.resolve(registry));
+        Files.writeString(certs.resolve(registry).resolve("hosts.toml"), toml);
+    }
 }

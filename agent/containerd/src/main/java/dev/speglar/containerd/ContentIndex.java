@@ -11,17 +11,17 @@ import java.util.Map;
  * images. Rebuilt as a whole and swapped atomically, so readers never see half an update.
  */
 record ContentIndex(
-    List<Image> images, Map<String, Digest> tags, Map<Digest, Content> content, Map<Digest, String> mediaTypes) {
+        List<Image> images, Map<String, Digest> tags, Map<Digest, Content> content, Map<Digest, String> mediaTypes) {
 
-  /** Present content: size and the first configured namespace that holds it. */
-  record Content(String namespace, long size) {}
+    /** Present content: size and the first configured namespace that holds it. */
+    record Content(String namespace, long size) {}
 
-  static final ContentIndex EMPTY = new ContentIndex(List.of(), Map.of(), Map.of(), Map.of());
+    static final ContentIndex EMPTY = new ContentIndex(List.of(), Map.of(), Map.of(), Map.of());
 
-  ContentIndex {
-    images = List.copyOf(images);
-    tags = Map.copyOf(tags);
-    content = Map.copyOf(content);
-    mediaTypes = Map.copyOf(mediaTypes);
-  }
+    ContentIndex {
+        images = List.copyOf(images);
+        tags = Map.copyOf(tags);
+        content = Map.copyOf(content);
+        mediaTypes = Map.copyOf(mediaTypes);
+    }
 }

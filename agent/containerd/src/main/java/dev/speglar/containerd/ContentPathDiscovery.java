@@ -11,26 +11,28 @@ import org.slf4j.LoggerFactory;
  * without the host mount): blobs are then read through the API.
  */
 final class ContentPathDiscovery {
-  private static final Logger log = LoggerFactory.getLogger(ContentPathDiscovery.class);
+    private static final Logger log = LoggerFactory.getLogger(ContentPathDiscovery.class);
 
-  static Path discover(ContainerdClient client) {
-    try {
-      String root = client.pluginExports("io.containerd.content.v1", "content").get("root");
-      if (root == null || root.isEmpty()) {
-        log.info("containerd does not export its content root; reading blobs through the API");
-        return null;
-      }
-      Path p = Path.of(root);
-      if (!Files.isDirectory(p)) {
-        log.info("containerd content root {} is not visible here; reading blobs through the API", p);
-        return null;
-      }
-      return p;
-    } catch (ContainerdException | RuntimeException e) {
-      log.info("could not discover containerd's content root ({}); reading blobs through the API", e.getMessage());
-      return null;
+    static Path discover(ContainerdClient client) {
+        try {
+            String root =
+                    client.pluginExports("io.containerd.content.v1", "content").get("root");
+            if (root == null || root.isEmpty()) {
+                log.info("containerd does not export its content root; reading blobs through the API");
+                return null;
+            }
+            Path p = Path.of(root);
+            if (!Files.isDirectory(p)) {
+                log.info("containerd content root {} is not visible here; reading blobs through the API", p);
+                return null;
+            }
+            return p;
+        } catch (ContainerdException | RuntimeException e) {
+            log.info(
+                    "could not discover containerd's content root ({}); reading blobs through the API", e.getMessage());
+            return null;
+        }
     }
-  }
 
-  private ContentPathDiscovery() {}
+    private ContentPathDiscovery() {}
 }

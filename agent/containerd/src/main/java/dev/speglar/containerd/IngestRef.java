@@ -10,23 +10,23 @@ import java.util.Optional;
  * fetched by tag resolution, so they are left to the normal path.
  */
 record IngestRef(String kind, Digest digest) {
-  /** Parses a ref; empty for refs that name no digest or a manifest. */
-  static Optional<IngestRef> parse(String ref) {
-    String s = ref.strip();
-    int slash = s.lastIndexOf('/');
-    String key = slash < 0 ? s : s.substring(slash + 1);
-    int dash = key.indexOf('-');
-    if (dash <= 0) {
-      return Optional.empty();
+    /** Parses a ref; empty for refs that name no digest or a manifest. */
+    static Optional<IngestRef> parse(String ref) {
+        String s = ref.strip();
+        int slash = s.lastIndexOf('/');
+        String key = slash < 0 ? s : s.substring(slash + 1);
+        int dash = key.indexOf('-');
+        if (dash <= 0) {
+            return Optional.empty();
+        }
+        String kind = key.substring(0, dash);
+        if (kind.equals("manifest") || kind.equals("index")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new IngestRef(kind, Digest.parse(key.substring(dash + 1))));
+        } catch (InvalidReferenceException e) {
+            return Optional.empty();
+        }
     }
-    String kind = key.substring(0, dash);
-    if (kind.equals("manifest") || kind.equals("index")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new IngestRef(kind, Digest.parse(key.substring(dash + 1))));
-    } catch (InvalidReferenceException e) {
-      return Optional.empty();
-    }
-  }
 }

@@ -9,12 +9,12 @@ import dev.speglar.oci.Digest;
  * the whole blob.
  */
 public final class InFlightKeys {
-  static final String PREFIX = "speglar-inflight:";
+    static final String PREFIX = "speglar-inflight:";
 
-  private InFlightKeys() {}
+    private InFlightKeys() {}
 
-  /** The in-flight key of {@code digest}. */
-  public static String of(Digest digest) {
-    return PREFIX + digest;
-  }
+    /** The in-flight key of {@code digest}. */
+    public static String of(Digest digest) {
+        return PREFIX + digest;
+    }
 }

@@ -17,85 +17,88 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class InMemoryRouter implements Router {
 
-  /** The shared "network": key → providers. */
-  public static final class Directory {
-    private final Map<String, Set<Peer>> providers = new ConcurrentHashMap<>();
-    private final List<Peer> members = new CopyOnWriteArrayList<>();
-  }
-
-  private final Directory directory;
-  private final Peer self;
-  private volatile boolean ready;
-
-  public InMemoryRouter(Directory directory, Peer self, boolean ready) {
-    this.directory = directory;
-    this.self = self;
-    this.ready = ready;
-    directory.members.add(self);
-  }
-
-  /** A lone node: lookups find nothing. */
-  public static InMemoryRouter standalone(Peer self) {
-    return new InMemoryRouter(new Directory(), self, false);
-  }
-
-  public void setReady(boolean ready) {
-    this.ready = ready;
-  }
-
-  @Override
-  public boolean ready() {
-    return ready;
-  }
-
-  @Override
-  public void advertise(Collection<String> keys) {
-    for (String k : keys) {
-      directory.providers.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(self);
+    /** The shared "network": key → providers. */
+    public static final class Directory {
+        private final Map<String, Set<Peer>> providers = new ConcurrentHashMap<>();
+        private final List<Peer> members = new CopyOnWriteArrayList<>();
     }
-  }
 
-  @Override
-  public void withdraw(Collection<String> keys) {
-    for (String k : keys) {
-      Set<Peer> s = directory.providers.get(k);
-      if (s != null) {
-        s.remove(self);
-      }
+    private final Directory directory;
+    private final Peer self;
+    private volatile boolean ready;
+
+    public InMemoryRouter(Directory directory, Peer self, boolean ready) {
+        this.directory = directory;
+        this.self = self;
+        this.ready = ready;
+        directory.members.add(self);
     }
-  }
 
-  @Override
-  public Lookup lookup(String key, int count) {
-    Deque<Peer> found = new ArrayDeque<>();
-    for (Peer p : directory.providers.getOrDefault(key, Set.of())) {
-      if (!p.id().equals(self.id()) && found.size() < count) {
-        found.add(p);
-      }
+    /** A lone node: lookups find nothing. */
+    public static InMemoryRouter standalone(Peer self) {
+        return new InMemoryRouter(new Directory(), self, false);
     }
-    return new Lookup() {
-      @Override
-      public synchronized Optional<Peer> next(Duration timeout) {
-        return Optional.ofNullable(found.poll());
-      }
 
-      @Override
-      public synchronized boolean finished() {
-        return found.isEmpty();
-      }
+    public void setReady(boolean ready) {
+        this.ready = ready;
+    }
 
-      @Override
-      public void close() {}
-    };
-  }
+    @Override
+    public boolean ready() {
+        return ready;
+    }
 
-  @Override
-  public String selfId() {
-    return self.id();
-  }
+    @Override
+    public void advertise(Collection<String> keys) {
+        for (String k : keys) {
+            directory
+                    .providers
+                    .computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet())
+                    .add(self);
+        }
+    }
 
-  @Override
-  public List<Peer> peers() {
-    return directory.members.stream().filter(p -> !p.id().equals(self.id())).toList();
-  }
+    @Override
+    public void withdraw(Collection<String> keys) {
+        for (String k : keys) {
+            Set<Peer> s = directory.providers.get(k);
+            if (s != null) {
+                s.remove(self);
+            }
+        }
+    }
+
+    @Override
+    public Lookup lookup(String key, int count) {
+        Deque<Peer> found = new ArrayDeque<>();
+        for (Peer p : directory.providers.getOrDefault(key, Set.of())) {
+            if (!p.id().equals(self.id()) && found.size() < count) {
+                found.add(p);
+            }
+        }
+        return new Lookup() {
+            @Override
+            public synchronized Optional<Peer> next(Duration timeout) {
+                return Optional.ofNullable(found.poll());
+            }
+
+            @Override
+            public synchronized boolean finished() {
+                return found.isEmpty();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
+    public String selfId() {
+        return self.id();
+    }
+
+    @Override
+    public List<Peer> peers() {
+        return directory.members.stream().filter(p -> !p.id().equals(self.id())).toList();
+    }
 }

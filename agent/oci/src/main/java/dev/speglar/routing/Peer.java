@@ -10,14 +10,14 @@ import java.util.Objects;
  * share one host in tests).
  */
 public record Peer(String id, List<InetAddress> addresses, int registryPort) {
-  public Peer {
-    Objects.requireNonNull(id, "id");
-    addresses = List.copyOf(addresses);
-    if (addresses.isEmpty()) {
-      throw new IllegalArgumentException("peer " + id + " has no address");
+    public Peer {
+        Objects.requireNonNull(id, "id");
+        addresses = List.copyOf(addresses);
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("peer " + id + " has no address");
+        }
+        if (registryPort < 0 || registryPort > 65535) {
+            throw new IllegalArgumentException("bad port " + registryPort);
+        }
     }
-    if (registryPort < 0 || registryPort > 65535) {
-      throw new IllegalArgumentException("bad port " + registryPort);
-    }
-  }
 }

@@ -14,20 +14,20 @@ import java.util.Objects;
  * @param startedNanos {@link System#nanoTime()} when this node first saw the arrival
  */
 public record Arrival(Digest digest, long total, Path data, long startedNanos) {
-  public Arrival {
-    Objects.requireNonNull(digest, "digest");
-    Objects.requireNonNull(data, "data");
-    if (total <= 0) {
-      throw new IllegalArgumentException("an arrival needs its expected size, got " + total);
+    public Arrival {
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(data, "data");
+        if (total <= 0) {
+            throw new IllegalArgumentException("an arrival needs its expected size, got " + total);
+        }
     }
-  }
 
-  /** Bytes written so far; 0 when the file is gone (committed or aborted). */
-  public long size() {
-    try {
-      return Files.size(data);
-    } catch (IOException e) {
-      return 0;
+    /** Bytes written so far; 0 when the file is gone (committed or aborted). */
+    public long size() {
+        try {
+            return Files.size(data);
+        } catch (IOException e) {
+            return 0;
+        }
     }
-  }
 }

@@ -10,22 +10,22 @@ import java.util.Optional;
  * Implementations are thread-safe.
  */
 public interface ArrivingContent {
-  /** Every live arrival whose digest is known. */
-  List<Arrival> arrivals();
+    /** Every live arrival whose digest is known. */
+    List<Arrival> arrivals();
 
-  /** The live arrival of {@code digest}, if any. */
-  Optional<Arrival> find(Digest digest);
+    /** The live arrival of {@code digest}, if any. */
+    Optional<Arrival> find(Digest digest);
 
-  /** Nothing arrives (in-flight sharing off, or the store's files are not visible here). */
-  ArrivingContent NONE = new ArrivingContent() {
-    @Override
-    public List<Arrival> arrivals() {
-      return List.of();
-    }
+    /** Nothing arrives (in-flight sharing off, or the store's files are not visible here). */
+    ArrivingContent NONE = new ArrivingContent() {
+        @Override
+        public List<Arrival> arrivals() {
+            return List.of();
+        }
 
-    @Override
-    public Optional<Arrival> find(Digest digest) {
-      return Optional.empty();
-    }
-  };
+        @Override
+        public Optional<Arrival> find(Digest digest) {
+            return Optional.empty();
+        }
+    };
 }

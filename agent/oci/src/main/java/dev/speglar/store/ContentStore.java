@@ -15,33 +15,33 @@ import java.util.Optional;
  */
 public interface ContentStore extends AutoCloseable {
 
-  /** Short name for logs and metrics, e.g. {@code containerd} or {@code oci-layout}. */
-  String name();
+    /** Short name for logs and metrics, e.g. {@code containerd} or {@code oci-layout}. */
+    String name();
 
-  /** Every image record currently held, in every configured namespace. */
-  List<Image> images() throws IOException;
+    /** Every image record currently held, in every configured namespace. */
+    List<Image> images() throws IOException;
 
-  /** Resolves a tagged name ({@code registry/repo:tag}) to the digest of its manifest or index. */
-  Optional<Digest> resolve(ImageName tagged) throws IOException;
+    /** Resolves a tagged name ({@code registry/repo:tag}) to the digest of its manifest or index. */
+    Optional<Digest> resolve(ImageName tagged) throws IOException;
 
-  /** Digest, media type and size of present content. */
-  Optional<Descriptor> descriptor(Digest digest) throws IOException;
+    /** Digest, media type and size of present content. */
+    Optional<Descriptor> descriptor(Digest digest) throws IOException;
 
-  /** Opens present content. */
-  Optional<Blob> open(Digest digest) throws IOException;
+    /** Opens present content. */
+    Optional<Blob> open(Digest digest) throws IOException;
 
-  /**
-   * Every present descriptor reachable from {@code root} (index → manifests → config and layers), root first.
-   * Missing content is skipped together with its children, so only servable digests are returned.
-   */
-  List<Descriptor> walk(Digest root) throws IOException;
+    /**
+     * Every present descriptor reachable from {@code root} (index → manifests → config and layers), root first.
+     * Missing content is skipped together with its children, so only servable digests are returned.
+     */
+    List<Descriptor> walk(Digest root) throws IOException;
 
-  /**
-   * Registers {@code onChange}, called (on a store thread) after the set of images or content changed, including
-   * after a reconnect that re-listed everything. Closing the handle unregisters it.
-   */
-  AutoCloseable subscribe(Runnable onChange);
+    /**
+     * Registers {@code onChange}, called (on a store thread) after the set of images or content changed, including
+     * after a reconnect that re-listed everything. Closing the handle unregisters it.
+     */
+    AutoCloseable subscribe(Runnable onChange);
 
-  @Override
-  void close() throws IOException;
+    @Override
+    void close() throws IOException;
 }

@@ -10,9 +10,9 @@ import java.util.Objects;
  * namespace such as {@code k8s.io}, or the layout directory name).
  */
 public record Image(String namespace, ImageName name, Digest target) {
-  public Image {
-    Objects.requireNonNull(namespace, "namespace");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(target, "target");
-  }
+    public Image {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(target, "target");
+    }
 }

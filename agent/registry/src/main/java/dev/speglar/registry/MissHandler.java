@@ -8,5 +8,5 @@ import io.netty.channel.ChannelHandlerContext;
  * a peer, or a prompt 404 with an OCI error body so containerd falls back to the next host.
  */
 public interface MissHandler {
-  void handle(ChannelHandlerContext ctx, DistributionRequest request, boolean keepAlive);
+    void handle(ChannelHandlerContext ctx, DistributionRequest request, boolean keepAlive);
 }

@@ -9,14 +9,20 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  */
 public final class NotFoundMissHandler implements MissHandler {
 
-  public static final NotFoundMissHandler INSTANCE = new NotFoundMissHandler();
+    public static final NotFoundMissHandler INSTANCE = new NotFoundMissHandler();
 
-  @Override
-  public void handle(ChannelHandlerContext ctx, DistributionRequest request, boolean keepAlive) {
-    boolean blob = request.kind() == DistributionRequest.Kind.BLOB;
-    String code = blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN;
-    String what = blob ? "blob " : request.tag() != null ? "manifest for tag " : "manifest ";
-    OciErrors.write(
-        ctx, HttpResponseStatus.NOT_FOUND, code, "could not find " + what + request.key(), null, request.head(), keepAlive);
-  }
+    @Override
+    public void handle(ChannelHandlerContext ctx, DistributionRequest request, boolean keepAlive) {
+        boolean blob = request.kind() == DistributionRequest.Kind.BLOB;
+        String code = blob ? OciErrors.BLOB_UNKNOWN : OciErrors.MANIFEST_UNKNOWN;
+        String what = blob ? "blob " : request.tag() != null ? "manifest for tag " : "manifest ";
+        OciErrors.write(
+                ctx,
+                HttpResponseStatus.NOT_FOUND,
+                code,
+                "could not find " + what + request.key(),
+                null,
+                request.head(),
+                keepAlive);
+    }
 }

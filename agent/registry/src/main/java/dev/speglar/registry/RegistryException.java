@@ -8,26 +8,26 @@ import java.util.Objects;
  * code means an empty body ({@code Content-Length: 0}), as upstream answers non-distribution errors.
  */
 public final class RegistryException extends RuntimeException {
-  private final HttpResponseStatus status;
-  private final String code;
+    private final HttpResponseStatus status;
+    private final String code;
 
-  public RegistryException(HttpResponseStatus status, String code, String message) {
-    super(message, null, false, false);
-    this.status = Objects.requireNonNull(status, "status");
-    this.code = code;
-  }
+    public RegistryException(HttpResponseStatus status, String code, String message) {
+        super(message, null, false, false);
+        this.status = Objects.requireNonNull(status, "status");
+        this.code = code;
+    }
 
-  /** A refusal answered with an empty body. */
-  public static RegistryException empty(HttpResponseStatus status, String reason) {
-    return new RegistryException(status, null, reason);
-  }
+    /** A refusal answered with an empty body. */
+    public static RegistryException empty(HttpResponseStatus status, String reason) {
+        return new RegistryException(status, null, reason);
+    }
 
-  public HttpResponseStatus status() {
-    return status;
-  }
+    public HttpResponseStatus status() {
+        return status;
+    }
 
-  /** The OCI error code, or null for an empty body. */
-  public String code() {
-    return code;
-  }
+    /** The OCI error code, or null for an empty body. */
+    public String code() {
+        return code;
+    }
 }

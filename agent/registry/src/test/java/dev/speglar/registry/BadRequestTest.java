@@ -18,146 +18,195 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Hostile and malformed requests over a real socket: the right 4xx and body, never a 500, and the server survives. */
 class BadRequestTest {
-  private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
-  private static RegistryServer server;
-  private static InetSocketAddress address;
-  private static String blob;
+    private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
+    private static RegistryServer server;
+    private static InetSocketAddress address;
+    private static String blob;
 
-  @BeforeAll
-  static void start() throws Exception {
-    FakeContentStore store = new FakeContentStore(null);
-    blob = store.add(MediaTypes.OCTET_STREAM, "0123456789".getBytes(StandardCharsets.UTF_8)).digest().toString();
-    server = RegistryServer.builder().store(store).build();
-    address = server.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  static Stream<Arguments> table() {
-    String unsupported = "{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":"
-        + "\"endpoint not supported by this read-only mirror\"}]}";
-    String badName = "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid repository name\"}]}";
-    return Stream.of(
-        // method, target, extra header, status, exact body ("" = empty body)
-        Arguments.of("GET", "/v2/../../etc/passwd", null, 404, unsupported),
-        Arguments.of("GET", "/v2/a/../../etc/blobs/" + DIGEST, null, 400, badName),
-        Arguments.of("GET", "/v2/a/%2e%2e/%2e%2e/blobs/" + DIGEST, null, 400, badName),
-        Arguments.of("GET", "/v2/a/blobs/..%2f..%2fetc%2fpasswd", null, 400,
-            "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"invalid checksum digest format\"}]}"),
-        Arguments.of("GET", "/../../etc/passwd", null, 404, ""),
-        Arguments.of("GET", "/v2/a/blobs/md5:d41d8cd98f00b204e9800998ecf8427e", null, 400,
-            "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"unsupported digest algorithm: md5\"}]}"),
-        Arguments.of("GET", "/v2/a/blobs/sha256:ABCDEF", null, 400,
-            "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"invalid checksum digest length for sha256\"}]}"),
-        Arguments.of("GET", "/v2/" + "a/".repeat(200) + "b/manifests/latest", null, 400,
-            "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"repository name longer than 255 characters\"}]}"),
-        Arguments.of("GET", "/v2/a/manifests/" + "t".repeat(129), null, 400,
-            "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"invalid tag\"}]}"),
-        Arguments.of("GET", "/v2/a/manifests/latest?ns=a%2Fb", null, 400,
-            "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid ns parameter\"}]}"),
-        Arguments.of("GET", "/v2/a/manifests/latest?ns=%zz", null, 400,
-            "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"malformed ns parameter\"}]}"),
-        Arguments.of("GET", "/v2/a/blobs/BLOB", "Range: bytes=5-2", 400,
-            "{\"errors\":[{\"code\":\"RANGE_INVALID\",\"message\":\"range start 5 is larger than end 2\"}]}"),
-        Arguments.of("GET", "/v2/a/blobs/BLOB", "Range: bytes=99999999999999999999-", 400,
-            "{\"errors\":[{\"code\":\"RANGE_INVALID\",\"message\":\"invalid range number\"}]}"),
-        Arguments.of("GET", "/v2/a/blobs/BLOB", "Range: bytes=10-", 416,
-            "{\"errors\":[{\"code\":\"RANGE_INVALID\",\"message\":\"range start 10 is beyond size 10\"}]}"),
-        Arguments.of("GET", "/v2/a/tags/list", null, 404, unsupported),
-        Arguments.of("GET", "/v2/_catalog", null, 404, unsupported),
-        Arguments.of("GET", "/metrics", null, 404, ""),
-        Arguments.of("GET", "/v2", null, 301, ""));
-  }
-
-  @ParameterizedTest(name = "{0} {1} {2} -> {3}")
-  @MethodSource("table")
-  void answered(String method, String target, String header, int status, String body) throws Exception {
-    target = target.replace("BLOB", blob);
-    try (RawHttp c = new RawHttp(address)) {
-      Response r = header == null ? c.exchange(method, target) : c.exchange(method, target, header);
-      assertThat(r.status()).isEqualTo(status);
-      assertThat(r.bodyText()).isEqualTo(body);
-      assertThat(r.header("content-length")).isEqualTo(Integer.toString(body.length()));
-      if (!body.isEmpty()) {
-        assertThat(r.header("content-type")).isEqualTo("application/json");
-      }
-      // Every refusal leaves a healthy keep-alive connection.
-      assertThat(c.exchange("GET", "/livez").status()).isEqualTo(200);
+    @BeforeAll
+    static void start() throws Exception {
+        FakeContentStore store = new FakeContentStore(null);
+        blob = store.add(MediaTypes.OCTET_STREAM, "0123456789".getBytes(StandardCharsets.UTF_8))
+                .digest()
+                .toString();
+        server = RegistryServer.builder().store(store).build();
+        address = server.start();
     }
-  }
 
-  @ParameterizedTest(name = "{0} is refused with 405")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"PUT", "POST", "PATCH", "DELETE", "OPTIONS"})
-  void writeMethodsAre405(String method) throws Exception {
-    try (RawHttp c = new RawHttp(address)) {
-      c.sendRaw((method + " /v2/a/blobs/uploads/ HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
-          .getBytes(StandardCharsets.US_ASCII));
-      Response r = c.read(false);
-      assertThat(r.status()).isEqualTo(405);
-      assertThat(r.header("allow")).isEqualTo("GET, HEAD");
-      assertThat(r.bodyText()).isEqualTo("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"method " + method
-          + " is not supported by this read-only mirror\"}]}");
-      assertThat(c.closedByServer()).isTrue();
+    @AfterAll
+    static void stop() {
+        server.close();
     }
-  }
 
-  @Test
-  void overLongUriIs414() throws Exception {
-    try (RawHttp c = new RawHttp(address)) {
-      Response r = c.exchange("GET", "/v2/" + "a".repeat(RegistryServer.MAX_REQUEST_LINE) + "/manifests/x");
-      assertThat(r.status()).isEqualTo(414);
-      assertThat(c.closedByServer()).isTrue();
+    static Stream<Arguments> table() {
+        String unsupported = "{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":"
+                + "\"endpoint not supported by this read-only mirror\"}]}";
+        String badName = "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid repository name\"}]}";
+        return Stream.of(
+                // method, target, extra header, status, exact body ("" = empty body)
+                Arguments.of("GET", "/v2/../../etc/passwd", null, 404, unsupported),
+                Arguments.of("GET", "/v2/a/../../etc/blobs/" + DIGEST, null, 400, badName),
+                Arguments.of("GET", "/v2/a/%2e%2e/%2e%2e/blobs/" + DIGEST, null, 400, badName),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/blobs/..%2f..%2fetc%2fpasswd",
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"invalid checksum digest format\"}]}"),
+                Arguments.of("GET", "/../../etc/passwd", null, 404, ""),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/blobs/md5:d41d8cd98f00b204e9800998ecf8427e",
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"unsupported digest algorithm: md5\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/blobs/sha256:ABCDEF",
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"invalid checksum digest length for sha256\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/" + "a/".repeat(200) + "b/manifests/latest",
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"repository name longer than 255 characters\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/manifests/" + "t".repeat(129),
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"invalid tag\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/manifests/latest?ns=a%2Fb",
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid ns parameter\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/manifests/latest?ns=%zz",
+                        null,
+                        400,
+                        "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"malformed ns parameter\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/blobs/BLOB",
+                        "Range: bytes=5-2",
+                        400,
+                        "{\"errors\":[{\"code\":\"RANGE_INVALID\",\"message\":\"range start 5 is larger than end 2\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/blobs/BLOB",
+                        "Range: bytes=99999999999999999999-",
+                        400,
+                        "{\"errors\":[{\"code\":\"RANGE_INVALID\",\"message\":\"invalid range number\"}]}"),
+                Arguments.of(
+                        "GET",
+                        "/v2/a/blobs/BLOB",
+                        "Range: bytes=10-",
+                        416,
+                        "{\"errors\":[{\"code\":\"RANGE_INVALID\",\"message\":\"range start 10 is beyond size 10\"}]}"),
+                Arguments.of("GET", "/v2/a/tags/list", null, 404, unsupported),
+                Arguments.of("GET", "/v2/_catalog", null, 404, unsupported),
+                Arguments.of("GET", "/metrics", null, 404, ""),
+                Arguments.of("GET", "/v2", null, 301, ""));
     }
-  }
 
-  @Test
-  void hugeHeadersAre431() throws Exception {
-    try (RawHttp c = new RawHttp(address)) {
-      Response r = c.exchange("GET", "/v2/", "X-Big: " + "b".repeat(RegistryServer.MAX_HEADER_SIZE));
-      assertThat(r.status()).isEqualTo(431);
-      assertThat(c.closedByServer()).isTrue();
+    @ParameterizedTest(name = "{0} {1} {2} -> {3}")
+    @MethodSource("table")
+    void answered(String method, String target, String header, int status, String body) throws Exception {
+        target = target.replace("BLOB", blob);
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = header == null ? c.exchange(method, target) : c.exchange(method, target, header);
+            assertThat(r.status()).isEqualTo(status);
+            assertThat(r.bodyText()).isEqualTo(body);
+            assertThat(r.header("content-length")).isEqualTo(Integer.toString(body.length()));
+            if (!body.isEmpty()) {
+                assertThat(r.header("content-type")).isEqualTo("application/json");
+            }
+            // Every refusal leaves a healthy keep-alive connection.
+            assertThat(c.exchange("GET", "/livez").status()).isEqualTo(200);
+        }
     }
-    try (RawHttp c = new RawHttp(address)) {
-      String[] many = new String[2000];
-      for (int i = 0; i < many.length; i++) {
-        many[i] = "X-H" + i + ": v";
-      }
-      assertThat(c.exchange("GET", "/v2/", many).status()).isEqualTo(431);
-    }
-  }
 
-  @Test
-  void garbageRequestLineIs400() throws Exception {
-    try (RawHttp c = new RawHttp(address)) {
-      c.sendRaw("\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      Response r = c.read(false);
-      assertThat(r.status()).isEqualTo(400);
-      assertThat(c.closedByServer()).isTrue();
+    @ParameterizedTest(name = "{0} is refused with 405")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"PUT", "POST", "PATCH", "DELETE", "OPTIONS"})
+    void writeMethodsAre405(String method) throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            c.sendRaw((method + " /v2/a/blobs/uploads/ HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Response r = c.read(false);
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.header("allow")).isEqualTo("GET, HEAD");
+            assertThat(r.bodyText())
+                    .isEqualTo("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"method " + method
+                            + " is not supported by this read-only mirror\"}]}");
+            assertThat(c.closedByServer()).isTrue();
+        }
     }
-  }
 
-  @Test
-  void v2PingAndRedirect() throws Exception {
-    try (RawHttp c = new RawHttp(address)) {
-      Response ping = c.exchange("GET", "/v2/");
-      assertThat(ping.status()).isEqualTo(200);
-      assertThat(ping.header("docker-distribution-api-version")).isEqualTo("registry/2.0");
-      assertThat(c.exchange("GET", "/v2").header("location")).isEqualTo("/v2/");
+    @Test
+    void overLongUriIs414() throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange("GET", "/v2/" + "a".repeat(RegistryServer.MAX_REQUEST_LINE) + "/manifests/x");
+            assertThat(r.status()).isEqualTo(414);
+            assertThat(c.closedByServer()).isTrue();
+        }
     }
-  }
 
-  @Test
-  void tagWithoutNamespaceIs404WhenNoDefaultRegistryIsConfigured() throws Exception {
-    try (RegistryServer strict = RegistryServer.builder().store(new FakeContentStore(null)).defaultRegistry("").build();
-        RawHttp c = new RawHttp(strict.start())) {
-      Response r = c.exchange("GET", "/v2/library/alpine/manifests/3.20");
-      assertThat(r.status()).isEqualTo(404);
-      assertThat(r.bodyText()).isEqualTo("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":"
-          + "\"registry parameter needs to be set for tag references\"}]}");
-      assertThat(c.exchange("HEAD", "/v2/library/alpine/manifests/3.20?ns=docker.io").status()).isEqualTo(404);
+    @Test
+    void hugeHeadersAre431() throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange("GET", "/v2/", "X-Big: " + "b".repeat(RegistryServer.MAX_HEADER_SIZE));
+            assertThat(r.status()).isEqualTo(431);
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (RawHttp c = new RawHttp(address)) {
+            String[] many = new String[2000];
+            for (int i = 0; i < many.length; i++) {
+                many[i] = "X-H" + i + ": v";
+            }
+            assertThat(c.exchange("GET", "/v2/", many).status()).isEqualTo(431);
+        }
     }
-  }
+
+    @Test
+    void garbageRequestLineIs400() throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            c.sendRaw("\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            Response r = c.read(false);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void v2PingAndRedirect() throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            Response ping = c.exchange("GET", "/v2/");
+            assertThat(ping.status()).isEqualTo(200);
+            assertThat(ping.header("docker-distribution-api-version")).isEqualTo("registry/2.0");
+            assertThat(c.exchange("GET", "/v2").header("location")).isEqualTo("/v2/");
+        }
+    }
+
+    @Test
+    void tagWithoutNamespaceIs404WhenNoDefaultRegistryIsConfigured() throws Exception {
+        try (RegistryServer strict = RegistryServer.builder()
+                        .store(new FakeContentStore(null))
+                        .defaultRegistry("")
+                        .build();
+                RawHttp c = new RawHttp(strict.start())) {
+            Response r = c.exchange("GET", "/v2/library/alpine/manifests/3.20");
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.bodyText())
+                    .isEqualTo("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":"
+                            + "\"registry parameter needs to be set for tag references\"}]}");
+            assertThat(c.exchange("HEAD", "/v2/library/alpine/manifests/3.20?ns=docker.io")
+                            .status())
+                    .isEqualTo(404);
+        }
+    }
 }

@@ -46,7 +46,8 @@ public final class AtomicFiles {
         }
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".speglar-tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);

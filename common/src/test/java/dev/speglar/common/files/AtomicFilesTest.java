@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void replacesContentKeepsModeAndLeavesNoTempFile() throws Exception {
@@ -19,7 +20,8 @@ class AtomicFilesTest {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         AtomicFiles.write(f, "new".getBytes(), "rw-r--r--");
         assertThat(f).hasContent("new");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-------");
         try (var s = Files.list(dir)) {
             assertThat(s.toList()).containsExactly(f);
         }
@@ -29,7 +31,8 @@ class AtomicFilesTest {
     void createsParentsWithDefaultModeAndDeletes() throws Exception {
         Path f = dir.resolve("a/b/hosts.toml");
         AtomicFiles.write(f, "x".getBytes(), "rw-r-----");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-r-----");
         AtomicFiles.delete(f);
         assertThat(f).doesNotExist();
     }
@@ -39,7 +42,8 @@ class AtomicFilesTest {
         Path f = dir.resolve("docker.io/hosts.toml");
         AtomicFiles.write(f, "server = 'é'");
         assertThat(Files.readAllBytes(f)).isEqualTo("server = 'é'".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-r--r--");
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("keep"), "k");
         Files.createSymbolicLink(dir.resolve("docker.io/link"), outside);

@@ -43,7 +43,8 @@ class JsonPropertiesTest {
 
     @Provide
     Arbitrary<String> jsonish() {
-        return Arbitraries.strings().withChars("{}[]\":,.-+eE0123456789 \\/ubntrfalsenul\u00e9\u0000")
+        return Arbitraries.strings()
+                .withChars("{}[]\":,.-+eE0123456789 \\/ubntrfalsenul\u00e9\u0000")
                 .ofMaxLength(80);
     }
 

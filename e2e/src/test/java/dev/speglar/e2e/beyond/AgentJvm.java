@@ -24,80 +24,96 @@ import java.util.regex.Pattern;
  * answers.
  */
 final class AgentJvm implements AutoCloseable {
-  private final ManagedProcess process;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  final String registryUrl;
-  final String metricsUrl;
+    private final ManagedProcess process;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final String registryUrl;
+    final String metricsUrl;
 
-  AgentJvm(String name, String registryHostPort, String metricsHostPort, List<String> flags) {
-    Path repo = Path.of(System.getProperty("user.dir")).getParent();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions(repo.resolve("packaging/agent-jvm.options")));
-    cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-cp", System.getProperty("java.class.path"), "dev.speglar.agent.Main", "registry",
-        "--registry-addr=" + registryHostPort, "--metrics-addr=" + metricsHostPort,
-        "--verify-containerd-config=false", "--basic-auth-dir=" + TempDirs.create("no-auth").resolve("none")));
-    cmd.addAll(flags);
-    Path log = TempDirs.create("agent-jvm").resolve(name + ".log");
-    process = ManagedProcess.start(name, cmd, Map.of("MALLOC_ARENA_MAX", "2"), log);
-    registryUrl = "http://" + registryHostPort;
-    metricsUrl = "http://" + metricsHostPort + "/metrics";
-    process.awaitReady(Duration.ofSeconds(60), () -> status(registryUrl + "/livez") == 200);
-  }
-
-  private static List<String> jvmOptions(Path file) {
-    try {
-      return Files.readAllLines(file).stream().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty())
-          .flatMap(l -> Arrays.stream(l.split("\\s+"))).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    AgentJvm(String name, String registryHostPort, String metricsHostPort, List<String> flags) {
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions(repo.resolve("packaging/agent-jvm.options")));
+        cmd.addAll(List.of(
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.speglar.agent.Main",
+                "registry",
+                "--registry-addr=" + registryHostPort,
+                "--metrics-addr=" + metricsHostPort,
+                "--verify-containerd-config=false",
+                "--basic-auth-dir=" + TempDirs.create("no-auth").resolve("none")));
+        cmd.addAll(flags);
+        Path log = TempDirs.create("agent-jvm").resolve(name + ".log");
+        process = ManagedProcess.start(name, cmd, Map.of("MALLOC_ARENA_MAX", "2"), log);
+        registryUrl = "http://" + registryHostPort;
+        metricsUrl = "http://" + metricsHostPort + "/metrics";
+        process.awaitReady(Duration.ofSeconds(60), () -> status(registryUrl + "/livez") == 200);
     }
-  }
 
-  int status(String url) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  String metrics() throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  /** The value of one sample, e.g. {@code speglar_listener_connections_open{server="registry"}}; 0 if absent. */
-  double metric(String sample) throws IOException, InterruptedException {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  /** Resident set size in bytes, from /proc. */
-  long rssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+    private static List<String> jvmOptions(Path file) {
+        try {
+            return Files.readAllLines(file).stream()
+                    .map(l -> l.replaceAll("#.*", "").trim())
+                    .filter(l -> !l.isEmpty())
+                    .flatMap(l -> Arrays.stream(l.split("\\s+")))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    throw new IllegalStateException("no VmRSS for " + process.pid());
-  }
 
-  String logTail() {
-    return process.logTail(4000);
-  }
+    int status(String url) {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
 
-  @Override
-  public void close() {
-    process.close();
-  }
+    String metrics() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** The value of one sample, e.g. {@code speglar_listener_connections_open{server="registry"}}; 0 if absent. */
+    double metric(String sample) throws IOException, InterruptedException {
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Resident set size in bytes, from /proc. */
+    long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    String logTail() {
+        return process.logTail(4000);
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
 }

@@ -38,158 +38,170 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("real")
 class InFlightSharingE2ETest {
-  private static final long LAYER_BYTES = 48L << 20;
-  private static final long SLOW_LINK = 16L << 20; // bytes per second: the layer takes about 3 s
-  private static final Duration STALL = Duration.ofMillis(1500);
+    private static final long LAYER_BYTES = 48L << 20;
+    private static final long SLOW_LINK = 16L << 20; // bytes per second: the layer takes about 3 s
+    private static final Duration STALL = Duration.ofMillis(1500);
 
-  private DistributionRegistry registry;
-  private TapProxy upstream;
-  private ImageFixture big;
-  private BlobInfo layer;
-  private String ref;
-  private final List<Node> nodes = new ArrayList<>();
+    private DistributionRegistry registry;
+    private TapProxy upstream;
+    private ImageFixture big;
+    private BlobInfo layer;
+    private String ref;
+    private final List<Node> nodes = new ArrayList<>();
 
-  @BeforeEach
-  void cluster() throws Exception {
-    registry = DistributionRegistry.create().start();
-    OciLayout layout = OciLayout.init(TempDirs.create("inflight").resolve("layout"));
-    big = BigImages.generate(layout, "library/big", "1.0", 1, LAYER_BYTES, 13);
-    TestImages.push(layout, "1.0", registry.hostPort() + "/library/big:1.0", false);
-    upstream = TapProxy.to(registry.address());
-    layer = big.layers().getFirst();
-    ref = big.reference(upstream.hostPort());
-    nodes.addAll(Node.startCluster(3, upstream.hostPort(), List.of("--in-flight-stall=" + STALL.toMillis() + "ms")));
-  }
-
-  @AfterEach
-  void teardown() {
-    nodes.forEach(Node::close);
-    nodes.clear();
-    if (upstream != null) {
-      upstream.close();
+    @BeforeEach
+    void cluster() throws Exception {
+        registry = DistributionRegistry.create().start();
+        OciLayout layout = OciLayout.init(TempDirs.create("inflight").resolve("layout"));
+        big = BigImages.generate(layout, "library/big", "1.0", 1, LAYER_BYTES, 13);
+        TestImages.push(layout, "1.0", registry.hostPort() + "/library/big:1.0", false);
+        upstream = TapProxy.to(registry.address());
+        layer = big.layers().getFirst();
+        ref = big.reference(upstream.hostPort());
+        nodes.addAll(
+                Node.startCluster(3, upstream.hostPort(), List.of("--in-flight-stall=" + STALL.toMillis() + "ms")));
     }
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
-  @Test
-  void blobServedWhileItsIngestGrowsIsPulledAndVerified() throws Exception {
-    upstream.throttle(SLOW_LINK);
-    Thread first = Thread.ofVirtual().start(() -> nodes.get(0).pull(ref));
-    awaitArriving(nodes.get(0), 1);
-    assertThat(nodes.get(0).agent().inFlightSync().advertised()).contains(Digest.parse(layer.digest()));
-
-    nodes.get(1).pull(ref); // asked while node 1's ingest of the layer is partial
-    first.join(Duration.ofSeconds(60));
-
-    assertPulledIntact(nodes.get(1));
-    assertThat(layerGetsUpstream()).as(upstream.requestLines().toString()).isEqualTo(1);
-    assertThat(nodes.get(1).counter("speglar_mirror_inflight_sources_total", "")).isGreaterThanOrEqualTo(1);
-  }
-
-  @Test
-  void servingIngestAbortedMidwayTheReceiverCompletesFromUpstreamWithRange() throws Exception {
-    upstream.throttle(SLOW_LINK);
-    Thread first = Thread.ofVirtual().start(() -> {
-      try {
-        nodes.get(0).pull(ref);
-      } catch (RuntimeException expected) {
-        // its containerd is stopped below
-      }
-    });
-    awaitArriving(nodes.get(0), 1);
-    Thread second = Thread.ofVirtual().start(() -> nodes.get(1).pull(ref));
-    awaitArriving(nodes.get(1), 4 << 20);
-
-    nodes.get(0).containerd.stop(); // node 1's ingest stops growing: the stream it serves must end, not hang
-    second.join(Duration.ofSeconds(120));
-    first.join(Duration.ofSeconds(30));
-
-    assertThat(second.isAlive()).isFalse();
-    assertPulledIntact(nodes.get(1));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(upstream.exchanges()).anyMatch(e ->
-        e.method().equals("GET") && e.path().contains(layer.digest()) && e.range() != null));
-  }
-
-  @Test
-  void twoNodesAskingInTheSameMillisecondFetchTheLayerFromUpstreamOnce() throws Exception {
-    upstream.throttle(SLOW_LINK);
-    CyclicBarrier start = new CyclicBarrier(2);
-    List<Thread> pulls = new ArrayList<>();
-    for (Node n : nodes.subList(0, 2)) {
-      pulls.add(Thread.ofVirtual().start(() -> {
-        try {
-          start.await();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+    @AfterEach
+    void teardown() {
+        nodes.forEach(Node::close);
+        nodes.clear();
+        if (upstream != null) {
+            upstream.close();
         }
-        n.pull(ref);
-      }));
+        if (registry != null) {
+            registry.close();
+        }
     }
-    for (Thread t : pulls) {
-      t.join(Duration.ofSeconds(120));
+
+    @Test
+    void blobServedWhileItsIngestGrowsIsPulledAndVerified() throws Exception {
+        upstream.throttle(SLOW_LINK);
+        Thread first = Thread.ofVirtual().start(() -> nodes.get(0).pull(ref));
+        awaitArriving(nodes.get(0), 1);
+        assertThat(nodes.get(0).agent().inFlightSync().advertised()).contains(Digest.parse(layer.digest()));
+
+        nodes.get(1).pull(ref); // asked while node 1's ingest of the layer is partial
+        first.join(Duration.ofSeconds(60));
+
+        assertPulledIntact(nodes.get(1));
+        assertThat(layerGetsUpstream()).as(upstream.requestLines().toString()).isEqualTo(1);
+        assertThat(nodes.get(1).counter("speglar_mirror_inflight_sources_total", ""))
+                .isGreaterThanOrEqualTo(1);
     }
-    assertPulledIntact(nodes.get(0));
-    assertPulledIntact(nodes.get(1));
-    assertThat(layerGetsUpstream()).as(upstream.requestLines().toString()).isEqualTo(1);
-  }
 
-  @Test
-  void peerStoppingHalfwayIsReplacedByOneThatStartedProvidingAfterTheTransferBegan() throws Exception {
-    nodes.get(0).pull(ref);
-    awaitAdvertised(nodes.get(0));
-    String url = nodes.get(2).mirrorUrl() + "/v2/" + big.repository() + "/blobs/" + layer.digest() + "?ns="
-        + upstream.hostPort();
-    HttpClient http = HttpClient.newHttpClient();
-    // Node 3 finds node 1 (and caches that lookup) before the transfer starts.
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(url))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode() == 200);
-    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(response.statusCode()).isEqualTo(200);
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    long read = 0;
-    try (InputStream body = response.body()) {
-      byte[] buf = new byte[64 * 1024];
-      for (int n; read < LAYER_BYTES / 4 && (n = body.read(buf)) > 0; read += n) {
-        sha.update(buf, 0, n);
-      }
-      // Node 2 starts providing only now, after the transfer began; then the serving node stops.
-      nodes.get(1).pull(ref);
-      awaitAdvertised(nodes.get(1));
-      nodes.get(0).stopAgent();
-      for (int n; (n = body.read(buf)) > 0; read += n) {
-        sha.update(buf, 0, n);
-      }
+    @Test
+    void servingIngestAbortedMidwayTheReceiverCompletesFromUpstreamWithRange() throws Exception {
+        upstream.throttle(SLOW_LINK);
+        Thread first = Thread.ofVirtual().start(() -> {
+            try {
+                nodes.get(0).pull(ref);
+            } catch (RuntimeException expected) {
+                // its containerd is stopped below
+            }
+        });
+        awaitArriving(nodes.get(0), 1);
+        Thread second = Thread.ofVirtual().start(() -> nodes.get(1).pull(ref));
+        awaitArriving(nodes.get(1), 4 << 20);
+
+        nodes.get(0).containerd.stop(); // node 1's ingest stops growing: the stream it serves must end, not hang
+        second.join(Duration.ofSeconds(120));
+        first.join(Duration.ofSeconds(30));
+
+        assertThat(second.isAlive()).isFalse();
+        assertPulledIntact(nodes.get(1));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(upstream.exchanges())
+                        .anyMatch(e ->
+                                e.method().equals("GET") && e.path().contains(layer.digest()) && e.range() != null));
     }
-    assertThat(read).isEqualTo(layer.size());
-    assertThat("sha256:" + HexFormat.of().formatHex(sha.digest())).isEqualTo(layer.digest());
-    assertThat(nodes.get(2).counter("speglar_mirror_failovers_total", "outcome=\"switched\"")).isGreaterThanOrEqualTo(1);
-  }
 
-  private void awaitAdvertised(Node n) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> n.agent().sync().advertised().contains(layer.digest()));
-  }
+    @Test
+    void twoNodesAskingInTheSameMillisecondFetchTheLayerFromUpstreamOnce() throws Exception {
+        upstream.throttle(SLOW_LINK);
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Thread> pulls = new ArrayList<>();
+        for (Node n : nodes.subList(0, 2)) {
+            pulls.add(Thread.ofVirtual().start(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                n.pull(ref);
+            }));
+        }
+        for (Thread t : pulls) {
+            t.join(Duration.ofSeconds(120));
+        }
+        assertPulledIntact(nodes.get(0));
+        assertPulledIntact(nodes.get(1));
+        assertThat(layerGetsUpstream()).as(upstream.requestLines().toString()).isEqualTo(1);
+    }
 
-  /** Waits until {@code n}'s containerd has received at least {@code bytes} of the layer into its ingest. */
-  private void awaitArriving(Node n, long bytes) {
-    IngestDirectory ingests = new IngestDirectory(n.containerd.contentDir(), Duration.ofSeconds(30));
-    Digest d = Digest.parse(layer.digest());
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-        .until(() -> ingests.find(d).map(Arrival::size).orElse(0L) >= bytes);
-  }
+    @Test
+    void peerStoppingHalfwayIsReplacedByOneThatStartedProvidingAfterTheTransferBegan() throws Exception {
+        nodes.get(0).pull(ref);
+        awaitAdvertised(nodes.get(0));
+        String url = nodes.get(2).mirrorUrl() + "/v2/" + big.repository() + "/blobs/" + layer.digest() + "?ns="
+                + upstream.hostPort();
+        HttpClient http = HttpClient.newHttpClient();
+        // Node 3 finds node 1 (and caches that lookup) before the transfer starts.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url))
+                                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
+        HttpResponse<InputStream> response =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        long read = 0;
+        try (InputStream body = response.body()) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; read < LAYER_BYTES / 4 && (n = body.read(buf)) > 0; read += n) {
+                sha.update(buf, 0, n);
+            }
+            // Node 2 starts providing only now, after the transfer began; then the serving node stops.
+            nodes.get(1).pull(ref);
+            awaitAdvertised(nodes.get(1));
+            nodes.get(0).stopAgent();
+            for (int n; (n = body.read(buf)) > 0; read += n) {
+                sha.update(buf, 0, n);
+            }
+        }
+        assertThat(read).isEqualTo(layer.size());
+        assertThat("sha256:" + HexFormat.of().formatHex(sha.digest())).isEqualTo(layer.digest());
+        assertThat(nodes.get(2).counter("speglar_mirror_failovers_total", "outcome=\"switched\""))
+                .isGreaterThanOrEqualTo(1);
+    }
 
-  private long layerGetsUpstream() {
-    return upstream.requestLines().stream()
-        .filter(l -> l.startsWith("GET ") && l.contains(layer.digest()))
-        .count();
-  }
+    private void awaitAdvertised(Node n) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> n.agent().sync().advertised().contains(layer.digest()));
+    }
 
-  private void assertPulledIntact(Node n) throws Exception {
-    assertThat(n.containerd.imageDigest(ref)).contains(big.manifest().digest());
-    byte[] bytes = Files.readAllBytes(n.containerd.contentBlob(layer.digest()));
-    assertThat(Digest.sha256(bytes).toString()).isEqualTo(layer.digest());
-  }
+    /** Waits until {@code n}'s containerd has received at least {@code bytes} of the layer into its ingest. */
+    private void awaitArriving(Node n, long bytes) {
+        IngestDirectory ingests = new IngestDirectory(n.containerd.contentDir(), Duration.ofSeconds(30));
+        Digest d = Digest.parse(layer.digest());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> ingests.find(d).map(Arrival::size).orElse(0L) >= bytes);
+    }
+
+    private long layerGetsUpstream() {
+        return upstream.requestLines().stream()
+                .filter(l -> l.startsWith("GET ") && l.contains(layer.digest()))
+                .count();
+    }
+
+    private void assertPulledIntact(Node n) throws Exception {
+        assertThat(n.containerd.imageDigest(ref)).contains(big.manifest().digest());
+        byte[] bytes = Files.readAllBytes(n.containerd.contentBlob(layer.digest()));
+        assertThat(Digest.sha256(bytes).toString()).isEqualTo(layer.digest());
+    }
 }

@@ -29,66 +29,74 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class P2pMirrorE2ETest {
-  private DistributionRegistry upstream;
-  private TestImages images;
-  private final List<Node> nodes = new ArrayList<>();
+    private DistributionRegistry upstream;
+    private TestImages images;
+    private final List<Node> nodes = new ArrayList<>();
 
-  @BeforeAll
-  void cluster() throws Exception {
-    upstream = DistributionRegistry.create().start();
-    images = TestImages.shared().pushTo(upstream);
-    nodes.addAll(Node.startCluster(3, upstream.hostPort()));
-  }
-
-  @AfterAll
-  void teardown() {
-    nodes.forEach(Node::close);
-    if (upstream != null) {
-      upstream.close();
+    @BeforeAll
+    void cluster() throws Exception {
+        upstream = DistributionRegistry.create().start();
+        images = TestImages.shared().pushTo(upstream);
+        nodes.addAll(Node.startCluster(3, upstream.hostPort()));
     }
-  }
 
-  @Test
-  @Order(1)
-  void peersPullFromNodeOneAndUpstreamServesNoBlobToThem() {
-    ImageFixture test = images.test();
-    String ref = test.reference(upstream.hostPort());
-    nodes.get(0).pull(ref);
-    assertThat(nodes.get(0).containerd.imageDigest(ref)).contains(test.manifest().digest());
-    awaitAdvertised(nodes.get(0), test);
-
-    upstream.markLog();
-    nodes.get(1).pull(ref);
-    assertThat(nodes.get(1).containerd.imageDigest(ref)).contains(test.manifest().digest());
-    assertThat(upstream.requestsSinceMark()).noneMatch(r -> r.path().contains("/blobs/"));
-    for (BlobInfo b : test.allBlobs()) {
-      assertThat(nodes.get(1).containerd.contentBlob(b.digest())).exists();
+    @AfterAll
+    void teardown() {
+        nodes.forEach(Node::close);
+        if (upstream != null) {
+            upstream.close();
+        }
     }
-  }
 
-  @Test
-  @Order(2)
-  void withUpstreamStoppedAFreshNodePullsByTagAndByDigestIncludingMultiArch() {
-    String multi = images.multi().reference(upstream.hostPort());
-    nodes.get(0).pull(multi);
-    awaitAdvertised(nodes.get(0), images.multi().platform("linux/amd64"));
-    upstream.stop();
-    try {
-      ImageFixture test = images.test();
-      String byDigest = upstream.hostPort() + "/" + test.repository() + "@" + test.manifest().digest();
-      nodes.get(2).pull(byDigest);
-      nodes.get(2).pull(test.reference(upstream.hostPort()));
-      nodes.get(2).pull(multi);
-      assertThat(nodes.get(2).containerd.imageDigest(test.reference(upstream.hostPort())))
-          .contains(test.manifest().digest());
-      assertThat(nodes.get(2).containerd.imageDigest(multi)).contains(images.multi().index().digest());
-    } finally {
-      upstream.start();
+    @Test
+    @Order(1)
+    void peersPullFromNodeOneAndUpstreamServesNoBlobToThem() {
+        ImageFixture test = images.test();
+        String ref = test.reference(upstream.hostPort());
+        nodes.get(0).pull(ref);
+        assertThat(nodes.get(0).containerd.imageDigest(ref))
+                .contains(test.manifest().digest());
+        awaitAdvertised(nodes.get(0), test);
+
+        upstream.markLog();
+        nodes.get(1).pull(ref);
+        assertThat(nodes.get(1).containerd.imageDigest(ref))
+                .contains(test.manifest().digest());
+        assertThat(upstream.requestsSinceMark()).noneMatch(r -> r.path().contains("/blobs/"));
+        for (BlobInfo b : test.allBlobs()) {
+            assertThat(nodes.get(1).containerd.contentBlob(b.digest())).exists();
+        }
     }
-  }
 
-  private static void awaitAdvertised(Node n, ImageFixture image) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> n.agent().sync().advertised().containsAll(
-        image.allBlobs().stream().map(BlobInfo::digest).toList()));
-  }
+    @Test
+    @Order(2)
+    void withUpstreamStoppedAFreshNodePullsByTagAndByDigestIncludingMultiArch() {
+        String multi = images.multi().reference(upstream.hostPort());
+        nodes.get(0).pull(multi);
+        awaitAdvertised(nodes.get(0), images.multi().platform("linux/amd64"));
+        upstream.stop();
+        try {
+            ImageFixture test = images.test();
+            String byDigest = upstream.hostPort() + "/" + test.repository() + "@"
+                    + test.manifest().digest();
+            nodes.get(2).pull(byDigest);
+            nodes.get(2).pull(test.reference(upstream.hostPort()));
+            nodes.get(2).pull(multi);
+            assertThat(nodes.get(2).containerd.imageDigest(test.reference(upstream.hostPort())))
+                    .contains(test.manifest().digest());
+            assertThat(nodes.get(2).containerd.imageDigest(multi))
+                    .contains(images.multi().index().digest());
+        } finally {
+            upstream.start();
+        }
+    }
+
+    private static void awaitAdvertised(Node n, ImageFixture image) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> n.agent()
+                        .sync()
+                        .advertised()
+                        .containsAll(
+                                image.allBlobs().stream().map(BlobInfo::digest).toList()));
+    }
 }

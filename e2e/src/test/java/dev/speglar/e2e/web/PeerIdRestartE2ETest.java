@@ -28,55 +28,71 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("real")
 class PeerIdRestartE2ETest {
-  private static final Pattern METADATA = Pattern.compile("\\{\"libp2p\":\\{\"id\":\"(12D3KooW[1-9A-HJ-NP-Za-km-z]+)\"}}");
-  private final HttpClient http = HttpClient.newHttpClient();
+    private static final Pattern METADATA =
+            Pattern.compile("\\{\"libp2p\":\\{\"id\":\"(12D3KooW[1-9A-HJ-NP-Za-km-z]+)\"}}");
+    private final HttpClient http = HttpClient.newHttpClient();
 
-  @Test
-  void peerIdSurvivesARestartWithTheSameDataDir() throws Exception {
-    Path dir = TempDirs.create("peer-id");
-    try (ContainerdDaemon containerd = ContainerdDaemon.create().start()) {
-      String first = runAndReadId(containerd, dir.resolve("data"), dir);
-      assertThat(dir.resolve("data/private.key")).isNotEmptyFile();
-      assertThat(runAndReadId(containerd, dir.resolve("data"), dir)).isEqualTo(first);
-      assertThat(runAndReadId(containerd, dir.resolve("other"), dir)).isNotEqualTo(first);
-    } finally {
-      TempDirs.deleteRecursively(dir);
+    @Test
+    void peerIdSurvivesARestartWithTheSameDataDir() throws Exception {
+        Path dir = TempDirs.create("peer-id");
+        try (ContainerdDaemon containerd = ContainerdDaemon.create().start()) {
+            String first = runAndReadId(containerd, dir.resolve("data"), dir);
+            assertThat(dir.resolve("data/private.key")).isNotEmptyFile();
+            assertThat(runAndReadId(containerd, dir.resolve("data"), dir)).isEqualTo(first);
+            assertThat(runAndReadId(containerd, dir.resolve("other"), dir)).isNotEqualTo(first);
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
     }
-  }
 
-  /** Starts the agent, reads its peer id from the metrics port, and stops it with SIGTERM. */
-  private String runAndReadId(ContainerdDaemon containerd, Path dataDir, Path logs) throws Exception {
-    InetAddress ip = LoopbackAddresses.nextAddress();
-    String host = ip.getHostAddress();
-    int routerPort = LoopbackAddresses.freePort(ip);
-    int metricsPort = LoopbackAddresses.freePort(ip);
-    String metadata = "http://" + host + ":" + metricsPort + "/debug/web/metadata";
-    try (ManagedProcess agent = ManagedProcess.start("agent@" + host, List.of(Path.of("..").toAbsolutePath().normalize()
-            .resolve("bin/speglar-agent").toString(), "registry", "--store=containerd",
-            "--containerd-sock=" + containerd.socket(), "--containerd-namespace=" + ContainerdDaemon.NAMESPACE,
-            "--containerd-content-path=" + containerd.contentDir(), "--registry-addr=" + host + ":" + LoopbackAddresses.freePort(ip),
-            "--router-addr=" + host + ":" + routerPort, "--metrics-addr=" + host + ":" + metricsPort,
-            "--bootstrap-kind=static", "--static-bootstrap-peers=/ip4/" + host + "/tcp/" + routerPort,
-            "--verify-containerd-config=false", "--data-dir=" + dataDir),
-        Map.of(), logs.resolve("agent-" + host + ".log"))) {
-      agent.awaitReady(Duration.ofSeconds(60), () -> status(metadata) == 200);
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(metadata)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
-      Matcher m = METADATA.matcher(r.body());
-      assertThat(m.matches()).as(r.body()).isTrue();
-      return m.group(1);
+    /** Starts the agent, reads its peer id from the metrics port, and stops it with SIGTERM. */
+    private String runAndReadId(ContainerdDaemon containerd, Path dataDir, Path logs) throws Exception {
+        InetAddress ip = LoopbackAddresses.nextAddress();
+        String host = ip.getHostAddress();
+        int routerPort = LoopbackAddresses.freePort(ip);
+        int metricsPort = LoopbackAddresses.freePort(ip);
+        String metadata = "http://" + host + ":" + metricsPort + "/debug/web/metadata";
+        try (ManagedProcess agent = ManagedProcess.start(
+                "agent@" + host,
+                List.of(
+                        Path.of("..")
+                                .toAbsolutePath()
+                                .normalize()
+                                .resolve("bin/speglar-agent")
+                                .toString(),
+                        "registry",
+                        "--store=containerd",
+                        "--containerd-sock=" + containerd.socket(),
+                        "--containerd-namespace=" + ContainerdDaemon.NAMESPACE,
+                        "--containerd-content-path=" + containerd.contentDir(),
+                        "--registry-addr=" + host + ":" + LoopbackAddresses.freePort(ip),
+                        "--router-addr=" + host + ":" + routerPort,
+                        "--metrics-addr=" + host + ":" + metricsPort,
+                        "--bootstrap-kind=static",
+                        "--static-bootstrap-peers=/ip4/" + host + "/tcp/" + routerPort,
+                        "--verify-containerd-config=false",
+                        "--data-dir=" + dataDir),
+                Map.of(),
+                logs.resolve("agent-" + host + ".log"))) {
+            agent.awaitReady(Duration.ofSeconds(60), () -> status(metadata) == 200);
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(metadata)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+            Matcher m = METADATA.matcher(r.body());
+            assertThat(m.matches()).as(r.body()).isTrue();
+            return m.group(1);
+        }
     }
-  }
 
-  private int status(String url) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
+    private int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
-  }
 }

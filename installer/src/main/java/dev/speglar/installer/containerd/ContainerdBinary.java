@@ -10,7 +10,8 @@ public record ContainerdBinary(String executable) {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public ContainerdBinary {
-        if (executable == null || executable.isBlank()) throw new IllegalArgumentException("containerd executable is empty");
+        if (executable == null || executable.isBlank())
+            throw new IllegalArgumentException("containerd executable is empty");
     }
 
     public static ContainerdBinary onPath() {

@@ -26,8 +26,9 @@ public record ContainerdVersion(int major, int minor, int patch) implements Comp
 
     /** Parses a version or a {@code containerd --version} line; throws with the text when there is none. */
     public static ContainerdVersion parse(String text) {
-        return find(text).orElseThrow(() ->
-                new IllegalArgumentException("cannot parse a containerd version from: " + (text == null ? "" : text.strip())));
+        return find(text)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "cannot parse a containerd version from: " + (text == null ? "" : text.strip())));
     }
 
     /**

@@ -3,8 +3,11 @@ package dev.speglar.installer.containerd;
 import java.util.List;
 
 /** Where the mirror-relevant CRI settings live in each config schema. */
-public record CriKeys(List<String> configPath, List<String> discardUnpackedLayers, List<String> useLocalImagePull,
-                      List<String> pluginTable) {
+public record CriKeys(
+        List<String> configPath,
+        List<String> discardUnpackedLayers,
+        List<String> useLocalImagePull,
+        List<String> pluginTable) {
 
     private static final String CRI_V2 = "io.containerd.grpc.v1.cri";
     private static final String IMAGES_V3 = "io.containerd.cri.v1.images";
@@ -23,8 +26,9 @@ public record CriKeys(List<String> configPath, List<String> discardUnpackedLayer
 
     public static CriKeys forSchema(int schema) {
         if (schema < 2) {
-            throw new IllegalArgumentException("containerd config schema v" + schema + " (no version header) is not supported;"
-                    + " add 'version = 2' or run 'containerd config migrate'");
+            throw new IllegalArgumentException(
+                    "containerd config schema v" + schema + " (no version header) is not supported;"
+                            + " add 'version = 2' or run 'containerd config migrate'");
         }
         return schema == 2 ? V2 : V3;
     }

@@ -24,7 +24,8 @@ public final class EffectiveConfig {
     public static EffectiveConfig parse(String dumpText) {
         TomlParseResult r = Toml.parse(dumpText);
         if (r.hasErrors()) {
-            throw new IllegalArgumentException("containerd config dump is not valid TOML: " + r.errors().getFirst());
+            throw new IllegalArgumentException(
+                    "containerd config dump is not valid TOML: " + r.errors().getFirst());
         }
         return new EffectiveConfig(dumpText, r);
     }
@@ -66,7 +67,8 @@ public final class EffectiveConfig {
         if (disabled == null) return false;
         for (int i = 0; i < disabled.size(); i++) {
             String p = disabled.get(i).toString();
-            if (p.equals("cri") || p.startsWith("io.containerd.grpc.v1.cri") || p.startsWith("io.containerd.cri.v1")) return true;
+            if (p.equals("cri") || p.startsWith("io.containerd.grpc.v1.cri") || p.startsWith("io.containerd.cri.v1"))
+                return true;
         }
         return false;
     }
@@ -94,7 +96,9 @@ public final class EffectiveConfig {
             if (v instanceof TomlTable t) {
                 flatten(path, t, out);
             } else {
-                out.put(TomlKeys.format(path), v instanceof TomlArray a ? a.toList().toString() : v);
+                out.put(
+                        TomlKeys.format(path),
+                        v instanceof TomlArray a ? a.toList().toString() : v);
             }
         }
     }

@@ -47,7 +47,8 @@ public final class TomlTextEditor {
             if (eq < 0) continue;
             List<String> parsed = TomlKeys.parse(line.substring(0, eq));
             if (parsed == null || !parsed.equals(List.of(key))) continue;
-            String indent = line.substring(0, line.length() - line.stripLeading().length());
+            String indent =
+                    line.substring(0, line.length() - line.stripLeading().length());
             int last = valueEnd(i);
             for (int j = last; j > i; j--) lines.remove(j);
             lines.set(i, indent + line.substring(0, eq).strip() + " = " + literal);
@@ -59,7 +60,12 @@ public final class TomlTextEditor {
             String s = lines.get(i).strip();
             if (!s.isEmpty() && !s.startsWith("#")) {
                 insertAt = i + 1;
-                if (indent == null) indent = lines.get(i).substring(0, lines.get(i).length() - lines.get(i).stripLeading().length());
+                if (indent == null)
+                    indent = lines.get(i)
+                            .substring(
+                                    0,
+                                    lines.get(i).length()
+                                            - lines.get(i).stripLeading().length());
             }
         }
         if (indent == null) {

@@ -23,8 +23,7 @@ import java.util.List;
 final class CloudProbe {
     private static final String AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77";
 
-    private CloudProbe() {
-    }
+    private CloudProbe() {}
 
     static List<Signal> dmi(HostRoot host, boolean inContainer) {
         List<Signal> signals = new ArrayList<>();
@@ -79,8 +78,8 @@ final class CloudProbe {
     /** On-premises hypervisors, reported as facts so nobody mistakes them for the clouds that share their DMI strings. */
     private static java.util.Optional<String> hypervisor(String vendor, String product) {
         if (vendor.equals("Microsoft Corporation") && product.equals("Virtual Machine")) {
-            return java.util.Optional.of("Hyper-V virtual machine (no Azure asset tag, waagent or /var/lib/waagent:"
-                    + " not Azure)");
+            return java.util.Optional.of(
+                    "Hyper-V virtual machine (no Azure asset tag, waagent or /var/lib/waagent:" + " not Azure)");
         }
         if (vendor.startsWith("VMware") || product.startsWith("VMware")) {
             return java.util.Optional.of("VMware virtual machine (" + product + ")");
@@ -117,8 +116,7 @@ final class CloudProbe {
         String src = k.nodeLabelsSource() + " (--node-labels)";
         k.labelWithPrefix("cloud.google.com/gke-").ifPresent(l -> signals.add(Signal.of(src, l, GKE, HIGH)));
         k.labelWithPrefix("kubernetes.azure.com/").ifPresent(l -> signals.add(Signal.of(src, l, AKS, HIGH)));
-        k.labelWithPrefix("doks.digitalocean.com/")
-                .ifPresent(l -> signals.add(Signal.of(src, l, DIGITALOCEAN, HIGH)));
+        k.labelWithPrefix("doks.digitalocean.com/").ifPresent(l -> signals.add(Signal.of(src, l, DIGITALOCEAN, HIGH)));
         k.labelWithPrefix("minikube.k8s.io/").ifPresent(l -> signals.add(Signal.of(src, l, MINIKUBE, HIGH)));
         k.labelWithPrefix("microk8s.io/").ifPresent(l -> signals.add(Signal.of(src, l, MICROK8S, HIGH)));
         k.labelWithPrefix("eks.amazonaws.com/").ifPresent(l -> signals.add(Signal.fact(src, l, HIGH)));

@@ -22,6 +22,7 @@ final class ContainerdConfigReader {
     static final String DEFAULT_INCLUDE_2_2 = "/etc/containerd/conf.d/*.toml";
     /** Problem text marking a containerd 1.x import that wipes earlier CRI settings. */
     static final String REPLACES_CRI = "containerd 1.x replaces the whole CRI plugin table with this file's";
+
     private static final int MAX_IMPORT_DEPTH = 4;
     private static final int MAX_FILES = 64;
 
@@ -49,8 +50,7 @@ final class ContainerdConfigReader {
         return merge(files, imports, problems, deepMerge, version);
     }
 
-    private void load(String path, List<CriSettings> files, List<String> imports, List<String> problems,
-                      int depth) {
+    private void load(String path, List<CriSettings> files, List<String> imports, List<String> problems, int depth) {
         if (files.size() >= MAX_FILES || files.stream().anyMatch(f -> f.path().equals(path))) {
             return;
         }
@@ -77,8 +77,12 @@ final class ContainerdConfigReader {
         }
     }
 
-    private static Merged merge(List<CriSettings> files, List<String> imports, List<String> problems,
-                                boolean deepMerge, Optional<ContainerdVersion> version) {
+    private static Merged merge(
+            List<CriSettings> files,
+            List<String> imports,
+            List<String> problems,
+            boolean deepMerge,
+            Optional<ContainerdVersion> version) {
         Optional<String> configPath = Optional.empty();
         Optional<Boolean> discard = Optional.empty();
         Optional<Boolean> localPull = Optional.empty();
@@ -92,7 +96,8 @@ final class ContainerdConfigReader {
             criDisabled |= f.disablesCri();
             if (!deepMerge && i > 0 && f.definesCriTable()) {
                 // containerd 1.x: the import's CRI table replaces the earlier CRI table wholesale.
-                List<String> lost = criKeys.stream().filter(k -> !f.criKeys().contains(k)).toList();
+                List<String> lost =
+                        criKeys.stream().filter(k -> !f.criKeys().contains(k)).toList();
                 if (!lost.isEmpty()) {
                     problems.add(f.path() + ": " + REPLACES_CRI + " (" + lost.size() + " settings revert to"
                             + " defaults: " + String.join(", ", lost.subList(0, Math.min(5, lost.size())))
@@ -119,14 +124,25 @@ final class ContainerdConfigReader {
         }
         Optional<String> effective = configPath;
         boolean defaulted = false;
-        if (effective.isEmpty() && mirrors.isEmpty() && version.map(v -> v.atLeast(2, 2)).orElse(false)) {
+        if (effective.isEmpty()
+                && mirrors.isEmpty()
+                && version.map(v -> v.atLeast(2, 2)).orElse(false)) {
             effective = Optional.of(DEFAULT_LIST_2_2);
             defaulted = true;
         }
         int schema = files.isEmpty() ? 0 : files.getFirst().schema();
-        return new Merged(files.stream().map(CriSettings::path).toList(), List.copyOf(imports), schema,
-                List.copyOf(allConfigPaths), effective, defaulted, discard, localPull, List.copyOf(mirrors),
-                criDisabled, List.copyOf(problems));
+        return new Merged(
+                files.stream().map(CriSettings::path).toList(),
+                List.copyOf(imports),
+                schema,
+                List.copyOf(allConfigPaths),
+                effective,
+                defaulted,
+                discard,
+                localPull,
+                List.copyOf(mirrors),
+                criDisabled,
+                List.copyOf(problems));
     }
 
     /** Expands a glob in the last path component (the only form containerd configs use in practice). */
@@ -149,8 +165,16 @@ final class ContainerdConfigReader {
     }
 
     /** The merged settings plus provenance. {@code configPathDefaulted} marks the 2.2+ implicit list. */
-    record Merged(List<String> files, List<String> imports, int schema, List<String> configPaths,
-                  Optional<String> effectiveConfigPath, boolean configPathDefaulted, Optional<Boolean> discard,
-                  Optional<Boolean> localPull, List<String> mirrors, boolean criDisabled, List<String> problems) {
-    }
+    record Merged(
+            List<String> files,
+            List<String> imports,
+            int schema,
+            List<String> configPaths,
+            Optional<String> effectiveConfigPath,
+            boolean configPathDefaulted,
+            Optional<Boolean> discard,
+            Optional<Boolean> localPull,
+            List<String> mirrors,
+            boolean criDisabled,
+            List<String> problems) {}
 }

@@ -24,11 +24,21 @@ import java.util.Optional;
  * @param criDisabled whether {@code disabled_plugins} turns off the CRI plugin
  * @param problems parse errors and unreadable files, each as "path: message"
  */
-public record ContainerdFacts(boolean present, Optional<ContainerdVersion> version, String versionSource,
-                              Optional<String> socket, List<String> configFiles, List<String> imports,
-                              int schemaVersion, List<String> configPaths, Optional<String> effectiveConfigPath,
-                              Optional<Boolean> discardUnpackedLayers, Optional<Boolean> useLocalImagePull,
-                              List<String> inlineMirrors, boolean criDisabled, List<String> problems) {
+public record ContainerdFacts(
+        boolean present,
+        Optional<ContainerdVersion> version,
+        String versionSource,
+        Optional<String> socket,
+        List<String> configFiles,
+        List<String> imports,
+        int schemaVersion,
+        List<String> configPaths,
+        Optional<String> effectiveConfigPath,
+        Optional<Boolean> discardUnpackedLayers,
+        Optional<Boolean> useLocalImagePull,
+        List<String> inlineMirrors,
+        boolean criDisabled,
+        List<String> problems) {
 
     public ContainerdFacts {
         Objects.requireNonNull(version, "version");
@@ -48,8 +58,21 @@ public record ContainerdFacts(boolean present, Optional<ContainerdVersion> versi
     }
 
     public static ContainerdFacts absent() {
-        return new ContainerdFacts(false, Optional.empty(), "", Optional.empty(), List.of(), List.of(), 0, List.of(),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of(), false, List.of());
+        return new ContainerdFacts(
+                false,
+                Optional.empty(),
+                "",
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                0,
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                false,
+                List.of());
     }
 
     /** True when the effective {@code config_path} holds more than one directory (colon-separated). */

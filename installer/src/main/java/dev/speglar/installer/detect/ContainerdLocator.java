@@ -20,8 +20,7 @@ public final class ContainerdLocator {
             "/run/k3s/containerd/containerd.sock",
             "/run/k0s/containerd.sock",
             "/var/snap/microk8s/common/run/containerd.sock");
-    static final List<String> BINARIES = List.of("/usr/bin/containerd", "/usr/local/bin/containerd",
-            "/bin/containerd");
+    static final List<String> BINARIES = List.of("/usr/bin/containerd", "/usr/local/bin/containerd", "/bin/containerd");
 
     private final HostRoot host;
 
@@ -50,8 +49,7 @@ public final class ContainerdLocator {
     }
 
     /** Version and the source it was read from. */
-    record Found(Optional<ContainerdVersion> version, String source) {
-    }
+    record Found(Optional<ContainerdVersion> version, String source) {}
 
     Found version(Optional<ContainerdVersion> override) {
         if (override.isPresent()) {
@@ -66,16 +64,18 @@ public final class ContainerdLocator {
                 }
             }
         }
-        Optional<ContainerdVersion> eks = host.readQuietly("/etc/eks/containerd-version.txt")
-                .flatMap(ContainerdVersion::find);
+        Optional<ContainerdVersion> eks =
+                host.readQuietly("/etc/eks/containerd-version.txt").flatMap(ContainerdVersion::find);
         if (eks.isPresent()) {
             return new Found(eks, "/etc/eks/containerd-version.txt");
         }
-        Optional<String> dpkg = dpkgVersion(host.readQuietly("/var/lib/dpkg/status").orElse(""));
+        Optional<String> dpkg =
+                dpkgVersion(host.readQuietly("/var/lib/dpkg/status").orElse(""));
         if (dpkg.isPresent()) {
             return new Found(ContainerdVersion.find(dpkg.get()), "/var/lib/dpkg/status (" + dpkg.get() + ")");
         }
-        Optional<String> apk = apkVersion(host.readQuietly("/lib/apk/db/installed").orElse(""));
+        Optional<String> apk =
+                apkVersion(host.readQuietly("/lib/apk/db/installed").orElse(""));
         if (apk.isPresent()) {
             return new Found(ContainerdVersion.find(apk.get()), "/lib/apk/db/installed (" + apk.get() + ")");
         }
@@ -87,7 +87,8 @@ public final class ContainerdLocator {
         for (String stanza : status.split("\n\n")) {
             String pkg = field(stanza, "Package");
             if ((pkg.equals("containerd") || pkg.equals("containerd.io") || pkg.equals("moby-containerd"))
-                    && field(stanza, "Status").endsWith("installed") && !field(stanza, "Version").isEmpty()) {
+                    && field(stanza, "Status").endsWith("installed")
+                    && !field(stanza, "Version").isEmpty()) {
                 return Optional.of(field(stanza, "Version"));
             }
         }
@@ -97,7 +98,10 @@ public final class ContainerdLocator {
     static Optional<String> apkVersion(String db) {
         for (String stanza : db.split("\n\n")) {
             if (stanza.lines().anyMatch(l -> l.equals("P:containerd"))) {
-                return stanza.lines().filter(l -> l.startsWith("V:")).map(l -> l.substring(2)).findFirst();
+                return stanza.lines()
+                        .filter(l -> l.startsWith("V:"))
+                        .map(l -> l.substring(2))
+                        .findFirst();
             }
         }
         return Optional.empty();
@@ -118,8 +122,10 @@ public final class ContainerdLocator {
         Process p = null;
         try {
             out = java.nio.file.Files.createTempFile("speglar-containerd-version", ".txt");
-            p = new ProcessBuilder(binary, "--version").redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            p = new ProcessBuilder(binary, "--version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return Optional.empty();
             }

@@ -14,10 +14,18 @@ import org.tomlj.TomlTable;
  * header selects. {@code pluginIds} lists the plugin tables the file defines, which matters because containerd 1.x
  * replaces a whole plugin table when an import defines it.
  */
-record CriSettings(String path, int schema, Optional<String> configPath, Optional<Boolean> discard,
-                   Optional<Boolean> localPull, List<String> mirrors, Set<String> pluginIds,
-                   List<String> disabledPlugins, List<String> imports, List<String> problems,
-                   Set<String> criKeys) {
+record CriSettings(
+        String path,
+        int schema,
+        Optional<String> configPath,
+        Optional<Boolean> discard,
+        Optional<Boolean> localPull,
+        List<String> mirrors,
+        Set<String> pluginIds,
+        List<String> disabledPlugins,
+        List<String> imports,
+        List<String> problems,
+        Set<String> criKeys) {
 
     static final String V1_CRI = "cri";
     static final String V2_CRI = "io.containerd.grpc.v1.cri";
@@ -29,8 +37,18 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
         List<String> problems = new ArrayList<>();
         if (toml.hasErrors()) {
             toml.errors().stream().limit(3).forEach(e -> problems.add(path + ": TOML error: " + e.toString()));
-            return new CriSettings(path, 0, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                    Set.of(), List.of(), List.of(), problems, Set.of());
+            return new CriSettings(
+                    path,
+                    0,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    Set.of(),
+                    List.of(),
+                    List.of(),
+                    problems,
+                    Set.of());
         }
         Long version = toml.get("version") instanceof Long l ? l : null;
         int schema = version == null ? 1 : version.intValue();
@@ -46,8 +64,9 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
             discard = bool(toml, "plugins", V3_IMAGES, "discard_unpacked_layers");
             localPull = bool(toml, "plugins", V3_IMAGES, "use_local_image_pull");
             mirrors.addAll(keys(toml, "plugins", V3_IMAGES, "registry", "mirrors"));
-            if (ids.contains(V2_CRI) && (toml.get(List.of("plugins", V2_CRI, "registry")) != null
-                    || toml.get(List.of("plugins", V2_CRI, "containerd", "discard_unpacked_layers")) != null)) {
+            if (ids.contains(V2_CRI)
+                    && (toml.get(List.of("plugins", V2_CRI, "registry")) != null
+                            || toml.get(List.of("plugins", V2_CRI, "containerd", "discard_unpacked_layers")) != null)) {
                 problems.add(path + ": version " + schema + " file uses v2 keys under [plugins.\"" + V2_CRI
                         + "\"]; containerd ignores them (use [plugins.\"" + V3_IMAGES + "\"])");
             }
@@ -67,8 +86,17 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
                 }
             }
         }
-        return new CriSettings(path, schema, configPath, discard, localPull, List.copyOf(mirrors), ids,
-                strings(toml.get("disabled_plugins")), strings(toml.get("imports")), problems,
+        return new CriSettings(
+                path,
+                schema,
+                configPath,
+                discard,
+                localPull,
+                List.copyOf(mirrors),
+                ids,
+                strings(toml.get("disabled_plugins")),
+                strings(toml.get("imports")),
+                problems,
                 criKeys(plugins, schema == 1 && !ids.contains(V2_CRI) ? V1_CRI : V2_CRI));
     }
 
@@ -89,8 +117,8 @@ record CriSettings(String path, int schema, Optional<String> configPath, Optiona
     }
 
     boolean disablesCri() {
-        return disabledPlugins.stream().anyMatch(p -> p.equals(V1_CRI) || p.equals(V2_CRI) || p.equals(V3_IMAGES)
-                || p.equals(V3_RUNTIME));
+        return disabledPlugins.stream()
+                .anyMatch(p -> p.equals(V1_CRI) || p.equals(V2_CRI) || p.equals(V3_IMAGES) || p.equals(V3_RUNTIME));
     }
 
     private static Optional<String> string(TomlTable t, String... path) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code speglar detect}: report platform, evidence, containerd facts and verdict. Reads only. */
-@Command(name = "detect",
+@Command(
+        name = "detect",
         mixinStandardHelpOptions = true,
         description = {
             "Detect the node's platform and containerd configuration and say what the installer can do.",
@@ -29,15 +30,24 @@ public final class DetectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host-root", paramLabel = "DIR", defaultValue = "/",
-            description = "Read host files under DIR instead of / (e.g. /host in a container). Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--host-root",
+            paramLabel = "DIR",
+            defaultValue = "/",
+            description =
+                    "Read host files under DIR instead of / (e.g. /host in a container). Default: ${DEFAULT-VALUE}")
     Path hostRoot;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
     Format output;
 
-    @Option(names = "--containerd-version", paramLabel = "VERSION",
+    @Option(
+            names = "--containerd-version",
+            paramLabel = "VERSION",
             description = "Use this containerd version instead of probing (e.g. 2.1.4).")
     String containerdVersion;
 
@@ -45,12 +55,18 @@ public final class DetectCommand implements Callable<Integer> {
     PlatformGate gate;
 
     /** Output formats of detect. */
-    public enum Format { text, json }
+    public enum Format {
+        text,
+        json
+    }
 
     private static String json(Object report) {
         try {
-            return new ObjectMapper().registerModule(new Jdk8Module()).writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(report) + "\n";
+            return new ObjectMapper()
+                            .registerModule(new Jdk8Module())
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(report)
+                    + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the detection report as JSON", e);
         }
@@ -74,8 +90,9 @@ public final class DetectCommand implements Callable<Integer> {
         try {
             return new HostRoot(root);
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage() + ": pass --host-root pointing at the host's / (mounted"
-                    + " read-only is enough)", ExitCode.USAGE);
+            throw new UserException(
+                    e.getMessage() + ": pass --host-root pointing at the host's / (mounted" + " read-only is enough)",
+                    ExitCode.USAGE);
         }
     }
 
@@ -83,7 +100,9 @@ public final class DetectCommand implements Callable<Integer> {
         if (text == null) {
             return Optional.empty();
         }
-        return Optional.of(ContainerdVersion.find(text).orElseThrow(() -> new UserException(
-                "--containerd-version '" + text + "' is not a version; use a form like 2.1.4", ExitCode.USAGE)));
+        return Optional.of(ContainerdVersion.find(text)
+                .orElseThrow(() -> new UserException(
+                        "--containerd-version '" + text + "' is not a version; use a form like 2.1.4",
+                        ExitCode.USAGE)));
     }
 }

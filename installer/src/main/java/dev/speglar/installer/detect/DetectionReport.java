@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Renders a {@link Detection} as the JSON document and the text report of {@code speglar detect}. */
 public final class DetectionReport {
-    private DetectionReport() {
-    }
+    private DetectionReport() {}
 
     /** The JSON model: snake_case keys; {@code platform} and {@code verdict} are the stable top-level fields. */
     public static Map<String, Object> toMap(Detection d) {
@@ -62,9 +61,13 @@ public final class DetectionReport {
         sb.append("verdict:  ").append(d.verdict().jsonName()).append('\n');
         sb.append("host root: ").append(d.hostRoot()).append("\n\nevidence:\n");
         for (Signal s : d.evidence().signals()) {
-            sb.append("  [").append(s.trust().jsonName()).append("] ")
+            sb.append("  [")
+                    .append(s.trust().jsonName())
+                    .append("] ")
                     .append(s.indicates().map(p -> p.jsonName() + " <- ").orElse(""))
-                    .append(s.source()).append(": ").append(s.observed());
+                    .append(s.source())
+                    .append(": ")
+                    .append(s.observed());
             if (s.ignored()) {
                 sb.append(" (not counted: ").append(s.note()).append(')');
             }
@@ -75,17 +78,29 @@ public final class DetectionReport {
         if (!f.present()) {
             sb.append("  not found\n");
         } else {
-            line(sb, "version", f.version().map(v -> v + " (from " + f.versionSource() + ")").orElse("unknown"));
+            line(
+                    sb,
+                    "version",
+                    f.version()
+                            .map(v -> v + " (from " + f.versionSource() + ")")
+                            .orElse("unknown"));
             line(sb, "socket", f.socket().orElse("not found"));
             line(sb, "config files", f.configFiles().isEmpty() ? "none" : String.join(", ", f.configFiles()));
             line(sb, "imports", f.imports().isEmpty() ? "none" : String.join(", ", f.imports()));
             line(sb, "schema version", f.schemaVersion() == 0 ? "n/a" : String.valueOf(f.schemaVersion()));
             line(sb, "config_path", f.configPaths().isEmpty() ? "not set" : String.join(" | ", f.configPaths()));
-            line(sb, "effective config_path", f.effectiveConfigPath().orElse("none")
-                    + (f.configPathIsList() ? " (list)" : ""));
-            line(sb, "discard_unpacked_layers", f.discardUnpackedLayers().map(String::valueOf)
-                    .orElse("not set (false)"));
-            line(sb, "use_local_image_pull", f.useLocalImagePull().map(String::valueOf).orElse("not set"));
+            line(
+                    sb,
+                    "effective config_path",
+                    f.effectiveConfigPath().orElse("none") + (f.configPathIsList() ? " (list)" : ""));
+            line(
+                    sb,
+                    "discard_unpacked_layers",
+                    f.discardUnpackedLayers().map(String::valueOf).orElse("not set (false)"));
+            line(
+                    sb,
+                    "use_local_image_pull",
+                    f.useLocalImagePull().map(String::valueOf).orElse("not set"));
             line(sb, "inline mirrors", f.inlineMirrors().isEmpty() ? "none" : String.join(", ", f.inlineMirrors()));
             line(sb, "CRI disabled", f.criDisabled() ? "yes" : "no");
             for (String p : f.problems()) {

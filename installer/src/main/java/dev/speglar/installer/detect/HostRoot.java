@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 public final class HostRoot {
     /** Config files, os-release and friends are small; anything larger is not what we are looking for. */
     static final int MAX_READ_BYTES = 1 << 20;
+
     private static final int MAX_LINK_HOPS = 40;
 
     private final Path root;

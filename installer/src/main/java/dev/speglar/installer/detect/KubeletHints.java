@@ -10,8 +10,12 @@ import java.util.regex.Pattern;
  * Provider ID, node labels and runtime endpoint from the kubelet's on-node configuration: kubeadm flags, the kubelet
  * config file (YAML or AL2023's JSON), and distribution flag files such as GKE's {@code /etc/default/kubelet}.
  */
-record KubeletHints(Optional<String> providerId, String providerIdSource, List<String> nodeLabels,
-                    String nodeLabelsSource, Optional<String> runtimeEndpoint) {
+record KubeletHints(
+        Optional<String> providerId,
+        String providerIdSource,
+        List<String> nodeLabels,
+        String nodeLabelsSource,
+        Optional<String> runtimeEndpoint) {
 
     static final List<String> FLAG_FILES = List.of(
             "/var/lib/kubelet/kubeadm-flags.env",
@@ -25,8 +29,9 @@ record KubeletHints(Optional<String> providerId, String providerIdSource, List<S
     private static final Pattern PROVIDER_FLAG = Pattern.compile("--provider-id[= ]\"?([^\\s\"]+)");
     private static final Pattern PROVIDER_FIELD = Pattern.compile("\"?providerID\"?\\s*:\\s*\"?([^\\s\",]+)");
     /** The kubelet flag, or AKS's KUBELET_NODE_LABELS variable in /etc/default/kubelet. */
-    private static final Pattern LABELS_FLAG = Pattern.compile(
-            "(?:--node-labels[= ]|KUBELET_NODE_LABELS=)\"?([^\\s\"]+)");
+    private static final Pattern LABELS_FLAG =
+            Pattern.compile("(?:--node-labels[= ]|KUBELET_NODE_LABELS=)\"?([^\\s\"]+)");
+
     private static final Pattern ENDPOINT = Pattern.compile(
             "(?:--container-runtime-endpoint[= ]|\"?containerRuntimeEndpoint\"?\\s*:\\s*)\"?([^\\s\",]+)");
 
@@ -69,8 +74,8 @@ record KubeletHints(Optional<String> providerId, String providerIdSource, List<S
                 }
             }
         }
-        return new KubeletHints(provider.filter(p -> !p.isBlank()), providerSource, List.copyOf(labels),
-                labelsSource, endpoint);
+        return new KubeletHints(
+                provider.filter(p -> !p.isBlank()), providerSource, List.copyOf(labels), labelsSource, endpoint);
     }
 
     Optional<String> labelWithPrefix(String prefix) {

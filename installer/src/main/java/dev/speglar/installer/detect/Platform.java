@@ -38,7 +38,8 @@ public enum Platform {
             }
         }
         throw new IllegalArgumentException("unknown platform '" + name + "'; valid: "
-                + String.join(", ", Arrays.stream(values()).map(Platform::jsonName).toList()));
+                + String.join(
+                        ", ", Arrays.stream(values()).map(Platform::jsonName).toList()));
     }
 
     /** Platforms whose nodes the installer refuses to modify unless explicitly overridden. */

@@ -2,7 +2,6 @@ package dev.speglar.installer.detect;
 
 import static dev.speglar.installer.detect.Platform.AKS;
 import static dev.speglar.installer.detect.Platform.BOTTLEROCKET;
-import static dev.speglar.installer.detect.Platform.DIGITALOCEAN;
 import static dev.speglar.installer.detect.Platform.EKS_AL2;
 import static dev.speglar.installer.detect.Platform.EKS_AL2023;
 import static dev.speglar.installer.detect.Platform.GENERIC;
@@ -28,8 +27,20 @@ import java.util.Set;
  * kind's and k3d's host DMI cannot mislead), then os-release, distribution files, DMI and the kubelet's provider ID.
  */
 final class PlatformProbe {
-    private static final Set<String> GENERIC_IDS = Set.of("debian", "ubuntu", "rhel", "rocky", "almalinux", "centos",
-            "fedora", "ol", "sles", "opensuse-leap", "arch", "flatcar", "photon");
+    private static final Set<String> GENERIC_IDS = Set.of(
+            "debian",
+            "ubuntu",
+            "rhel",
+            "rocky",
+            "almalinux",
+            "centos",
+            "fedora",
+            "ol",
+            "sles",
+            "opensuse-leap",
+            "arch",
+            "flatcar",
+            "photon");
 
     private final HostRoot host;
     private final List<Signal> signals = new ArrayList<>();
@@ -97,7 +108,8 @@ final class PlatformProbe {
             case "buildroot" -> add(src, summary + " (minikube VM ISO)", MINIKUBE, MEDIUM);
             case "azurelinux", "mariner" -> add(src, summary, AKS, MEDIUM);
             default -> {
-                if (GENERIC_IDS.contains(id) || os.fields().getOrDefault("ID_LIKE", "").matches(".*(debian|rhel).*")) {
+                if (GENERIC_IDS.contains(id)
+                        || os.fields().getOrDefault("ID_LIKE", "").matches(".*(debian|rhel).*")) {
                     add(src, summary, GENERIC, LOW);
                 } else {
                     signals.add(Signal.fact(src, summary, LOW));
@@ -130,16 +142,23 @@ final class PlatformProbe {
         Optional<String> bootstrap = host.readQuietly("/etc/eks/bootstrap.sh");
         if (bootstrap.isPresent()) {
             if (isAl2023Stub(bootstrap.get())) {
-                add("/etc/eks/bootstrap.sh", "stub that exits 1 (AL2023 ships it; not evidence of AL2)",
-                        EKS_AL2023, MEDIUM);
+                add(
+                        "/etc/eks/bootstrap.sh",
+                        "stub that exits 1 (AL2023 ships it; not evidence of AL2)",
+                        EKS_AL2023,
+                        MEDIUM);
             } else {
                 add("/etc/eks/bootstrap.sh", "EKS AL2 bootstrap script", EKS_AL2, HIGH);
             }
         }
-        String template = host.readQuietly("/etc/eks/containerd/containerd-config.toml").orElse("");
+        String template =
+                host.readQuietly("/etc/eks/containerd/containerd-config.toml").orElse("");
         if (template.contains("SANDBOX_IMAGE")) {
-            add("/etc/eks/containerd/containerd-config.toml", "AL2 containerd template with SANDBOX_IMAGE placeholder",
-                    EKS_AL2, HIGH);
+            add(
+                    "/etc/eks/containerd/containerd-config.toml",
+                    "AL2 containerd template with SANDBOX_IMAGE placeholder",
+                    EKS_AL2,
+                    HIGH);
         }
         if (host.isRegularFile("/etc/eks/containerd-version.txt")) {
             add("/etc/eks/containerd-version.txt", "nodeadm's containerd version file", EKS_AL2023, MEDIUM);
@@ -155,19 +174,19 @@ final class PlatformProbe {
         String dir = "/etc/rancher/" + distro + "/";
         String config = host.readQuietly(dir + "config.yaml").orElse("");
         if (config.lines().anyMatch(l -> l.strip().matches("\"?embedded-registry\"?\s*:\s*\"?true\"?"))) {
-            signals.add(Signal.fact(dir + "config.yaml", "embedded-registry: true (embedded mirror enabled)",
-                    HIGH));
+            signals.add(Signal.fact(dir + "config.yaml", "embedded-registry: true (embedded mirror enabled)", HIGH));
         }
         String registries = host.readQuietly(dir + "registries.yaml").orElse("");
         if (registries.lines().anyMatch(l -> l.strip().startsWith("mirrors:"))) {
-            signals.add(Signal.fact(dir + "registries.yaml", "mirrors listed (node joins the embedded P2P mirror)",
-                    HIGH));
+            signals.add(
+                    Signal.fact(dir + "registries.yaml", "mirrors listed (node joins the embedded P2P mirror)", HIGH));
         }
     }
 
     /** AL2023's bootstrap.sh only prints a pointer to nodeadm and fails; the AL2 script is hundreds of lines. */
     static boolean isAl2023Stub(String script) {
-        return script.length() < 2048 && script.contains("exit 1")
+        return script.length() < 2048
+                && script.contains("exit 1")
                 && (script.contains("nodeadm") || script.contains("AL2023") || script.contains("not supported"));
     }
 

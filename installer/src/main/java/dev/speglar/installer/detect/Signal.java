@@ -10,8 +10,8 @@ import java.util.Optional;
  * @param ignored true when the signal was seen but deliberately not counted (for example DMI read inside a container
  *     shows the host's vendor); {@code note} then says why
  */
-public record Signal(String source, String observed, Optional<Platform> indicates, Trust trust, boolean ignored,
-                     String note) {
+public record Signal(
+        String source, String observed, Optional<Platform> indicates, Trust trust, boolean ignored, String note) {
 
     public Signal {
         Objects.requireNonNull(source, "source");

@@ -24,10 +24,23 @@ public interface AgentDeployment {
     void uninstall(Manifest manifest) throws Exception;
 
     AgentDeployment NONE = new AgentDeployment() {
-        @Override public List<FileChange> files() { return List.of(); }
-        @Override public List<String> otherChanges() { return List.of(); }
-        @Override public void activate(Manifest manifest, boolean filesChanged) {}
-        @Override public void rollback() {}
-        @Override public void uninstall(Manifest manifest) {}
+        @Override
+        public List<FileChange> files() {
+            return List.of();
+        }
+
+        @Override
+        public List<String> otherChanges() {
+            return List.of();
+        }
+
+        @Override
+        public void activate(Manifest manifest, boolean filesChanged) {}
+
+        @Override
+        public void rollback() {}
+
+        @Override
+        public void uninstall(Manifest manifest) {}
     };
 }

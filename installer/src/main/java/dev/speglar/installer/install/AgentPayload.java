@@ -31,7 +31,9 @@ public record AgentPayload(List<Entry> entries) {
         if (Files.isDirectory(lib)) {
             String target = Path.of(nodeJar).getParent().resolve("lib").toString();
             try (Stream<Path> s = Files.list(lib)) {
-                for (Path j : s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                for (Path j : s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .toList()) {
                     out.add(new Entry(j, target + "/" + j.getFileName(), "rw-r--r--"));
                 }
             } catch (IOException e) {
@@ -47,15 +49,27 @@ public record AgentPayload(List<Entry> entries) {
      */
     public static AgentPayload appImage(Path appRoot, String nodeDir) throws IOException {
         Path launcher = appRoot.resolve("bin/speglar-agent");
-        if (!Files.isExecutable(launcher)) throw new IOException("not a Speglar app-image (no bin/speglar-agent): " + appRoot);
+        if (!Files.isExecutable(launcher))
+            throw new IOException("not a Speglar app-image (no bin/speglar-agent): " + appRoot);
         List<Entry> out = new ArrayList<>();
-        for (String part : List.of("bin/speglar-agent", "lib/libapplauncher.so", "lib/runtime", "lib/app/agent",
-                "lib/app/native", "lib/app/speglar-agent.cfg", "lib/app/speglar-agent.aot")) {
+        for (String part : List.of(
+                "bin/speglar-agent",
+                "lib/libapplauncher.so",
+                "lib/runtime",
+                "lib/app/agent",
+                "lib/app/native",
+                "lib/app/speglar-agent.cfg",
+                "lib/app/speglar-agent.aot")) {
             Path p = appRoot.resolve(part);
             if (!Files.exists(p)) continue;
             try (Stream<Path> s = Files.walk(p)) {
-                for (Path f : s.filter(Files::isRegularFile).filter(f -> !Files.isSymbolicLink(f)).sorted().toList()) {
-                    out.add(new Entry(f, nodeDir + "/" + appRoot.relativize(f),
+                for (Path f : s.filter(Files::isRegularFile)
+                        .filter(f -> !Files.isSymbolicLink(f))
+                        .sorted()
+                        .toList()) {
+                    out.add(new Entry(
+                            f,
+                            nodeDir + "/" + appRoot.relativize(f),
                             Files.isExecutable(f) && !f.toString().endsWith(".so") ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
@@ -71,6 +85,8 @@ public record AgentPayload(List<Entry> entries) {
         String launcher = System.getProperty("jpackage.app-path");
         if (launcher == null) return java.util.Optional.empty();
         Path app = Path.of(launcher).toAbsolutePath().getParent().getParent();
-        return Files.isExecutable(app.resolve("bin/speglar-agent")) ? java.util.Optional.of(app) : java.util.Optional.empty();
+        return Files.isExecutable(app.resolve("bin/speglar-agent"))
+                ? java.util.Optional.of(app)
+                : java.util.Optional.empty();
     }
 }

@@ -22,13 +22,18 @@ final class CandidateCheck {
     private CandidateCheck() {}
 
     /** Fails unless the candidate has exactly the intended effect. Returns changed key → "old -> new". */
-    static Map<String, String> check(EffectiveConfig before, EffectiveConfig candidate, ContainerdTarget target, String hostsDir)
+    static Map<String, String> check(
+            EffectiveConfig before, EffectiveConfig candidate, ContainerdTarget target, String hostsDir)
             throws ConfigValidationException {
         List<String> problems = new ArrayList<>();
-        if (!hostsDir.equals(candidate.configPath())) problems.add("config_path is '" + candidate.configPath() + "', expected '" + hostsDir + "'");
-        if (!Boolean.FALSE.equals(candidate.discardUnpackedLayers())) problems.add("discard_unpacked_layers is not false");
-        if (target.version().hasTransferServicePull() && candidate.criKeys().useLocalImagePull() != null
-                && !Boolean.TRUE.equals(candidate.useLocalImagePull())) problems.add("use_local_image_pull is not true");
+        if (!hostsDir.equals(candidate.configPath()))
+            problems.add("config_path is '" + candidate.configPath() + "', expected '" + hostsDir + "'");
+        if (!Boolean.FALSE.equals(candidate.discardUnpackedLayers()))
+            problems.add("discard_unpacked_layers is not false");
+        if (target.version().hasTransferServicePull()
+                && candidate.criKeys().useLocalImagePull() != null
+                && !Boolean.TRUE.equals(candidate.useLocalImagePull()))
+            problems.add("use_local_image_pull is not true");
         if (candidate.criDisabled()) problems.add("the CRI plugin would be disabled");
         if (candidate.hasInlineMirrors()) problems.add("inline registry.mirrors would sit next to config_path");
         Set<String> allowed = new TreeSet<>();
@@ -51,7 +56,8 @@ final class CandidateCheck {
                 unexpected.add(key + " (" + a.get(key) + " -> " + b.get(key) + ")");
             }
         }
-        if (!unexpected.isEmpty()) problems.add("it would also change unrelated settings: " + String.join(", ", unexpected));
+        if (!unexpected.isEmpty())
+            problems.add("it would also change unrelated settings: " + String.join(", ", unexpected));
         if (!problems.isEmpty()) {
             throw new ConfigValidationException("candidate containerd config rejected by containerd config dump check: "
                     + String.join("; ", problems));

@@ -42,7 +42,8 @@ public final class CandidateDump {
     }
 
     /** Dumps the config {@code mainNodePath} would produce if {@code overrides} (node path → bytes) were written. */
-    public EffectiveConfig dump(String mainNodePath, Map<String, byte[]> overrides) throws ConfigValidationException, IOException {
+    public EffectiveConfig dump(String mainNodePath, Map<String, byte[]> overrides)
+            throws ConfigValidationException, IOException {
         Path stage = Files.createTempDirectory("speglar-validate");
         try {
             byte[] main = overrides.get(mainNodePath);
@@ -56,7 +57,8 @@ public final class CandidateDump {
             String text = new String(main, StandardCharsets.UTF_8);
             TomlParseResult parsed = Toml.parse(text);
             if (parsed.hasErrors()) {
-                throw new ConfigValidationException("candidate " + mainNodePath + " is not valid TOML: " + parsed.errors().getFirst());
+                throw new ConfigValidationException("candidate " + mainNodePath + " is not valid TOML: "
+                        + parsed.errors().getFirst());
             }
             TomlArray imports = parsed.getArray("imports");
             if (imports != null) {
@@ -65,7 +67,8 @@ public final class CandidateDump {
                 for (String nodeFile : expand(mainNodePath, imports, overrides)) {
                     byte[] override = overrides.get(nodeFile);
                     if (override != null) {
-                        Path staged = stage.resolve(String.format("%03d-", n++) + Path.of(nodeFile).getFileName());
+                        Path staged = stage.resolve(
+                                String.format("%03d-", n++) + Path.of(nodeFile).getFileName());
                         Files.write(staged, override);
                         expanded.add(staged.toString());
                     } else {
@@ -73,7 +76,10 @@ public final class CandidateDump {
                     }
                 }
                 TomlTextEditor editor = TomlTextEditor.of(text);
-                editor.set(List.of(), "imports", expanded.stream().map(TomlKeys::string).collect(Collectors.joining(", ", "[", "]")));
+                editor.set(
+                        List.of(),
+                        "imports",
+                        expanded.stream().map(TomlKeys::string).collect(Collectors.joining(", ", "[", "]")));
                 text = editor.text();
             }
             Path stagedMain = stage.resolve("config.toml");
@@ -87,14 +93,17 @@ public final class CandidateDump {
     }
 
     /** Node paths of the files an {@code imports} list loads, in load order. */
-    public List<String> expand(String mainNodePath, TomlArray imports, Map<String, byte[]> overrides) throws ConfigValidationException, IOException {
+    public List<String> expand(String mainNodePath, TomlArray imports, Map<String, byte[]> overrides)
+            throws ConfigValidationException, IOException {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < imports.size(); i++) {
             String pattern = absolute(mainNodePath, imports.get(i).toString());
             Path p = Path.of(pattern);
             String dir = p.getParent().toString();
             String name = p.getFileName().toString();
-            if (hasGlob(dir)) throw new ConfigValidationException("imports pattern with a wildcard directory is not supported: " + pattern);
+            if (hasGlob(dir))
+                throw new ConfigValidationException(
+                        "imports pattern with a wildcard directory is not supported: " + pattern);
             if (!hasGlob(name)) {
                 out.add(pattern);
                 continue;
@@ -109,7 +118,8 @@ public final class CandidateDump {
             }
             for (String o : overrides.keySet()) {
                 Path op = Path.of(o);
-                if (op.getParent().toString().equals(dir) && m.matches(op.getFileName())) names.add(op.getFileName().toString());
+                if (op.getParent().toString().equals(dir) && m.matches(op.getFileName()))
+                    names.add(op.getFileName().toString());
             }
             for (String f : names) out.add(dir + "/" + f);
         }
@@ -119,7 +129,9 @@ public final class CandidateDump {
     /** containerd 1.x resolves relative imports against its working directory (/ under systemd); 2.x against the file. */
     public String absolute(String mainNodePath, String pattern) {
         if (pattern.startsWith("/")) return root.nodePath(root.resolve(pattern));
-        Path base = version.importsReplacePluginTables() ? Path.of("/") : Path.of(mainNodePath).getParent();
+        Path base = version.importsReplacePluginTables()
+                ? Path.of("/")
+                : Path.of(mainNodePath).getParent();
         return base.resolve(pattern).normalize().toString();
     }
 

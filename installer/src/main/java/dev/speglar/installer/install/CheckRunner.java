@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class CheckRunner {
 
     /** A check to run: its name, what it waits on (for the "waiting" line) and the work. */
-    record Task(String name, String waitingFor, Callable<Check> work) {
-    }
+    record Task(String name, String waitingFor, Callable<Check> work) {}
 
     /** Receives results and waiting notices as they happen, from the calling thread. */
     public interface Listener {
@@ -35,19 +34,16 @@ public final class CheckRunner {
 
         Listener NONE = new Listener() {
             @Override
-            public void finished(Check check) {
-            }
+            public void finished(Check check) {}
 
             @Override
-            public void waiting(String name, String what, Duration limit) {
-            }
+            public void waiting(String name, String what, Duration limit) {}
         };
     }
 
     static final Duration WAITING_NOTICE = Duration.ofSeconds(1);
 
-    private CheckRunner() {
-    }
+    private CheckRunner() {}
 
     static List<Check> run(List<Task> tasks, Duration limit, Listener listener) {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -86,8 +82,11 @@ public final class CheckRunner {
         }
         for (var e : pending.entrySet()) {
             e.getKey().cancel(true);
-            Check c = new Check(e.getValue().name(), Status.FAIL, "no answer within " + limit.toSeconds() + " s from "
-                    + e.getValue().waitingFor());
+            Check c = new Check(
+                    e.getValue().name(),
+                    Status.FAIL,
+                    "no answer within " + limit.toSeconds() + " s from "
+                            + e.getValue().waitingFor());
             out.add(c);
             listener.finished(c);
         }

@@ -24,7 +24,8 @@ public record ContainerdProbe(String ctr, String socket, Duration timeout) {
         do {
             // Each attempt ends by the deadline too: a socket that accepts but never answers must not hold the caller.
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL.toNanos()));
-            last = Exec.run(List.of(ctr, "--address", socket, "--connect-timeout", "1s", "version"),
+            last = Exec.run(
+                    List.of(ctr, "--address", socket, "--connect-timeout", "1s", "version"),
                     left.compareTo(Duration.ofSeconds(10)) < 0 ? left.plus(POLL) : Duration.ofSeconds(10));
             if (last.ok() && last.stdout().contains("Server:")) {
                 return last.stdout().substring(last.stdout().indexOf("Server:")).strip();
@@ -36,7 +37,8 @@ public record ContainerdProbe(String ctr, String socket, Duration timeout) {
                 throw new IOException("interrupted while waiting for containerd");
             }
         } while (System.nanoTime() < deadline);
-        throw new IOException("containerd socket " + socket + " did not answer within " + timeout + ": " + last.describe());
+        throw new IOException(
+                "containerd socket " + socket + " did not answer within " + timeout + ": " + last.describe());
     }
 
     /** Throws unless the socket answers and the CRI plugins loaded. */
@@ -49,7 +51,8 @@ public record ContainerdProbe(String ctr, String socket, Duration timeout) {
         for (String line : r.stdout().split("\n")) {
             String[] f = line.strip().split("\\s+");
             if (f.length < 3) continue;
-            boolean isCri = f[0].startsWith("io.containerd.cri.v1") || (f[0].equals("io.containerd.grpc.v1") && f[1].equals("cri"));
+            boolean isCri = f[0].startsWith("io.containerd.cri.v1")
+                    || (f[0].equals("io.containerd.grpc.v1") && f[1].equals("cri"));
             if (!isCri) continue;
             cri.add(f[0] + "." + f[1]);
             if (!f[f.length - 1].equals("ok")) broken.add(f[0] + "." + f[1] + " " + f[f.length - 1]);

@@ -10,13 +10,18 @@ import java.util.Objects;
  * @param configRegenerated the platform rewrites the main file (AL2023 nodeadm, K3s), so it must not be edited
  * @param hostsDir hosts directory to use, or null to keep the current one (first entry of a list)
  */
-public record ContainerdTarget(ContainerdVersion version, String configFile, boolean configRegenerated,
-                               ConfigStrategy strategy, String hostsDir) {
+public record ContainerdTarget(
+        ContainerdVersion version,
+        String configFile,
+        boolean configRegenerated,
+        ConfigStrategy strategy,
+        String hostsDir) {
     public ContainerdTarget {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(configFile, "configFile");
         strategy = strategy == null ? ConfigStrategy.AUTO : strategy;
-        if (!configFile.startsWith("/")) throw new IllegalArgumentException("config file must be an absolute node path");
+        if (!configFile.startsWith("/"))
+            throw new IllegalArgumentException("config file must be an absolute node path");
         if (hostsDir != null && (!hostsDir.startsWith("/") || hostsDir.contains(":"))) {
             throw new IllegalArgumentException("hosts dir must be one absolute directory: " + hostsDir);
         }

@@ -24,7 +24,11 @@ import java.util.Map;
  */
 public final class Doctor {
 
-    public enum Status { OK, FAIL, SKIP }
+    public enum Status {
+        OK,
+        FAIL,
+        SKIP
+    }
 
     public record Check(String name, Status status, String detail) {
         @Override
@@ -33,8 +37,11 @@ public final class Doctor {
         }
     }
 
-    private static final String MANIFEST_ACCEPT = String.join(", ", "application/vnd.oci.image.index.v1+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
+    private static final String MANIFEST_ACCEPT = String.join(
+            ", ",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.v2+json");
 
     private final HostRoot root;
@@ -49,11 +56,19 @@ public final class Doctor {
     static final Duration NETWORK_LIMIT = Duration.ofSeconds(4);
     /** How long the doctor's containerd probe retries a socket that exists but does not answer. */
     public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
 
-    public Doctor(HostRoot root, ContainerdTarget target, CandidateDump dump, ContainerdProbe probe, List<URI> mirrors, String checkImage) {
+    public Doctor(
+            HostRoot root,
+            ContainerdTarget target,
+            CandidateDump dump,
+            ContainerdProbe probe,
+            List<URI> mirrors,
+            String checkImage) {
         this.root = root;
         this.target = target;
         this.dump = dump;
@@ -74,25 +89,32 @@ public final class Doctor {
     public List<Check> run(CheckRunner.Listener listener) {
         List<Check> out = new ArrayList<>();
         String[] hostsDir = {null};
-        out.addAll(CheckRunner.run(List.of(new CheckRunner.Task("containerd config",
-                "containerd config dump of " + target.configFile(), () -> {
-                    EffectiveConfig c = dump.dump(target.configFile(), Map.of());
-                    hostsDir[0] = c.configPath();
-                    return configCheck(c);
-                })), LOCAL_LIMIT, listener));
-        out.addAll(CheckRunner.run(List.of(new CheckRunner.Task("hosts.toml", "reading " + hostsDir[0],
-                () -> hostsCheck(hostsDir[0]))), Duration.ofSeconds(1), listener));
+        out.addAll(CheckRunner.run(
+                List.of(new CheckRunner.Task(
+                        "containerd config", "containerd config dump of " + target.configFile(), () -> {
+                            EffectiveConfig c = dump.dump(target.configFile(), Map.of());
+                            hostsDir[0] = c.configPath();
+                            return configCheck(c);
+                        })),
+                LOCAL_LIMIT,
+                listener));
+        out.addAll(CheckRunner.run(
+                List.of(new CheckRunner.Task("hosts.toml", "reading " + hostsDir[0], () -> hostsCheck(hostsDir[0]))),
+                Duration.ofSeconds(1),
+                listener));
         List<CheckRunner.Task> network = new ArrayList<>();
         network.add(new CheckRunner.Task("containerd daemon", "containerd at " + probe.socket(), this::daemonCheck));
         for (URI m : mirrors) {
             URI ready = m.resolve("/readyz");
-            network.add(new CheckRunner.Task("agent ready " + m, "GET " + ready,
-                    () -> get("agent ready " + m, ready, "GET", null)));
-            network.add(new CheckRunner.Task("agent findings " + m, "GET " + m.resolve("/readyz?verbose"),
-                    () -> agentFindings(m)));
+            network.add(new CheckRunner.Task(
+                    "agent ready " + m, "GET " + ready, () -> get("agent ready " + m, ready, "GET", null)));
+            network.add(new CheckRunner.Task(
+                    "agent findings " + m, "GET " + m.resolve("/readyz?verbose"), () -> agentFindings(m)));
         }
         if (checkImage == null) {
-            Check skip = new Check("pull through mirror", Status.SKIP,
+            Check skip = new Check(
+                    "pull through mirror",
+                    Status.SKIP,
                     "pass --check-image <image> for a manifest HEAD through the agent");
             out.add(skip);
             listener.finished(skip);
@@ -101,8 +123,11 @@ public final class Doctor {
                 try {
                     ImageRef ref = ImageRef.parse(checkImage);
                     URI u = URI.create(m + "/v2/" + ref.repository() + "/manifests/" + ref.reference() + "?ns="
-                            + java.net.URLEncoder.encode(ref.registry(), StandardCharsets.UTF_8)); // as containerd sends it
-                    network.add(new CheckRunner.Task("pull through mirror " + m, "HEAD " + u,
+                            + java.net.URLEncoder.encode(
+                                    ref.registry(), StandardCharsets.UTF_8)); // as containerd sends it
+                    network.add(new CheckRunner.Task(
+                            "pull through mirror " + m,
+                            "HEAD " + u,
                             () -> get("pull through mirror " + m, u, "HEAD", MANIFEST_ACCEPT)));
                 } catch (IllegalArgumentException e) {
                     Check bad = new Check("pull through mirror", Status.FAIL, e.getMessage());
@@ -119,14 +144,21 @@ public final class Doctor {
         String hostsDir = c.configPath();
         List<String> problems = new ArrayList<>();
         if (hostsDir.isBlank()) problems.add("config_path is not set");
-        else if (hostsDir.contains(":") && target.version().hasTransferServicePull() && !Boolean.TRUE.equals(c.useLocalImagePull())) {
+        else if (hostsDir.contains(":")
+                && target.version().hasTransferServicePull()
+                && !Boolean.TRUE.equals(c.useLocalImagePull())) {
             problems.add("config_path is a list, which the 2.1+ transfer service reads as one directory");
         }
         if (!Boolean.FALSE.equals(c.discardUnpackedLayers())) problems.add("discard_unpacked_layers is true");
         if (c.criDisabled()) problems.add("CRI plugin disabled");
         return problems.isEmpty()
-                ? new Check("containerd config", Status.OK, "config_path=" + hostsDir + ", discard_unpacked_layers=false"
-                    + (c.useLocalImagePull() == null ? "" : ", use_local_image_pull=" + c.useLocalImagePull()))
+                ? new Check(
+                        "containerd config",
+                        Status.OK,
+                        "config_path=" + hostsDir + ", discard_unpacked_layers=false"
+                                + (c.useLocalImagePull() == null
+                                        ? ""
+                                        : ", use_local_image_pull=" + c.useLocalImagePull()))
                 : new Check("containerd config", Status.FAIL, String.join("; ", problems));
     }
 
@@ -139,14 +171,18 @@ public final class Doctor {
                 return new Check("containerd daemon", Status.FAIL, socket + " is not a socket");
             }
         } catch (NoSuchFileException e) {
-            return new Check("containerd daemon", Status.FAIL, "no socket at " + socket
-                    + ": containerd is not running there (start it, or pass --containerd-socket)");
+            return new Check(
+                    "containerd daemon",
+                    Status.FAIL,
+                    "no socket at " + socket
+                            + ": containerd is not running there (start it, or pass --containerd-socket)");
         } catch (IOException e) {
             return new Check("containerd daemon", Status.FAIL, "cannot stat " + socket + ": " + e.getMessage());
         }
         try {
             probe.verify();
-            return new Check("containerd daemon", Status.OK, probe.serverVersion().replaceAll("\\s+", " "));
+            return new Check(
+                    "containerd daemon", Status.OK, probe.serverVersion().replaceAll("\\s+", " "));
         } catch (IOException e) {
             return new Check("containerd daemon", Status.FAIL, e.getMessage());
         }
@@ -177,12 +213,16 @@ public final class Doctor {
 
     private Check get(String name, URI uri, String method, String accept) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT).method(method, HttpRequest.BodyPublishers.noBody());
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                    .timeout(HTTP_TIMEOUT)
+                    .method(method, HttpRequest.BodyPublishers.noBody());
             if (accept != null) b.header("Accept", accept);
             HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
             String digest = r.headers().firstValue("Docker-Content-Digest").orElse("");
-            if (r.statusCode() != 200) return new Check(name, Status.FAIL, method + " " + uri + " -> " + r.statusCode());
-            return new Check(name, Status.OK, method + " " + uri.getPath() + " -> 200" + (digest.isEmpty() ? "" : " " + digest));
+            if (r.statusCode() != 200)
+                return new Check(name, Status.FAIL, method + " " + uri + " -> " + r.statusCode());
+            return new Check(
+                    name, Status.OK, method + " " + uri.getPath() + " -> 200" + (digest.isEmpty() ? "" : " " + digest));
         } catch (IOException e) {
             return new Check(name, Status.FAIL, method + " " + uri + ": " + e);
         } catch (InterruptedException e) {
@@ -196,7 +236,8 @@ public final class Doctor {
         String name = "agent findings " + mirror;
         URI uri = mirror.resolve("/readyz?verbose");
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return findings(name, r.body());
         } catch (IOException e) {
@@ -209,15 +250,21 @@ public final class Doctor {
 
     /** FAIL listing the agent's {@code [!]} findings; OK when there are none (an older agent answers an empty body). */
     static Check findings(String name, String verboseReadyz) {
-        List<String> found = verboseReadyz.lines().filter(l -> l.startsWith("[!]")).map(l -> l.substring(3)).toList();
-        return found.isEmpty() ? new Check(name, Status.OK, "none reported")
+        List<String> found = verboseReadyz
+                .lines()
+                .filter(l -> l.startsWith("[!]"))
+                .map(l -> l.substring(3))
+                .toList();
+        return found.isEmpty()
+                ? new Check(name, Status.OK, "none reported")
                 : new Check(name, Status.FAIL, String.join("; ", found));
     }
 
     /** Just enough image reference parsing for the doctor's HEAD request. */
     record ImageRef(String registry, String repository, String reference) {
         static ImageRef parse(String ref) {
-            if (ref.isBlank() || ref.contains(" ")) throw new IllegalArgumentException("invalid image reference: '" + ref + "'");
+            if (ref.isBlank() || ref.contains(" "))
+                throw new IllegalArgumentException("invalid image reference: '" + ref + "'");
             String rest = ref;
             String registry = "docker.io";
             int slash = rest.indexOf('/');
@@ -241,7 +288,8 @@ public final class Doctor {
                 }
             }
             if (registry.equals("docker.io") && !rest.contains("/")) rest = "library/" + rest;
-            if (rest.isEmpty() || reference.isEmpty()) throw new IllegalArgumentException("invalid image reference: '" + ref + "'");
+            if (rest.isEmpty() || reference.isEmpty())
+                throw new IllegalArgumentException("invalid image reference: '" + ref + "'");
             return new ImageRef(registry, rest, reference);
         }
     }

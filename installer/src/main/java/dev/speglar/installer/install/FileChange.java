@@ -11,7 +11,10 @@ import java.util.Objects;
 public record FileChange(String nodePath, Kind kind, byte[] before, byte[] after, String mode) {
 
     public enum Kind {
-        CONTAINERD_CONFIG(true), HOSTS_TOML(false), AGENT_UNIT(false), AGENT_RUNTIME(false);
+        CONTAINERD_CONFIG(true),
+        HOSTS_TOML(false),
+        AGENT_UNIT(false),
+        AGENT_RUNTIME(false);
 
         private final boolean needsContainerdRestart;
 
@@ -39,9 +42,18 @@ public record FileChange(String nodePath, Kind kind, byte[] before, byte[] after
     /** Human-readable diff for {@code speglar plan}. */
     public String describe() {
         String verb = before == null ? "create" : "modify";
-        StringBuilder sb = new StringBuilder(verb).append(' ').append(nodePath).append(" (").append(kind).append(")\n");
+        StringBuilder sb = new StringBuilder(verb)
+                .append(' ')
+                .append(nodePath)
+                .append(" (")
+                .append(kind)
+                .append(")\n");
         if (kind == Kind.AGENT_RUNTIME) {
-            sb.append("  ").append(after.length).append(" bytes, sha256 ").append(sha256(after)).append('\n');
+            sb.append("  ")
+                    .append(after.length)
+                    .append(" bytes, sha256 ")
+                    .append(sha256(after))
+                    .append('\n');
         } else {
             sb.append(LineDiff.diff(text(before), text(after)));
         }

@@ -4,8 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Everything an install would change, computed and validated without touching the node. */
-public record InstallPlan(ContainerdConfigPlanner.Result containerd, List<FileChange> files, List<String> otherChanges,
-                          boolean restartContainerd, List<String> warnings) {
+public record InstallPlan(
+        ContainerdConfigPlanner.Result containerd,
+        List<FileChange> files,
+        List<String> otherChanges,
+        boolean restartContainerd,
+        List<String> warnings) {
 
     public InstallPlan {
         files = List.copyOf(files);
@@ -19,8 +23,11 @@ public record InstallPlan(ContainerdConfigPlanner.Result containerd, List<FileCh
 
     public String render() {
         StringBuilder sb = new StringBuilder();
-        sb.append("containerd config strategy: ").append(containerd.strategy().name().toLowerCase().replace('_', '-'))
-                .append(", hosts dir: ").append(containerd.hostsDir()).append('\n');
+        sb.append("containerd config strategy: ")
+                .append(containerd.strategy().name().toLowerCase().replace('_', '-'))
+                .append(", hosts dir: ")
+                .append(containerd.hostsDir())
+                .append('\n');
         if (isNoop()) {
             sb.append("Nothing to change: the node is already configured. No restart.\n");
         }
@@ -28,7 +35,11 @@ public record InstallPlan(ContainerdConfigPlanner.Result containerd, List<FileCh
         if (!containerd.effectiveChanges().isEmpty()) {
             sb.append("effective containerd config (checked with containerd config dump):\n");
             for (Map.Entry<String, String> e : containerd.effectiveChanges().entrySet()) {
-                sb.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+                sb.append("  ")
+                        .append(e.getKey())
+                        .append(": ")
+                        .append(e.getValue())
+                        .append('\n');
             }
         }
         for (String o : otherChanges) sb.append(o).append('\n');

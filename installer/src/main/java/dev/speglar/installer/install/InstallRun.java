@@ -35,8 +35,16 @@ final class InstallRun {
     private boolean agentActivated;
     private Manifest manifest;
 
-    InstallRun(HostRoot root, ContainerdTarget target, ContainerdBinary binary, AgentDeployment agent, CommandHook restart,
-               ContainerdProbe probe, NodeInstaller.NodeGuard guard, Progress progress, InstallPlan plan) {
+    InstallRun(
+            HostRoot root,
+            ContainerdTarget target,
+            ContainerdBinary binary,
+            AgentDeployment agent,
+            CommandHook restart,
+            ContainerdProbe probe,
+            NodeInstaller.NodeGuard guard,
+            Progress progress,
+            InstallPlan plan) {
         this.root = root;
         this.target = target;
         this.binary = binary;
@@ -60,7 +68,9 @@ final class InstallRun {
             manifest = Manifest.load(root);
             progress.start("record originals in " + Manifest.STATE_DIR);
             for (FileChange f : plan.files()) {
-                for (Path d : NodeInstaller.missingDirs(root.resolve(f.nodePath()).getParent())) manifest.recordDir(root.nodePath(d));
+                for (Path d :
+                        NodeInstaller.missingDirs(root.resolve(f.nodePath()).getParent()))
+                    manifest.recordDir(root.nodePath(d));
                 manifest.recordFile(f.nodePath(), f.before(), f.kind());
             }
             progress.ok(null);
@@ -79,7 +89,8 @@ final class InstallRun {
                 progress.ok(null);
                 verify();
             }
-            boolean agentFiles = plan.files().stream().anyMatch(f -> f.kind() == FileChange.Kind.AGENT_UNIT || f.kind() == FileChange.Kind.AGENT_RUNTIME);
+            boolean agentFiles = plan.files().stream()
+                    .anyMatch(f -> f.kind() == FileChange.Kind.AGENT_UNIT || f.kind() == FileChange.Kind.AGENT_RUNTIME);
             writeAll(FileChange.Kind.AGENT_RUNTIME, "install agent runtime");
             writeAll(FileChange.Kind.AGENT_UNIT, "install agent unit");
             if (agentFiles || !plan.otherChanges().isEmpty()) {
@@ -103,7 +114,8 @@ final class InstallRun {
     }
 
     private void writeAll(FileChange.Kind kind, String step) throws IOException {
-        List<FileChange> of = plan.files().stream().filter(f -> f.kind() == kind).toList();
+        List<FileChange> of =
+                plan.files().stream().filter(f -> f.kind() == kind).toList();
         if (of.isEmpty()) return;
         progress.start(step);
         for (FileChange f : of) {
@@ -185,7 +197,8 @@ final class InstallRun {
         }
         if (problems.isEmpty()) {
             progress.ok("all files restored" + (restarted ? ", containerd restarted on the original config" : ""));
-            return "rolled back: every file restored" + (restarted ? ", containerd running on the original config" : "");
+            return "rolled back: every file restored"
+                    + (restarted ? ", containerd running on the original config" : "");
         }
         progress.failed(String.join("; ", problems));
         return "ROLLBACK INCOMPLETE: " + String.join("; ", problems);

@@ -26,8 +26,10 @@ public final class Manifest {
      */
     public record Entry(String type, String target, String backup, String kind, String writtenSha256) {
         public Entry {
-            if (!List.of("file", "dir", "k8s").contains(type)) throw new IllegalArgumentException("unknown manifest entry " + type);
-            if (target.contains("\t") || target.contains("\n")) throw new IllegalArgumentException("bad manifest target " + target);
+            if (!List.of("file", "dir", "k8s").contains(type))
+                throw new IllegalArgumentException("unknown manifest entry " + type);
+            if (target.contains("\t") || target.contains("\n"))
+                throw new IllegalArgumentException("bad manifest target " + target);
             kind = kind == null ? "-" : kind;
             writtenSha256 = writtenSha256 == null ? "-" : writtenSha256;
         }
@@ -68,13 +70,16 @@ public final class Manifest {
     }
 
     public Optional<Entry> find(String type, String target) {
-        return entries.stream().filter(e -> e.type.equals(type) && e.target.equals(target)).findFirst();
+        return entries.stream()
+                .filter(e -> e.type.equals(type) && e.target.equals(target))
+                .findFirst();
     }
 
     /** The state directory's own missing ancestors are recorded, so uninstall leaves no directory behind. */
     private void prepare() {
         List<String> missing = new ArrayList<>();
-        for (Path p = root.resolve(STATE_DIR); p != null && !Files.exists(p); p = p.getParent()) missing.add(root.nodePath(p));
+        for (Path p = root.resolve(STATE_DIR); p != null && !Files.exists(p); p = p.getParent())
+            missing.add(root.nodePath(p));
         for (String d : missing) {
             if (find("dir", d).isEmpty()) entries.addFirst(new Entry("dir", d, null, "-", null));
         }
@@ -138,8 +143,16 @@ public final class Manifest {
         Path file = root.resolve(STATE_DIR + "/manifest");
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Entry e : entries) {
-            sb.append(e.type).append('\t').append(e.target).append('\t').append(e.backup == null ? "-" : e.backup)
-                    .append('\t').append(e.kind).append('\t').append(e.writtenSha256).append('\n');
+            sb.append(e.type)
+                    .append('\t')
+                    .append(e.target)
+                    .append('\t')
+                    .append(e.backup == null ? "-" : e.backup)
+                    .append('\t')
+                    .append(e.kind)
+                    .append('\t')
+                    .append(e.writtenSha256)
+                    .append('\n');
         }
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), "rw-------");
     }
@@ -152,11 +165,15 @@ public final class Manifest {
         Path state = root.resolve(STATE_DIR);
         if (Files.exists(state)) {
             try (var walk = Files.walk(state)) {
-                for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
+                for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                        .toList()) Files.deleteIfExists(p);
             }
         }
-        List<Path> dirs = entries.stream().filter(e -> e.type.equals("dir")).map(e -> root.resolve(e.target))
-                .sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+        List<Path> dirs = entries.stream()
+                .filter(e -> e.type.equals("dir"))
+                .map(e -> root.resolve(e.target))
+                .sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                .toList();
         for (Path d : dirs) {
             if (!Files.isDirectory(d)) continue;
             try (var s = Files.list(d)) {
@@ -166,5 +183,4 @@ public final class Manifest {
         }
         entries.clear();
     }
-
 }

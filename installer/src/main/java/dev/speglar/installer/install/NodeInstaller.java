@@ -47,8 +47,16 @@ public final class NodeInstaller {
     private final NodeGuard guard;
     private final Progress progress;
 
-    public NodeInstaller(HostRoot root, ContainerdTarget target, ContainerdBinary binary, Mirror mirror, AgentDeployment agent,
-                         CommandHook restart, ContainerdProbe probe, NodeGuard guard, Progress progress) {
+    public NodeInstaller(
+            HostRoot root,
+            ContainerdTarget target,
+            ContainerdBinary binary,
+            Mirror mirror,
+            AgentDeployment agent,
+            CommandHook restart,
+            ContainerdProbe probe,
+            NodeGuard guard,
+            Progress progress) {
         this.root = root;
         this.target = target;
         this.binary = binary;
@@ -76,7 +84,12 @@ public final class NodeInstaller {
                 String nodePath = cfg.hostsDir() + "/" + e.getKey();
                 Path real = root.resolve(nodePath);
                 byte[] now = Files.isRegularFile(real) ? Files.readAllBytes(real) : null;
-                FileChange fc = new FileChange(nodePath, FileChange.Kind.HOSTS_TOML, now, e.getValue().getBytes(StandardCharsets.UTF_8), AtomicFiles.CONFIG_MODE);
+                FileChange fc = new FileChange(
+                        nodePath,
+                        FileChange.Kind.HOSTS_TOML,
+                        now,
+                        e.getValue().getBytes(StandardCharsets.UTF_8),
+                        AtomicFiles.CONFIG_MODE);
                 if (fc.changes()) files.add(fc);
             }
             warnings.addAll(shadowingHostDirs(cfg.hostsDir(), hosts.keySet()));
@@ -100,8 +113,8 @@ public final class NodeInstaller {
             for (Path p : s.sorted().toList()) {
                 String name = p.getFileName().toString();
                 if (!name.equals("_default") && Files.isRegularFile(p.resolve("hosts.toml"))) {
-                    out.add(hostsDir + "/" + name + "/hosts.toml exists and takes precedence over _default: pulls from " + name
-                            + " will not use the mirror");
+                    out.add(hostsDir + "/" + name + "/hosts.toml exists and takes precedence over _default: pulls from "
+                            + name + " will not use the mirror");
                 }
             }
         }
@@ -123,7 +136,8 @@ public final class NodeInstaller {
             progress.failed(e.getMessage());
             throw e;
         }
-        progress.ok(plan.files().size() + " file(s) to change" + (plan.restartContainerd() ? ", containerd restart required" : ""));
+        progress.ok(plan.files().size() + " file(s) to change"
+                + (plan.restartContainerd() ? ", containerd restart required" : ""));
         for (String w : plan.warnings()) progress.info("warning: " + w);
         if (plan.isNoop()) {
             progress.info("Nothing to change: the node is already configured. No restart.");

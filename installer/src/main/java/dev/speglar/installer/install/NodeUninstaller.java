@@ -21,7 +21,8 @@ public final class NodeUninstaller {
     private final ContainerdProbe probe;
     private final Progress progress;
 
-    public NodeUninstaller(HostRoot root, AgentDeployment agent, CommandHook restart, ContainerdProbe probe, Progress progress) {
+    public NodeUninstaller(
+            HostRoot root, AgentDeployment agent, CommandHook restart, ContainerdProbe probe, Progress progress) {
         this.root = root;
         this.agent = agent;
         this.restart = restart;
@@ -54,18 +55,23 @@ public final class NodeUninstaller {
 
             progress.start("restore original files");
             boolean containerdChanged = false;
-            List<Manifest.Entry> files = manifest.entries().stream().filter(e -> e.type().equals("file")).toList();
+            List<Manifest.Entry> files = manifest.entries().stream()
+                    .filter(e -> e.type().equals("file"))
+                    .toList();
             for (Manifest.Entry e : files.reversed()) {
                 Path real = root.resolve(e.target());
                 byte[] original = manifest.backup(e);
                 byte[] current = Files.isRegularFile(real) ? Files.readAllBytes(real) : null;
                 if (Arrays.equals(original, current)) continue;
-                if (current != null && !e.writtenSha256().equals("-") && !e.writtenSha256().equals(FileChange.sha256(current))) {
+                if (current != null
+                        && !e.writtenSha256().equals("-")
+                        && !e.writtenSha256().equals(FileChange.sha256(current))) {
                     // Someone edited the file after install: keep their version beside the restored original.
                     Path kept = real.resolveSibling(real.getFileName() + ".speglar-modified");
                     AtomicFiles.write(kept, current, "rw-------");
-                    progress.info("warning: " + e.target() + " changed after install; restoring the original, the changed"
-                            + " version is kept as " + root.nodePath(kept));
+                    progress.info(
+                            "warning: " + e.target() + " changed after install; restoring the original, the changed"
+                                    + " version is kept as " + root.nodePath(kept));
                 }
                 if (original == null) AtomicFiles.delete(real);
                 else AtomicFiles.write(real, original, "rw-r--r--");
@@ -87,8 +93,10 @@ public final class NodeUninstaller {
             return true;
         } catch (Exception e) {
             progress.failed(e.getMessage());
-            throw new InstallException("uninstall failed at step '" + progress.current() + "': " + e.getMessage()
-                    + "; the manifest is kept, fix the cause and run uninstall again", e);
+            throw new InstallException(
+                    "uninstall failed at step '" + progress.current() + "': " + e.getMessage()
+                            + "; the manifest is kept, fix the cause and run uninstall again",
+                    e);
         }
     }
 }

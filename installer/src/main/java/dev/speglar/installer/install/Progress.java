@@ -26,7 +26,11 @@ public final class Progress {
     }
 
     public void ok(String detail) {
-        out.printf("[%d] %s: ok%s (%d ms)%n", step, current, detail == null || detail.isEmpty() ? "" : " - " + detail,
+        out.printf(
+                "[%d] %s: ok%s (%d ms)%n",
+                step,
+                current,
+                detail == null || detail.isEmpty() ? "" : " - " + detail,
                 (System.nanoTime() - started) / 1_000_000);
         out.flush();
     }

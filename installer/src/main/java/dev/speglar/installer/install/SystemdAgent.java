@@ -38,12 +38,20 @@ public final class SystemdAgent implements AgentDeployment {
         List<FileChange> out = new ArrayList<>();
         byte[] currentUnit = read(SystemdUnit.PATH);
         unitExistedBefore = currentUnit != null;
-        out.add(new FileChange(SystemdUnit.PATH, FileChange.Kind.AGENT_UNIT, currentUnit,
-                unit.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rw-r--r--"));
+        out.add(new FileChange(
+                SystemdUnit.PATH,
+                FileChange.Kind.AGENT_UNIT,
+                currentUnit,
+                unit.render().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "rw-r--r--"));
         for (AgentPayload.Entry e : payload.entries()) {
             if (!Files.isRegularFile(e.source())) throw new IOException("agent file not found: " + e.source());
-            out.add(new FileChange(e.nodePath(), FileChange.Kind.AGENT_RUNTIME, read(e.nodePath()),
-                    Files.readAllBytes(e.source()), e.mode()));
+            out.add(new FileChange(
+                    e.nodePath(),
+                    FileChange.Kind.AGENT_RUNTIME,
+                    read(e.nodePath()),
+                    Files.readAllBytes(e.source()),
+                    e.mode()));
         }
         return out;
     }

@@ -40,8 +40,8 @@ public record SystemdUnit(List<String> command, List<String> agentArgs) {
         }
         List<String> exec = new ArrayList<>(List.of(javaExecutable));
         exec.addAll(agentJvmOptions());
-        exec.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar",
-                agentJar));
+        exec.addAll(List.of(
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", agentJar));
         return new SystemdUnit(exec, agentArgs);
     }
 

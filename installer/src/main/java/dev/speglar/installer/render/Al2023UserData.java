@@ -20,15 +20,17 @@ import org.yaml.snakeyaml.error.YAMLException;
  * mixes both is refused.
  */
 final class Al2023UserData {
-    enum Generation { V2, V3 }
+    enum Generation {
+        V2,
+        V3
+    }
 
-    private static final Pattern BOUNDARY = Pattern.compile(
-            "(?im)^Content-Type:\\s*multipart/mixed;.*boundary=\"?([^\"\\r\\n;]+)\"?");
+    private static final Pattern BOUNDARY =
+            Pattern.compile("(?im)^Content-Type:\\s*multipart/mixed;.*boundary=\"?([^\"\\r\\n;]+)\"?");
     private static final String OUR_BOUNDARY = "==SPEGLAR-BOUNDARY==";
     static final String NODECONFIG_TYPE = "application/node.eks.aws";
 
-    private Al2023UserData() {
-    }
+    private Al2023UserData() {}
 
     /** The containerd config version the user's NodeConfig documents use (V2 when they set none). */
     static Generation generation(String userData) {
@@ -83,15 +85,17 @@ final class Al2023UserData {
         for (String yaml : nodeConfigTexts(userData)) {
             try {
                 for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
-                    if (doc instanceof Map<?, ?> d && "NodeConfig".equals(d.get("kind"))
+                    if (doc instanceof Map<?, ?> d
+                            && "NodeConfig".equals(d.get("kind"))
                             && d.get("spec") instanceof Map<?, ?> spec
-                            && spec.get("containerd") instanceof Map<?, ?> c && c.get("config") instanceof String s) {
+                            && spec.get("containerd") instanceof Map<?, ?> c
+                            && c.get("config") instanceof String s) {
                         out.add(s);
                     }
                 }
             } catch (YAMLException e) {
-                throw new IllegalArgumentException("--user-data: a NodeConfig part is not valid YAML: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "--user-data: a NodeConfig part is not valid YAML: " + e.getMessage(), e);
             }
         }
         return out;
@@ -108,7 +112,8 @@ final class Al2023UserData {
             String part = parts[i].replace("\r\n", "\n").stripLeading();
             int blank = part.indexOf("\n\n");
             String headers = blank < 0 ? part : part.substring(0, blank);
-            if (headers.toLowerCase(java.util.Locale.ROOT).matches("(?s).*content-type:\\s*application/node\\.eks\\.aws.*")) {
+            if (headers.toLowerCase(java.util.Locale.ROOT)
+                    .matches("(?s).*content-type:\\s*application/node\\.eks\\.aws.*")) {
                 out.add(blank < 0 ? "" : part.substring(blank + 2));
             }
         }

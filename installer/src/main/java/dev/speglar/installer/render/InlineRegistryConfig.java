@@ -22,11 +22,9 @@ final class InlineRegistryConfig {
             List.of("plugins", "io.containerd.cri.v1.images", "registry"));
 
     /** One hosts.toml: the registry directory name under config_path, its content, and what could not move. */
-    record HostsFile(String registry, String text, List<String> notConverted) {
-    }
+    record HostsFile(String registry, String text, List<String> notConverted) {}
 
-    private InlineRegistryConfig() {
-    }
+    private InlineRegistryConfig() {}
 
     /** The hosts.toml files replacing the fragment's inline settings; empty when it has none. */
     static List<HostsFile> convert(String toml) {
@@ -49,7 +47,9 @@ final class InlineRegistryConfig {
                     TomlArray endpoints = mirrors.getArray(List.of(name, "endpoint"));
                     for (int i = 0; endpoints != null && i < endpoints.size(); i++) {
                         String endpoint = endpoints.getString(i);
-                        sb.append("[host.").append(TomlKeys.string(endpoint)).append("]\n")
+                        sb.append("[host.")
+                                .append(TomlKeys.string(endpoint))
+                                .append("]\n")
                                 .append("  capabilities = [\"pull\", \"resolve\"]\n");
                         TomlTable tls = configs == null ? null : configs.getTable(List.of(hostOf(endpoint), "tls"));
                         appendTls(sb, tls, "  ");
@@ -59,19 +59,22 @@ final class InlineRegistryConfig {
             if (configs != null) {
                 for (String name : configs.keySet()) {
                     if (configs.getTable(List.of(name, "auth")) != null) {
-                        lost.computeIfAbsent(dir(name), k -> new ArrayList<>()).add("registry.configs."
-                                + TomlKeys.string(name) + ".auth: hosts.toml has no credentials; use an imagePullSecret or a"
-                                + " kubelet credential provider");
+                        lost.computeIfAbsent(dir(name), k -> new ArrayList<>())
+                                .add("registry.configs."
+                                        + TomlKeys.string(name)
+                                        + ".auth: hosts.toml has no credentials; use an imagePullSecret or a"
+                                        + " kubelet credential provider");
                     }
-                    boolean isEndpoint = mirrors != null && mirrors.keySet().stream().anyMatch(m -> {
-                        TomlArray e = mirrors.getArray(List.of(m, "endpoint"));
-                        for (int i = 0; e != null && i < e.size(); i++) {
-                            if (hostOf(e.getString(i)).equals(name)) {
-                                return true;
-                            }
-                        }
-                        return false;
-                    });
+                    boolean isEndpoint = mirrors != null
+                            && mirrors.keySet().stream().anyMatch(m -> {
+                                TomlArray e = mirrors.getArray(List.of(m, "endpoint"));
+                                for (int i = 0; e != null && i < e.size(); i++) {
+                                    if (hostOf(e.getString(i)).equals(name)) {
+                                        return true;
+                                    }
+                                }
+                                return false;
+                            });
                     TomlTable tls = configs.getTable(List.of(name, "tls"));
                     if (tls != null && !isEndpoint) {
                         StringBuilder sb = new StringBuilder("server = " + TomlKeys.string("https://" + name) + "\n");
@@ -97,12 +100,18 @@ final class InlineRegistryConfig {
             return;
         }
         if (tls.getString("ca_file") != null) {
-            sb.append(indent).append("ca = ").append(TomlKeys.string(tls.getString("ca_file"))).append('\n');
+            sb.append(indent)
+                    .append("ca = ")
+                    .append(TomlKeys.string(tls.getString("ca_file")))
+                    .append('\n');
         }
         if (tls.getString("cert_file") != null) {
             String key = tls.getString("key_file");
-            sb.append(indent).append("client = [[").append(TomlKeys.string(tls.getString("cert_file")))
-                    .append(key == null ? "" : ", " + TomlKeys.string(key)).append("]]\n");
+            sb.append(indent)
+                    .append("client = [[")
+                    .append(TomlKeys.string(tls.getString("cert_file")))
+                    .append(key == null ? "" : ", " + TomlKeys.string(key))
+                    .append("]]\n");
         }
         if (Boolean.TRUE.equals(tls.getBoolean("insecure_skip_verify"))) {
             sb.append(indent).append("skip_verify = true\n");

@@ -16,8 +16,7 @@ import org.yaml.snakeyaml.representer.Representer;
 public final class KindConfigMerger {
     static final String API_PREFIX = "kind.x-k8s.io/";
 
-    private KindConfigMerger() {
-    }
+    private KindConfigMerger() {}
 
     /** The containerdConfigPatches of a rendered Speglar kind config. */
     static List<String> patchesOf(String clusterYaml) {
@@ -81,8 +80,12 @@ public final class KindConfigMerger {
                 + " /etc/containerd/certs.d/REGISTRY; docker exec -i \"$n\" cp /dev/stdin"
                 + " /etc/containerd/certs.d/REGISTRY/hosts.toml < REGISTRY.hosts.toml; done");
         for (InlineRegistryConfig.HostsFile f : files) {
-            fix.append("\n\n/etc/containerd/certs.d/").append(f.registry()).append("/hosts.toml:\n").append(f.text());
-            f.notConverted().forEach(n -> fix.append("# not convertible: ").append(n).append('\n'));
+            fix.append("\n\n/etc/containerd/certs.d/")
+                    .append(f.registry())
+                    .append("/hosts.toml:\n")
+                    .append(f.text());
+            f.notConverted()
+                    .forEach(n -> fix.append("# not convertible: ").append(n).append('\n'));
         }
         throw new IllegalArgumentException(fix.toString().stripTrailing());
     }
@@ -109,7 +112,9 @@ public final class KindConfigMerger {
             {
                 this.representers.put(String.class, data -> {
                     String s = (String) data;
-                    return representScalar(Tag.STR, s,
+                    return representScalar(
+                            Tag.STR,
+                            s,
                             s.contains("\n") ? DumperOptions.ScalarStyle.LITERAL : DumperOptions.ScalarStyle.PLAIN);
                 });
             }

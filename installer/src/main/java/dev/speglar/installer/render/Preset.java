@@ -33,7 +33,9 @@ public enum Preset {
     }
 
     public static Preset fromId(String id) {
-        return Arrays.stream(values()).filter(p -> p.id.equals(id)).findFirst()
+        return Arrays.stream(values())
+                .filter(p -> p.id.equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown preset '" + id + "'; valid: " + ids()));
     }
 

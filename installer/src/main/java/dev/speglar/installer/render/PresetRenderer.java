@@ -12,8 +12,7 @@ public final class PresetRenderer {
     /** Talos's own registry config path: /etc/containerd/certs.d is read-only there. */
     public static final String TALOS_HOSTS_PATH = "/etc/cri/conf.d/hosts";
 
-    private PresetRenderer() {
-    }
+    private PresetRenderer() {}
 
     public static Map<String, String> render(Preset preset, RenderOptions o) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
@@ -23,8 +22,9 @@ public final class PresetRenderer {
                 TalosVersion v = o.talosVersion().map(TalosVersion::parse).orElse(TalosVersion.newestStable());
                 if (o.existingConfig().isPresent() && v.form() != TalosVersion.Form.CRI_CUSTOMIZATION) {
                     // The user's config already writes the customization part: extend it, do not add a second one.
-                    TalosUserConfig.existingPart(Files.readString(o.existingConfig().get())).ifPresent(part ->
-                            out.put("talos-patch.yaml", TalosUserConfig.patch(part, v)));
+                    TalosUserConfig.existingPart(
+                                    Files.readString(o.existingConfig().get()))
+                            .ifPresent(part -> out.put("talos-patch.yaml", TalosUserConfig.patch(part, v)));
                 }
             }
             case KIND -> {
@@ -35,15 +35,20 @@ public final class PresetRenderer {
                 }
                 out.put("cluster.yaml", cluster);
             }
-            case DAEMONSET -> out.put("speglar.yaml", daemonset(o, o.configPath().orElse(null)));
+            case DAEMONSET ->
+                out.put("speglar.yaml", daemonset(o, o.configPath().orElse(null)));
             case EKS_AL2023 -> {
                 if (o.existingConfig().isEmpty()) {
                     preset.files().forEach(f -> out.put(f, fill(preset, f, o)));
                 } else {
                     // nodeadm picks its template from the keys the user's NodeConfig uses: match them.
                     String user = Files.readString(o.existingConfig().get());
-                    String part = fill(preset, Al2023UserData.generation(user) == Al2023UserData.Generation.V3
-                            ? "50-speglar-v3.yaml" : "50-speglar.yaml", o);
+                    String part = fill(
+                            preset,
+                            Al2023UserData.generation(user) == Al2023UserData.Generation.V3
+                                    ? "50-speglar-v3.yaml"
+                                    : "50-speglar.yaml",
+                            o);
                     out.put("user-data.mime", Al2023UserData.merge(user, part));
                     out.put("50-speglar.yaml", part);
                 }

@@ -22,17 +22,16 @@ final class TalosUserConfig {
     static final String PART = "/etc/cri/conf.d/20-customization.part";
 
     /** Index in machine.files and content of the existing customization part. */
-    record ExistingPart(int index, String content) {
-    }
+    record ExistingPart(int index, String content) {}
 
-    private TalosUserConfig() {
-    }
+    private TalosUserConfig() {}
 
     @SuppressWarnings("unchecked")
     static Optional<ExistingPart> existingPart(String machineConfig) {
         try {
             for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(machineConfig)) {
-                if (doc instanceof Map<?, ?> d && d.get("machine") instanceof Map<?, ?> machine
+                if (doc instanceof Map<?, ?> d
+                        && d.get("machine") instanceof Map<?, ?> machine
                         && machine.get("files") instanceof List<?> files) {
                     for (int i = 0; i < files.size(); i++) {
                         if (files.get(i) instanceof Map<?, ?> f && PART.equals(f.get("path"))) {
@@ -54,15 +53,15 @@ final class TalosUserConfig {
             throw new IllegalArgumentException("--talos-config: " + PART + " is not valid TOML: "
                     + Toml.parse(part.content()).errors().getFirst());
         }
-        TomlTextEditor editor = TomlTextEditor.of(part.content().isEmpty() || part.content().endsWith("\n")
-                ? part.content() : part.content() + "\n");
+        TomlTextEditor editor = TomlTextEditor.of(
+                part.content().isEmpty() || part.content().endsWith("\n") ? part.content() : part.content() + "\n");
         List<String> table = version.form() == TalosVersion.Form.MACHINE_FILES_V2
                 ? List.of("plugins", "io.containerd.grpc.v1.cri", "containerd")
                 : List.of("plugins", "io.containerd.cri.v1.images");
         editor.set(table, "discard_unpacked_layers", "false");
         String path = "/machine/files/" + part.index();
-        List<Map<String, Object>> ops = List.of(op("test", path + "/path", PART),
-                op("replace", path + "/content", editor.text()));
+        List<Map<String, Object>> ops =
+                List.of(op("test", path + "/path", PART), op("replace", path + "/content", editor.text()));
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setDefaultScalarStyle(DumperOptions.ScalarStyle.PLAIN);

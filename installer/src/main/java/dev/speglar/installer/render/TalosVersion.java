@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
 record TalosVersion(int minor, String text) {
     /** Newest stable Talos minor when this was written: the default, so the output works on current stable nodes. */
     static final int NEWEST_STABLE_MINOR = 13;
+
     private static final Pattern VERSION = Pattern.compile("v?1\\.(\\d{1,2})(\\.\\d+)?(-[0-9A-Za-z.]+)?");
     private static final Pattern SERVER_TAG = Pattern.compile("(?m)^\\s*Tag:\\s*(\\S+)\\s*$");
 
     static TalosVersion parse(String text) {
         Matcher m = VERSION.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--talos-version '" + text + "' is not a Talos 1.x version like"
-                    + " v1.13.4 or v1.14.0-rc.1");
+            throw new IllegalArgumentException(
+                    "--talos-version '" + text + "' is not a Talos 1.x version like" + " v1.13.4 or v1.14.0-rc.1");
         }
         return new TalosVersion(Integer.parseInt(m.group(1)), text.strip());
     }
@@ -47,17 +48,23 @@ record TalosVersion(int minor, String text) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("--talosctl-version: the Server section has no 'Tag:' line");
         }
-        TalosVersion oldest = nodes.stream().min(Comparator.comparingInt(TalosVersion::minor)).orElseThrow();
+        TalosVersion oldest =
+                nodes.stream().min(Comparator.comparingInt(TalosVersion::minor)).orElseThrow();
         if (nodes.stream().anyMatch(n -> n.form() != oldest.form())) {
-            throw new IllegalArgumentException("--talosctl-version: the nodes run " + nodes.stream()
-                    .map(TalosVersion::text).distinct().toList() + ", which need different patch forms; finish the"
+            throw new IllegalArgumentException("--talosctl-version: the nodes run "
+                    + nodes.stream().map(TalosVersion::text).distinct().toList()
+                    + ", which need different patch forms; finish the"
                     + " Talos upgrade first, or render for each group of nodes with --talos-version");
         }
         return oldest;
     }
 
     /** Which patch this release accepts. */
-    enum Form { MACHINE_FILES_V2, MACHINE_FILES_V3, CRI_CUSTOMIZATION }
+    enum Form {
+        MACHINE_FILES_V2,
+        MACHINE_FILES_V3,
+        CRI_CUSTOMIZATION
+    }
 
     /** Talos 1.14 registers CRICustomizationConfig (and drops machine.files); 1.8 moved to containerd 2 keys. */
     Form form() {

@@ -15,11 +15,10 @@ import java.util.regex.Pattern;
  */
 public final class Templates {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(SPEGLAR_[A-Z0-9_]+)}");
-    private static final Pattern BLOCK = Pattern.compile(
-            "(?m)^[ \\t]*# speglar:([a-z-]+):begin\\n.*?^[ \\t]*# speglar:\\1:end\\n", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("(?m)^[ \\t]*# speglar:([a-z-]+):begin\\n.*?^[ \\t]*# speglar:\\1:end\\n", Pattern.DOTALL);
 
-    private Templates() {
-    }
+    private Templates() {}
 
     public static String load(String preset, String file) {
         String resource = "/presets/" + preset + "/" + file;
@@ -42,8 +41,9 @@ public final class Templates {
                 continue;
             }
             String value = line.substring(eq + 1);
-            if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'")
-                    || value.startsWith("\"") && value.endsWith("\""))) {
+            if (value.length() >= 2
+                    && (value.startsWith("'") && value.endsWith("'")
+                            || value.startsWith("\"") && value.endsWith("\""))) {
                 value = value.substring(1, value.length() - 1);
             }
             out.put(line.substring(0, eq), value);

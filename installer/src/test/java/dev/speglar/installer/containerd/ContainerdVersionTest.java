@@ -9,11 +9,13 @@ class ContainerdVersionTest {
 
     @Test
     void parsesDebianUpstreamAndK3sOutput() {
-        assertThat(ContainerdVersion.parse("containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n"))
+        assertThat(ContainerdVersion.parse(
+                        "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n"))
                 .isEqualTo(new ContainerdVersion(1, 6, 20));
         assertThat(ContainerdVersion.parse("containerd github.com/containerd/containerd/v2 v2.1.4 75cb2b7"))
                 .isEqualTo(new ContainerdVersion(2, 1, 4));
-        assertThat(ContainerdVersion.parse("containerd containerd.io 1.7.27 05044ec")).isEqualTo(new ContainerdVersion(1, 7, 27));
+        assertThat(ContainerdVersion.parse("containerd containerd.io 1.7.27 05044ec"))
+                .isEqualTo(new ContainerdVersion(1, 7, 27));
         assertThat(ContainerdVersion.parse("v1.7.23-k3s1")).isEqualTo(new ContainerdVersion(1, 7, 23));
         assertThat(ContainerdVersion.parse("2.2")).isEqualTo(new ContainerdVersion(2, 2, 0));
     }
@@ -34,7 +36,8 @@ class ContainerdVersionTest {
 
     @Test
     void rejectsGarbage() {
-        assertThatThrownBy(() -> ContainerdVersion.parse("containerd is great")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ContainerdVersion.parse("containerd is great"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot parse");
         assertThatThrownBy(() -> ContainerdVersion.parse("")).isInstanceOf(IllegalArgumentException.class);
     }

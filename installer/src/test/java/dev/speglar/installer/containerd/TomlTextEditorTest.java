@@ -28,7 +28,9 @@ class TomlTextEditorTest {
     void replacesOnlyTheValueLine() {
         TomlTextEditor e = TomlTextEditor.of(BASE);
         e.set(REGISTRY, "config_path", "\"/etc/containerd/certs.d\"");
-        assertThat(e.text()).isEqualTo(BASE.replace("\"/etc/containerd/certs.d:/etc/docker/certs.d\"", "\"/etc/containerd/certs.d\""));
+        assertThat(e.text())
+                .isEqualTo(
+                        BASE.replace("\"/etc/containerd/certs.d:/etc/docker/certs.d\"", "\"/etc/containerd/certs.d\""));
     }
 
     @Test
@@ -36,10 +38,12 @@ class TomlTextEditorTest {
         TomlTextEditor e = TomlTextEditor.of(BASE);
         e.set(List.of("plugins", "io.containerd.grpc.v1.cri"), "disable_tcp_service", "true");
         String text = e.text();
-        assertThat(text).contains("    sandbox_image = \"registry.k8s.io/pause:3.9\" # pinned\n"
-                + "    disable_tcp_service = true\n"
-                + "    [plugins.\"io.containerd.grpc.v1.cri\".registry]\n");
-        assertThat(Toml.parse(text).getBoolean(List.of("plugins", "io.containerd.grpc.v1.cri", "disable_tcp_service"))).isTrue();
+        assertThat(text)
+                .contains("    sandbox_image = \"registry.k8s.io/pause:3.9\" # pinned\n"
+                        + "    disable_tcp_service = true\n"
+                        + "    [plugins.\"io.containerd.grpc.v1.cri\".registry]\n");
+        assertThat(Toml.parse(text).getBoolean(List.of("plugins", "io.containerd.grpc.v1.cri", "disable_tcp_service")))
+                .isTrue();
     }
 
     @Test
@@ -50,13 +54,17 @@ class TomlTextEditorTest {
         assertThat(text).startsWith(BASE);
         TomlParseResult r = Toml.parse(text);
         assertThat(r.errors()).isEmpty();
-        assertThat(r.getBoolean(List.of("plugins", "io.containerd.grpc.v1.cri", "containerd", "discard_unpacked_layers"))).isFalse();
-        assertThat(r.getString(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image"))).isEqualTo("registry.k8s.io/pause:3.9");
+        assertThat(r.getBoolean(
+                        List.of("plugins", "io.containerd.grpc.v1.cri", "containerd", "discard_unpacked_layers")))
+                .isFalse();
+        assertThat(r.getString(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image")))
+                .isEqualTo("registry.k8s.io/pause:3.9");
     }
 
     @Test
     void replacesMultiLineArrayAtRoot() {
-        String text = "version = 2\nimports = [\n  \"/a/*.toml\",\n  \"/b/*.toml\",\n]\n\n[grpc]\n  address = \"/x.sock\"\n";
+        String text =
+                "version = 2\nimports = [\n  \"/a/*.toml\",\n  \"/b/*.toml\",\n]\n\n[grpc]\n  address = \"/x.sock\"\n";
         TomlTextEditor e = TomlTextEditor.of(text);
         e.set(List.of(), "imports", "[\"/c.toml\"]");
         assertThat(e.text()).isEqualTo("version = 2\nimports = [\"/c.toml\"]\n\n[grpc]\n  address = \"/x.sock\"\n");
@@ -81,7 +89,8 @@ class TomlTextEditorTest {
         TomlParseResult r = Toml.parse(e.text());
         assertThat(r.errors()).isEmpty();
         assertThat(r.getString("note")).contains("config_path = \"no\"");
-        assertThat(r.getString(List.of("plugins", "io.containerd.grpc.v1.cri", "registry", "config_path"))).isEqualTo("/d");
+        assertThat(r.getString(List.of("plugins", "io.containerd.grpc.v1.cri", "registry", "config_path")))
+                .isEqualTo("/d");
     }
 
     @Test

@@ -25,8 +25,12 @@ class DetectFixturesTest {
 
     static Stream<String> fixtures() throws IOException {
         try (Stream<Path> s = Files.list(HOSTS)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("expected.json")))
-                    .map(p -> p.getFileName().toString()).sorted().toList().stream();
+            return s
+                    .filter(p -> Files.isRegularFile(p.resolve("expected.json")))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -41,13 +45,18 @@ class DetectFixturesTest {
         assertSubset(fixture, "", expected, actual);
         boolean refused = actual.get("verdict").asText().equals("refused");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(refused ? ExitCode.REFUSED : ExitCode.OK);
-        assertThat(actual.get("reasons").size()).as("every verdict explains itself").isPositive();
-        assertThat(actual.get("host_root").asText()).isEqualTo(root.toAbsolutePath().normalize().toString());
+        assertThat(actual.get("reasons").size())
+                .as("every verdict explains itself")
+                .isPositive();
+        assertThat(actual.get("host_root").asText())
+                .isEqualTo(root.toAbsolutePath().normalize().toString());
     }
 
     static void assertSubset(String fixture, String path, JsonNode expected, JsonNode actual) {
         if (expected.isObject()) {
-            assertThat(actual).as("%s: %s is an object in %s", fixture, path, actual).isNotNull();
+            assertThat(actual)
+                    .as("%s: %s is an object in %s", fixture, path, actual)
+                    .isNotNull();
             for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode a = actual.get(e.getKey());

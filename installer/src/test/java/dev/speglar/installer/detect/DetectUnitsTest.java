@@ -19,16 +19,20 @@ class DetectUnitsTest {
     Path root;
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "containerd github.com/containerd/containerd/v2 v2.1.4 75cb2b7193e4e490e9fbdc236c0e811ccaba3376 | 2.1.4",
-        "containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da | 1.7.27",
-        "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3 | 1.6.20",
-        "v2.0.5-k3s1 | 2.0.5",
-        "1:1.7.24~ds1-1 | 1.7.24",
-        "2.2 | 2.2.0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "containerd github.com/containerd/containerd/v2 v2.1.4 75cb2b7193e4e490e9fbdc236c0e811ccaba3376 | 2.1.4",
+                "containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da | 1.7.27",
+                "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3 | 1.6.20",
+                "v2.0.5-k3s1 | 2.0.5",
+                "1:1.7.24~ds1-1 | 1.7.24",
+                "2.2 | 2.2.0",
+            })
     void versionForms(String text, String expected) {
-        assertThat(ContainerdVersion.find(text)).map(ContainerdVersion::toString).contains(expected);
+        assertThat(ContainerdVersion.find(text))
+                .map(ContainerdVersion::toString)
+                .contains(expected);
     }
 
     @Test
@@ -90,8 +94,10 @@ class DetectUnitsTest {
     @Test
     void configVersionNewerThanTheBinaryIsAGap() throws Exception {
         Files.createDirectories(root.resolve("etc/containerd"));
-        Files.writeString(root.resolve("etc/containerd/config.toml"), "version = 3\n"
-                + "[plugins.\"io.containerd.cri.v1.images\".registry]\nconfig_path = \"/etc/containerd/certs.d\"\n");
+        Files.writeString(
+                root.resolve("etc/containerd/config.toml"),
+                "version = 3\n"
+                        + "[plugins.\"io.containerd.cri.v1.images\".registry]\nconfig_path = \"/etc/containerd/certs.d\"\n");
 
         Detection d = new Detector(new HostRoot(root), Optional.of(ContainerdVersion.of(1, 7, 27))).detect();
 
@@ -103,8 +109,9 @@ class DetectUnitsTest {
     void apkDatabaseGivesTheVersion() {
         String db = "P:musl\nV:1.2.5-r0\n\nP:containerd\nV:1.7.22-r1\nA:x86_64\n";
         assertThat(ContainerdLocator.apkVersion(db)).contains("1.7.22-r1");
-        assertThat(ContainerdLocator.dpkgVersion("Package: containerd\nStatus: deinstall ok config-files\n"
-                + "Version: 1.6.20\n")).isEmpty();
+        assertThat(ContainerdLocator.dpkgVersion(
+                        "Package: containerd\nStatus: deinstall ok config-files\n" + "Version: 1.6.20\n"))
+                .isEmpty();
     }
 
     @Test

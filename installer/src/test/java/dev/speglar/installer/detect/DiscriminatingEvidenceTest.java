@@ -21,7 +21,12 @@ class DiscriminatingEvidenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static JsonNode detect(String fixture) throws Exception {
-        CliRun run = CliRun.of("detect", "--host-root", DetectFixturesTest.HOSTS.resolve(fixture).toString(), "-o", "json");
+        CliRun run = CliRun.of(
+                "detect",
+                "--host-root",
+                DetectFixturesTest.HOSTS.resolve(fixture).toString(),
+                "-o",
+                "json");
         return JSON.readTree(run.out());
     }
 
@@ -38,11 +43,14 @@ class DiscriminatingEvidenceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "hyperv-onprem|Hyper-V virtual machine (no Azure asset tag, waagent or /var/lib/waagent: not Azure)",
-        "vmware-onprem|VMware virtual machine (VMware7,1)",
-        "proxmox-kvm|KVM/QEMU virtual machine (Standard PC (Q35 + ICH9, 2009); Proxmox, libvirt or OpenStack)",
-        "xen-onprem|Xen virtual machine (HVM domU, not an EC2 BIOS)"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "hyperv-onprem|Hyper-V virtual machine (no Azure asset tag, waagent or /var/lib/waagent: not Azure)",
+                "vmware-onprem|VMware virtual machine (VMware7,1)",
+                "proxmox-kvm|KVM/QEMU virtual machine (Standard PC (Q35 + ICH9, 2009); Proxmox, libvirt or OpenStack)",
+                "xen-onprem|Xen virtual machine (HVM domU, not an EC2 BIOS)"
+            })
     void onPremisesHypervisorsAreFactsNotClouds(String fixture, String fact) throws Exception {
         JsonNode r = detect(fixture);
 
@@ -56,8 +64,9 @@ class DiscriminatingEvidenceTest {
     void azureIsToldFromHyperVByAssetTagAndAgent() throws Exception {
         JsonNode azure = detect("azure-vm-kubeadm");
 
-        assertThat(observed(azure, "aks")).containsExactlyInAnyOrder(
-                "7783-7084-3265-9085-8269-3286-77 (cloud: azure)", "Azure Linux agent (cloud: azure)");
+        assertThat(observed(azure, "aks"))
+                .containsExactlyInAnyOrder(
+                        "7783-7084-3265-9085-8269-3286-77 (cloud: azure)", "Azure Linux agent (cloud: azure)");
         assertThat(observed(azure, null)).noneMatch(o -> o.contains("Hyper-V"));
     }
 
@@ -65,7 +74,8 @@ class DiscriminatingEvidenceTest {
     void ec2XenInstanceIsAwsNotOnPremisesXen() throws Exception {
         JsonNode r = detect("ec2-xen");
 
-        assertThat(observed(r, null)).contains("Xen 4.11.amazon (cloud: aws, Xen instance type)")
+        assertThat(observed(r, null))
+                .contains("Xen 4.11.amazon (cloud: aws, Xen instance type)")
                 .noneMatch(o -> o.startsWith("Xen virtual machine"));
     }
 
@@ -75,18 +85,27 @@ class DiscriminatingEvidenceTest {
         JsonNode talos = detect("talos-no-shell");
 
         assertThat(bottlerocket.get("verdict").asText()).isEqualTo("pre-boot-only");
-        assertThat(bottlerocket.get("reasons").toString()).contains(
-                "speglar render bottlerocket --file settings.toml > speglar-settings.toml",
-                "speglar render daemonset --no-mirror-add").doesNotContain("mount the host");
-        assertThat(talos.get("reasons").toString()).contains("speglar render talos --talos-version v1.11.2 -o"
-                + " speglar-talos && talosctl patch machineconfig --patch @speglar-talos/talos-patch.yaml");
+        assertThat(bottlerocket.get("reasons").toString())
+                .contains(
+                        "speglar render bottlerocket --file settings.toml > speglar-settings.toml",
+                        "speglar render daemonset --no-mirror-add")
+                .doesNotContain("mount the host");
+        assertThat(talos.get("reasons").toString())
+                .contains("speglar render talos --talos-version v1.11.2 -o"
+                        + " speglar-talos && talosctl patch machineconfig --patch @speglar-talos/talos-patch.yaml");
     }
 
     @Test
     void badAllowUnsupportedPlatformValueIsAUsageError() {
-        CliRun bad = CliRun.of("detect", "--host-root", DetectFixturesTest.HOSTS.resolve("gke-ubuntu").toString(),
+        CliRun bad = CliRun.of(
+                "detect",
+                "--host-root",
+                DetectFixturesTest.HOSTS.resolve("gke-ubuntu").toString(),
                 "--allow-unsupported-platform=gkee");
-        CliRun good = CliRun.of("detect", "--host-root", DetectFixturesTest.HOSTS.resolve("gke-ubuntu").toString(),
+        CliRun good = CliRun.of(
+                "detect",
+                "--host-root",
+                DetectFixturesTest.HOSTS.resolve("gke-ubuntu").toString(),
                 "--allow-unsupported-platform=gke");
 
         assertThat(bad.exitCode()).isEqualTo(ExitCode.USAGE);

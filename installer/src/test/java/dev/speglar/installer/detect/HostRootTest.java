@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HostRootTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void mapsNodePathsBothWays() {

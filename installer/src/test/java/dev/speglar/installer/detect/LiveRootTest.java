@@ -20,9 +20,12 @@ class LiveRootTest {
             fail("/usr/bin/containerd missing: install the Debian package 'containerd' (scripts/install-test-deps.sh)");
         }
         Path out = Files.createTempFile("containerd-version", ".txt");
-        Process p = new ProcessBuilder("/usr/bin/containerd", "--version").redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder("/usr/bin/containerd", "--version")
+                .redirectOutput(out.toFile())
+                .start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ContainerdVersion expected = ContainerdVersion.find(Files.readString(out)).orElseThrow();
+        ContainerdVersion expected =
+                ContainerdVersion.find(Files.readString(out)).orElseThrow();
         Files.delete(out);
 
         Detection d = new Detector(new HostRoot(Path.of("/"))).detect();

@@ -33,7 +33,9 @@ class ContainerdConfigPlannerTest {
                 path = "/var/lib/containerd/opt"
             """;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     TestNode node;
     ContainerdConfigPlanner planner;
 
@@ -72,7 +74,9 @@ class ContainerdConfigPlannerTest {
         var plan = planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false));
         assertThat(plan.strategy()).isEqualTo(ConfigStrategy.IN_PLACE);
         assertThat(plan.hostsDir()).isEqualTo("/etc/containerd/certs.d");
-        assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.nodePath()).isEqualTo(CONFIG));
+        assertThat(plan.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(c.nodePath()).isEqualTo(CONFIG));
         apply(plan);
 
         String written = node.read(CONFIG);
@@ -92,7 +96,8 @@ class ContainerdConfigPlannerTest {
     void secondPlanChangesNothing() throws Exception {
         node.write(CONFIG, DEBIAN_DEFAULT);
         apply(planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)));
-        assertThat(planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)).changes()).isEmpty();
+        assertThat(planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)).changes())
+                .isEmpty();
     }
 
     @Test
@@ -106,9 +111,10 @@ class ContainerdConfigPlannerTest {
                 """);
         EffectiveConfig before = dumpOnDisk();
         var plan = planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false));
-        assertThat(plan.effectiveChanges()).containsOnlyKeys(
-                "plugins.\"io.containerd.grpc.v1.cri\".registry.config_path",
-                "plugins.\"io.containerd.grpc.v1.cri\".containerd.discard_unpacked_layers");
+        assertThat(plan.effectiveChanges())
+                .containsOnlyKeys(
+                        "plugins.\"io.containerd.grpc.v1.cri\".registry.config_path",
+                        "plugins.\"io.containerd.grpc.v1.cri\".containerd.discard_unpacked_layers");
         apply(plan);
         assertThat(node.read(CONFIG)).isEqualTo("""
                 version = 2
@@ -124,7 +130,9 @@ class ContainerdConfigPlannerTest {
     void missingConfigGetsAMinimalFileWithVersionHeader() throws Exception {
         EffectiveConfig before = dumpOnDisk();
         var plan = planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false));
-        assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.before()).isNull());
+        assertThat(plan.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(c.before()).isNull());
         apply(plan);
         assertThat(node.read(CONFIG)).startsWith("version = 2\n");
         assertOnlyChanged(before, dumpOnDisk(), Map.of(V2_CONFIG_PATH, "/etc/containerd/certs.d"));
@@ -147,22 +155,28 @@ class ContainerdConfigPlannerTest {
         node.write(CONFIG, main);
         Files.createDirectories(node.path("/etc/containerd/config.d"));
         EffectiveConfig before = dumpOnDisk();
-        assertThat(before.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image"))).isEqualTo("example.invalid/pause:main");
+        assertThat(before.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image")))
+                .isEqualTo("example.invalid/pause:main");
 
         var plan = planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, true));
         assertThat(plan.strategy()).isEqualTo(ConfigStrategy.DROP_IN);
-        assertThat(plan.changes()).singleElement().satisfies(c ->
-                assertThat(c.nodePath()).isEqualTo("/etc/containerd/config.d/" + ContainerdConfigPlanner.DROP_IN_NAME));
+        assertThat(plan.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(c.nodePath())
+                        .isEqualTo("/etc/containerd/config.d/" + ContainerdConfigPlanner.DROP_IN_NAME));
         apply(plan);
         assertThat(node.read(CONFIG)).isEqualTo(main);
 
         EffectiveConfig after = dumpOnDisk();
         assertOnlyChanged(before, after, Map.of(V2_CONFIG_PATH, "/etc/containerd/certs.d", V2_DISCARD, false));
-        assertThat(after.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image"))).isEqualTo("example.invalid/pause:main");
-        assertThat(after.get(List.of("plugins", "io.containerd.grpc.v1.cri", "containerd", "snapshotter"))).isEqualTo("native");
+        assertThat(after.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image")))
+                .isEqualTo("example.invalid/pause:main");
+        assertThat(after.get(List.of("plugins", "io.containerd.grpc.v1.cri", "containerd", "snapshotter")))
+                .isEqualTo("native");
         assertThat(after.configPath()).isEqualTo("/etc/containerd/certs.d");
         assertThat(after.discardUnpackedLayers()).isFalse();
-        assertThat(planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, true)).changes()).isEmpty();
+        assertThat(planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, true)).changes())
+                .isEmpty();
     }
 
     @Test
@@ -173,20 +187,24 @@ class ContainerdConfigPlannerTest {
                 [plugins."io.containerd.grpc.v1.cri"]
                   sandbox_image = "example.invalid/pause:main"
                 """);
-        String partial = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+        String partial =
+                "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
         EffectiveConfig trap = new CandidateDump(node.host, node.binary, node.version)
                 .dump(CONFIG, Map.of("/etc/containerd/config.d/50-naive.toml", partial.getBytes()));
         assertThat(trap.configPath()).isEqualTo("/etc/containerd/certs.d");
-        assertThat(trap.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image"))).isNotEqualTo("example.invalid/pause:main");
+        assertThat(trap.get(List.of("plugins", "io.containerd.grpc.v1.cri", "sandbox_image")))
+                .isNotEqualTo("example.invalid/pause:main");
     }
 
     @Test
     void regeneratedConfigWithoutImportsIsRefused() {
         node.write(CONFIG, DEBIAN_DEFAULT);
         assertThatThrownBy(() -> planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, true)))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("imports no");
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("imports no");
         assertThatThrownBy(() -> planner.plan(node.target(CONFIG, ConfigStrategy.IN_PLACE, true)))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("regenerated by the platform");
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("regenerated by the platform");
     }
 
     @Test
@@ -197,10 +215,12 @@ class ContainerdConfigPlannerTest {
                   endpoint = ["https://mirror.gcr.io"]
                 """);
         assertThatThrownBy(() -> planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("registry.mirrors");
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("registry.mirrors");
         node.write(CONFIG, "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n");
         assertThatThrownBy(() -> planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("CRI plugin is disabled");
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("CRI plugin is disabled");
     }
 
     @Test
@@ -209,8 +229,10 @@ class ContainerdConfigPlannerTest {
         node.write(CONFIG, "version = 2\nimports = [\"/etc/containerd/config.d/*.toml\"]\n");
         Files.createDirectories(node.path("/etc/containerd/config.d"));
         var snapshot = node.snapshot();
-        ContainerdTarget pretend2x = new ContainerdTarget(ContainerdVersion.parse("2.1.0"), CONFIG, true, ConfigStrategy.DROP_IN, null);
-        assertThatThrownBy(() -> planner.plan(pretend2x)).isInstanceOf(ConfigValidationException.class)
+        ContainerdTarget pretend2x =
+                new ContainerdTarget(ContainerdVersion.parse("2.1.0"), CONFIG, true, ConfigStrategy.DROP_IN, null);
+        assertThatThrownBy(() -> planner.plan(pretend2x))
+                .isInstanceOf(ConfigValidationException.class)
                 .hasMessageContaining("config_path is ''");
         assertThat(node.snapshot()).isEqualTo(snapshot);
     }
@@ -220,7 +242,8 @@ class ContainerdConfigPlannerTest {
         node.write(CONFIG, "version = 2\nimports = [\"/etc/containerd/config.d/*.toml\"]\n");
         node.write("/etc/containerd/config.d/10-bad.toml", "version = 2\n[grpc]\n  address = 1\n");
         assertThatThrownBy(() -> planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("containerd config dump rejected")
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("containerd config dump rejected")
                 .hasMessageContaining("Can't convert");
     }
 
@@ -228,6 +251,7 @@ class ContainerdConfigPlannerTest {
     void brokenTomlIsReportedNotEdited() {
         node.write(CONFIG, "version = 2\n[plugins\n");
         assertThatThrownBy(() -> planner.plan(node.target(CONFIG, ConfigStrategy.AUTO, false)))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("not valid TOML");
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("not valid TOML");
     }
 }

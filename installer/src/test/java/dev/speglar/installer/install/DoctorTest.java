@@ -29,13 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("real")
 class DoctorTest {
 
-    @TempDir Path root;
+    @TempDir
+    Path root;
+
     ServerSocket stalledAgent;
     URI mirror;
 
     /** One event the doctor reported, with when (ms since the run started). */
-    record Event(long atMillis, String text) {
-    }
+    record Event(long atMillis, String text) {}
 
     @BeforeEach
     void node() throws Exception {
@@ -66,10 +67,14 @@ class DoctorTest {
         List<Event> events = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
         HostRoot host = new HostRoot(root);
-        ContainerdTarget target = new ContainerdTarget(ContainerdVersion.parse("1.6.20"), "/etc/containerd/config.toml",
-                false, ConfigStrategy.AUTO, null);
-        Doctor doctor = new Doctor(host, target, new CandidateDump(host, new ContainerdBinary("containerd"),
-                target.version()), new ContainerdProbe("ctr", socket, Doctor.PROBE_TIMEOUT), List.of(mirror),
+        ContainerdTarget target = new ContainerdTarget(
+                ContainerdVersion.parse("1.6.20"), "/etc/containerd/config.toml", false, ConfigStrategy.AUTO, null);
+        Doctor doctor = new Doctor(
+                host,
+                target,
+                new CandidateDump(host, new ContainerdBinary("containerd"), target.version()),
+                new ContainerdProbe("ctr", socket, Doctor.PROBE_TIMEOUT),
+                List.of(mirror),
                 "docker.io/library/busybox:1.36");
         result.addAll(doctor.run(new CheckRunner.Listener() {
             @Override
@@ -87,7 +92,9 @@ class DoctorTest {
     }
 
     private static Event find(List<Event> events, String prefix) {
-        return events.stream().filter(e -> e.text().startsWith(prefix)).findFirst()
+        return events.stream()
+                .filter(e -> e.text().startsWith(prefix))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no event " + prefix + " in " + events));
     }
 

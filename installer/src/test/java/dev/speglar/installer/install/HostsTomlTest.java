@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The installer writes the same hosts.toml bytes as the agent's {@code configuration} command (upstream's format). */
 class HostsTomlTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void installerAndAgentWriteIdenticalBytes() throws Exception {
@@ -27,21 +28,25 @@ class HostsTomlTest {
             for (List<String> regs : List.of(registries, List.<String>of())) {
                 Path agentDir = Files.createTempDirectory(dir, "agent");
                 new MirrorConfiguration(agentDir).write(regs, targets, resolveTags, false, null);
-                var mirror = new NodeInstaller.Mirror(regs, targets.stream().map(URI::create).toList(), resolveTags);
+                var mirror = new NodeInstaller.Mirror(
+                        regs, targets.stream().map(URI::create).toList(), resolveTags);
                 Map<String, String> installer = NodeInstaller.hostsFiles(mirror);
                 assertThat(installer).isNotEmpty();
                 Map<String, byte[]> agent = filesUnder(agentDir);
                 assertThat(agent.keySet()).containsExactlyElementsOf(installer.keySet());
-                installer.forEach((path, content) ->
-                        assertThat(agent.get(path)).as(path).isEqualTo(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                installer.forEach((path, content) -> assertThat(agent.get(path))
+                        .as(path)
+                        .isEqualTo(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
         }
     }
 
     @Test
     void everyMirrorGetsUpstreamsDialTimeout() {
-        var mirror = new NodeInstaller.Mirror(List.of("https://docker.io"),
-                List.of(URI.create("http://10.0.0.5:30020"), URI.create("http://10.0.0.6:30020")), false);
+        var mirror = new NodeInstaller.Mirror(
+                List.of("https://docker.io"),
+                List.of(URI.create("http://10.0.0.5:30020"), URI.create("http://10.0.0.6:30020")),
+                false);
         assertThat(NodeInstaller.hostsFiles(mirror).get("docker.io/hosts.toml")).isEqualTo("""
                 server = 'https://registry-1.docker.io'
 
@@ -57,9 +62,11 @@ class HostsTomlTest {
     @Test
     void rejectsBadUrlsAndTwoWildcards() {
         List<URI> ok = List.of(URI.create("http://127.0.0.1:5000"));
-        assertThatThrownBy(() -> NodeInstaller.hostsFiles(new NodeInstaller.Mirror(List.of(), List.of(URI.create("ftp://x")), true)))
+        assertThatThrownBy(() -> NodeInstaller.hostsFiles(
+                        new NodeInstaller.Mirror(List.of(), List.of(URI.create("ftp://x")), true)))
                 .hasMessageContaining("scheme");
-        assertThatThrownBy(() -> NodeInstaller.hostsFiles(new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://x/path")), true)))
+        assertThatThrownBy(() -> NodeInstaller.hostsFiles(
+                        new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://x/path")), true)))
                 .hasMessageContaining("path");
         assertThatThrownBy(() -> NodeInstaller.hostsFiles(new NodeInstaller.Mirror(List.of("_default", "*"), ok, true)))
                 .hasMessageContaining("two wildcards");

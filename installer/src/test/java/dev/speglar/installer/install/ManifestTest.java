@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ManifestTest {
 
-    @TempDir Path root;
+    @TempDir
+    Path root;
 
     @Test
     void keepsTheFirstOriginalAcrossRunsAndDiscardLeavesNoTrace() throws Exception {
@@ -22,17 +23,21 @@ class ManifestTest {
         m.recordDir("/etc/containerd/certs.d");
 
         Manifest again = Manifest.load(host);
-        again.recordFile("/etc/containerd/config.toml", "second install's view".getBytes(), FileChange.Kind.CONTAINERD_CONFIG);
+        again.recordFile(
+                "/etc/containerd/config.toml", "second install's view".getBytes(), FileChange.Kind.CONTAINERD_CONFIG);
         Manifest.Entry cfg = again.find("file", "/etc/containerd/config.toml").orElseThrow();
         assertThat(again.backup(cfg)).isEqualTo("original".getBytes());
         assertThat(cfg.kind()).isEqualTo("CONTAINERD_CONFIG");
-        assertThat(again.backup(again.find("file", "/etc/containerd/certs.d/_default/hosts.toml").orElseThrow())).isNull();
+        assertThat(again.backup(again.find("file", "/etc/containerd/certs.d/_default/hosts.toml")
+                        .orElseThrow()))
+                .isNull();
         assertThat(again.entries()).extracting(Manifest.Entry::target).contains("/var", "/var/lib", "/var/lib/speglar");
 
         Files.createDirectories(root.resolve("etc/containerd/certs.d"));
         again.discard();
         try (var s = Files.walk(root)) {
-            assertThat(s.map(p -> root.relativize(p).toString()).toList()).containsExactlyInAnyOrder("", "etc", "etc/containerd");
+            assertThat(s.map(p -> root.relativize(p).toString()).toList())
+                    .containsExactlyInAnyOrder("", "etc", "etc/containerd");
         }
     }
 }

@@ -30,10 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeInstallerTest {
 
     static final String CONFIG = "/etc/containerd/config.toml";
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    @TempDir Path hostDir;
-    @TempDir Path scratch;
+    @TempDir
+    Path hostDir;
+
+    @TempDir
+    Path scratch;
+
     TestNode node;
     ContainerdDaemon daemon;
     final AtomicInteger restarts = new AtomicInteger();
@@ -78,13 +83,27 @@ class NodeInstallerTest {
     }
 
     private AgentDeployment agent() {
-        SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of("--registry-addr=127.0.0.1:30020"));
-        return new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"), agentStarts::incrementAndGet, agentStops::incrementAndGet);
+        SystemdUnit unit =
+                SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of("--registry-addr=127.0.0.1:30020"));
+        return new SystemdAgent(
+                node.host,
+                unit,
+                AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"),
+                agentStarts::incrementAndGet,
+                agentStops::incrementAndGet);
     }
 
     private NodeInstaller installer(CommandHook restart, ContainerdTarget target, Duration verifyTimeout) {
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
-        return new NodeInstaller(node.host, target, node.binary, mirror, agent(), restart, probe(verifyTimeout), null,
+        return new NodeInstaller(
+                node.host,
+                target,
+                node.binary,
+                mirror,
+                agent(),
+                restart,
+                probe(verifyTimeout),
+                null,
                 new Progress(new PrintWriter(out, true)));
     }
 
@@ -120,9 +139,11 @@ class NodeInstallerTest {
         actual.remove("imports");
         assertThat(actual).isEqualTo(expected);
         assertThat(node.read("/etc/containerd/certs.d/_default/hosts.toml"))
-                .isEqualTo("[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
+                .isEqualTo(
+                        "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
         assertThat(node.read(SystemdUnit.PATH)).contains("ExecStart=" + JAVA);
-        assertThat(Files.readAllBytes(node.path("/opt/speglar/speglar-agent.jar"))).isEqualTo(Files.readAllBytes(agentJar));
+        assertThat(Files.readAllBytes(node.path("/opt/speglar/speglar-agent.jar")))
+                .isEqualTo(Files.readAllBytes(agentJar));
         assertThat(node.path("/opt/speglar/lib/netty.jar")).hasContent("PK-fake-dependency");
         // The daemon itself loaded the new config: its CRI plugin logs the registry config path.
         assertThat(daemon.logText()).contains("ConfigPath:/etc/containerd/certs.d");
@@ -134,15 +155,22 @@ class NodeInstallerTest {
         assertThat(agentStarts).hasValue(1);
         assertThat(node.snapshot()).isEqualTo(installed);
 
-        boolean removed = new NodeUninstaller(node.host, agent(), restartHook(), probe(Duration.ofSeconds(20)),
-                new Progress(new PrintWriter(out, true))).uninstall();
+        boolean removed = new NodeUninstaller(
+                        node.host,
+                        agent(),
+                        restartHook(),
+                        probe(Duration.ofSeconds(20)),
+                        new Progress(new PrintWriter(out, true)))
+                .uninstall();
         assertThat(removed).isTrue();
         assertThat(agentStops).hasValue(1);
         assertThat(restarts).hasValue(2);
         assertThat(node.snapshot()).isEqualTo(original);
         probe(Duration.ofSeconds(5)).verify();
-        assertThat(new NodeUninstaller(node.host, agent(), restartHook(), probe(Duration.ofSeconds(5)),
-                Progress.silent()).uninstall()).isFalse();
+        assertThat(new NodeUninstaller(
+                                node.host, agent(), restartHook(), probe(Duration.ofSeconds(5)), Progress.silent())
+                        .uninstall())
+                .isFalse();
     }
 
     @Test
@@ -150,12 +178,15 @@ class NodeInstallerTest {
         // containerd 1.x trap: an existing drop-in touching the CRI table replaces the main file's whole CRI table,
         // so an in-place edit of the main file would not take effect. The dump check must catch it.
         startWith(daemon.privateConfig("imports = [\"" + node.path("/etc/containerd/conf.d") + "/*.toml\"]", ""));
-        node.write("/etc/containerd/conf.d/10-site.toml",
+        node.write(
+                "/etc/containerd/conf.d/10-site.toml",
                 "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  discard_unpacked_layers = true\n");
         Map<String, String> original = node.snapshot();
 
-        assertThatThrownBy(() -> installer().install()).isInstanceOf(InstallException.class)
-                .hasMessageContaining("nothing was changed").hasMessageContaining("discard_unpacked_layers is not false");
+        assertThatThrownBy(() -> installer().install())
+                .isInstanceOf(InstallException.class)
+                .hasMessageContaining("nothing was changed")
+                .hasMessageContaining("discard_unpacked_layers is not false");
         assertThat(node.snapshot()).isEqualTo(original);
         assertThat(restarts).hasValue(0);
         assertThat(agentStarts).hasValue(0);
@@ -166,7 +197,8 @@ class NodeInstallerTest {
         startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         try (InstallLock held = InstallLock.acquire(node.host)) {
-            assertThatThrownBy(() -> installer().install()).isInstanceOf(InstallException.class)
+            assertThatThrownBy(() -> installer().install())
+                    .isInstanceOf(InstallException.class)
                     .hasMessageContaining("another speglar install or uninstall is running")
                     .hasMessageContaining(InstallLock.PATH);
             assertThat(node.snapshot()).isEqualTo(original);
@@ -190,9 +222,11 @@ class NodeInstallerTest {
             restartHook().run();
         };
 
-        assertThatThrownBy(() -> installer(flaky, target(), Duration.ofSeconds(20)).install())
+        assertThatThrownBy(
+                        () -> installer(flaky, target(), Duration.ofSeconds(20)).install())
                 .isInstanceOf(InstallException.class)
-                .hasMessageContaining("restart containerd").hasMessageContaining("rolled back");
+                .hasMessageContaining("restart containerd")
+                .hasMessageContaining("rolled back");
         assertThat(calls).hasValue(2);
         assertThat(node.snapshot()).isEqualTo(original);
         probe(Duration.ofSeconds(5)).verify();
@@ -213,9 +247,11 @@ class NodeInstallerTest {
             restartHook().run();
         };
 
-        assertThatThrownBy(() -> installer(deadOnArrival, target(), Duration.ofSeconds(2)).install())
+        assertThatThrownBy(() -> installer(deadOnArrival, target(), Duration.ofSeconds(2))
+                        .install())
                 .isInstanceOf(InstallException.class)
-                .hasMessageContaining("verify containerd").hasMessageContaining("did not answer");
+                .hasMessageContaining("verify containerd")
+                .hasMessageContaining("did not answer");
         assertThat(node.snapshot()).isEqualTo(original);
         probe(Duration.ofSeconds(5)).verify();
     }
@@ -225,13 +261,29 @@ class NodeInstallerTest {
         startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
         SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
-        AgentDeployment failing = new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"),
-                () -> { throw new IOException("Unit speglar-agent.service failed (injected)"); }, agentStops::incrementAndGet);
+        AgentDeployment failing = new SystemdAgent(
+                node.host,
+                unit,
+                AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"),
+                () -> {
+                    throw new IOException("Unit speglar-agent.service failed (injected)");
+                },
+                agentStops::incrementAndGet);
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
-        NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, failing, restartHook(),
-                probe(Duration.ofSeconds(20)), null, Progress.silent());
+        NodeInstaller installer = new NodeInstaller(
+                node.host,
+                target(),
+                node.binary,
+                mirror,
+                failing,
+                restartHook(),
+                probe(Duration.ofSeconds(20)),
+                null,
+                Progress.silent());
 
-        assertThatThrownBy(installer::install).isInstanceOf(InstallException.class).hasMessageContaining("start agent");
+        assertThatThrownBy(installer::install)
+                .isInstanceOf(InstallException.class)
+                .hasMessageContaining("start agent");
         assertThat(node.snapshot()).isEqualTo(original);
         assertThat(restarts).hasValue(2);
         probe(Duration.ofSeconds(5)).verify();
@@ -241,9 +293,12 @@ class NodeInstallerTest {
     void pretending2xOnThis1xBinaryIsCaughtBeforeAnyWrite() throws Exception {
         startWith(daemon.privateConfig("", ""));
         Map<String, String> original = node.snapshot();
-        ContainerdTarget wrong = new ContainerdTarget(ContainerdVersion.parse("2.1.0"), CONFIG, false, ConfigStrategy.IN_PLACE, null);
-        // The file says version = 2, so v2 keys are written; still, use_local_image_pull cannot exist in v2 and is skipped.
-        InstallPlan plan = installer(restartHook(), wrong, Duration.ofSeconds(20)).plan();
+        ContainerdTarget wrong =
+                new ContainerdTarget(ContainerdVersion.parse("2.1.0"), CONFIG, false, ConfigStrategy.IN_PLACE, null);
+        // The file says version = 2, so v2 keys are written; still, use_local_image_pull cannot exist in v2 and is
+        // skipped.
+        InstallPlan plan =
+                installer(restartHook(), wrong, Duration.ofSeconds(20)).plan();
         assertThat(plan.containerd().candidate().configPath()).isEqualTo("/etc/containerd/certs.d");
         assertThat(node.snapshot()).isEqualTo(original);
     }
@@ -251,20 +306,41 @@ class NodeInstallerTest {
     @Test
     void failedAgentUpgradeRestoresAndRestartsThePreviousUnit() throws Exception {
         // containerd is already configured, so no restart is involved; only the agent files change.
-        node.write(CONFIG, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n");
-        node.write("/etc/containerd/certs.d/_default/hosts.toml", "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
+        node.write(
+                CONFIG,
+                "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n");
+        node.write(
+                "/etc/containerd/certs.d/_default/hosts.toml",
+                "[host.'http://127.0.0.1:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
         node.write(SystemdUnit.PATH, "[Service]\nExecStart=/usr/bin/old-agent\n");
         Map<String, String> original = node.snapshot();
         AtomicInteger starts = new AtomicInteger();
         SystemdUnit unit = SystemdUnit.jar(JAVA, "/opt/speglar/speglar-agent.jar", List.of());
-        AgentDeployment agent = new SystemdAgent(node.host, unit, AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"), () -> {
-            if (starts.incrementAndGet() == 1) throw new IOException("new agent failed to start (injected)");
-        }, agentStops::incrementAndGet);
+        AgentDeployment agent = new SystemdAgent(
+                node.host,
+                unit,
+                AgentPayload.jar(agentJar, "/opt/speglar/speglar-agent.jar"),
+                () -> {
+                    if (starts.incrementAndGet() == 1) throw new IOException("new agent failed to start (injected)");
+                },
+                agentStops::incrementAndGet);
         var mirror = new NodeInstaller.Mirror(List.of(), List.of(URI.create("http://127.0.0.1:30020")), true);
-        NodeInstaller installer = new NodeInstaller(node.host, target(), node.binary, mirror, agent,
-                () -> { throw new AssertionError("no containerd restart expected"); }, probe(Duration.ofSeconds(1)), null, Progress.silent());
+        NodeInstaller installer = new NodeInstaller(
+                node.host,
+                target(),
+                node.binary,
+                mirror,
+                agent,
+                () -> {
+                    throw new AssertionError("no containerd restart expected");
+                },
+                probe(Duration.ofSeconds(1)),
+                null,
+                Progress.silent());
 
-        assertThatThrownBy(installer::install).isInstanceOf(InstallException.class).hasMessageContaining("rolled back");
+        assertThatThrownBy(installer::install)
+                .isInstanceOf(InstallException.class)
+                .hasMessageContaining("rolled back");
         assertThat(node.snapshot()).isEqualTo(original);
         assertThat(starts).hasValue(2); // the failed start, then the old unit started again
         assertThat(agentStops).hasValue(0);
@@ -279,8 +355,13 @@ class NodeInstallerTest {
         node.write(hosts, "# edited by an operator\n");
 
         StringWriter log = new StringWriter();
-        new NodeUninstaller(node.host, agent(), restartHook(), probe(Duration.ofSeconds(20)),
-                new Progress(new PrintWriter(log, true))).uninstall();
+        new NodeUninstaller(
+                        node.host,
+                        agent(),
+                        restartHook(),
+                        probe(Duration.ofSeconds(20)),
+                        new Progress(new PrintWriter(log, true)))
+                .uninstall();
         assertThat(node.read(CONFIG)).isEqualTo(original);
         assertThat(node.path(hosts)).doesNotExist();
         assertThat(node.read(hosts + ".speglar-modified")).isEqualTo("# edited by an operator\n");

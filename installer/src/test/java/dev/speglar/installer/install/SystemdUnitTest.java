@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("real")
 class SystemdUnitTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static String systemdAnalyze() {
         return Tools.require("systemd-analyze").toString();
@@ -31,44 +32,73 @@ class SystemdUnitTest {
     @Test
     void renderedUnitPassesSystemdAnalyzeVerify() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        SystemdUnit unit = SystemdUnit.jar(java, "/opt/speglar/speglar-agent.jar",
+        SystemdUnit unit = SystemdUnit.jar(
+                java,
+                "/opt/speglar/speglar-agent.jar",
                 List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
         Exec.Result r = verify(unit.render());
-        String ours = r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME)).reduce("", (a, b) -> a + b + "\n");
+        String ours =
+                r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME)).reduce("", (a, b) -> a + b + "\n");
         assertThat(r.exitCode()).as("systemd-analyze verify: " + r.stderr()).isZero();
         assertThat(ours).isEmpty();
-        assertThat(unit.render()).contains("ExecStart=" + java + " -XX:+UseSerialGC -Xms8m -Xmx64m",
-                "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "Environment=MALLOC_ARENA_MAX=2",
-                "-jar /opt/speglar/speglar-agent.jar registry --registry-addr=:30020 --bootstrap-kind=dns");
+        assertThat(unit.render())
+                .contains(
+                        "ExecStart=" + java + " -XX:+UseSerialGC -Xms8m -Xmx64m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "Environment=MALLOC_ARENA_MAX=2",
+                        "-jar /opt/speglar/speglar-agent.jar registry --registry-addr=:30020 --bootstrap-kind=dns");
         // The same list as bin/speglar-agent's, from the one file in packaging/.
-        String shared = Files.readString(Path.of(System.getProperty("user.dir")).getParent()
-                .resolve("packaging/agent-jvm.options")).replaceAll("#[^\n]*", "").replaceAll("\\s+", " ").strip();
+        String shared = Files.readString(
+                        Path.of(System.getProperty("user.dir")).getParent().resolve("packaging/agent-jvm.options"))
+                .replaceAll("#[^\n]*", "")
+                .replaceAll("\\s+", " ")
+                .strip();
         assertThat(unit.render()).contains(java + " " + shared + " --enable-native-access=ALL-UNNAMED");
     }
 
     @Test
     void packagedUnitRunsTheLauncherOfTheSpeglarPackage() throws Exception {
         SystemdUnit unit = SystemdUnit.launcher("/opt/speglar/bin/speglar-agent", List.of("--bootstrap-kind=dns"));
-        assertThat(unit.render()).contains("ExecStart=/opt/speglar/bin/speglar-agent registry --bootstrap-kind=dns\n")
+        assertThat(unit.render())
+                .contains("ExecStart=/opt/speglar/bin/speglar-agent registry --bootstrap-kind=dns\n")
                 .doesNotContain("-jar");
         Exec.Result r = verify(unit.render());
-        assertThat(r.stderr().lines().filter(l -> l.contains(SystemdUnit.NAME) && !l.contains("speglar-agent is not executable")
-                && !l.contains("No such file"))).isEmpty();
-        assertThatThrownBy(() -> SystemdUnit.launcher("speglar-agent", List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(r.stderr()
+                        .lines()
+                        .filter(l -> l.contains(SystemdUnit.NAME)
+                                && !l.contains("speglar-agent is not executable")
+                                && !l.contains("No such file")))
+                .isEmpty();
+        assertThatThrownBy(() -> SystemdUnit.launcher("speglar-agent", List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void execStartAndDaemonSetArgsParseWithTheRealAgentCli() {
-        SystemdUnit unit = SystemdUnit.jar("/usr/bin/java", "/opt/speglar/speglar-agent.jar",
+        SystemdUnit unit = SystemdUnit.jar(
+                "/usr/bin/java",
+                "/opt/speglar/speglar-agent.jar",
                 List.of("--registry-addr=:30020", "--bootstrap-kind=dns", "--dns-bootstrap-domain=speglar.example"));
-        String exec = unit.render().lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        String exec = unit.render()
+                .lines()
+                .filter(l -> l.startsWith("ExecStart="))
+                .findFirst()
+                .orElseThrow();
         List<String> words = List.of(exec.split(" "));
         assertAgentParses(words.subList(words.indexOf("registry"), words.size()));
 
-        var ds = new dev.speglar.installer.install.k8s.DaemonSetSpec("speglar", "speglar", "img:1", 30020,
-                "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
-                List.of("--bootstrap-kind=dns")).build();
-        assertAgentParses(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs());
+        var ds = new dev.speglar.installer.install.k8s.DaemonSetSpec(
+                        "speglar",
+                        "speglar",
+                        "img:1",
+                        30020,
+                        "/run/containerd/containerd.sock",
+                        "/var/lib/containerd/io.containerd.content.v1.content",
+                        List.of("--bootstrap-kind=dns"))
+                .build();
+        assertAgentParses(
+                ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs());
     }
 
     private static void assertAgentParses(List<String> args) {
@@ -80,14 +110,18 @@ class SystemdUnitTest {
 
     @Test
     void verifierCatchesABrokenUnitSoTheCheckAboveMeansSomething() throws Exception {
-        Exec.Result r = verify(SystemdUnit.jar("/opt/nothere/java", "/opt/speglar/a.jar", List.of()).render().replace("Type=simple", "Type=simpel"));
+        Exec.Result r = verify(SystemdUnit.jar("/opt/nothere/java", "/opt/speglar/a.jar", List.of())
+                .render()
+                .replace("Type=simple", "Type=simpel"));
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("simpel");
     }
 
     @Test
     void rejectsArgumentsThatWouldBreakTheUnitSyntax() {
-        assertThatThrownBy(() -> SystemdUnit.jar("/usr/bin/java", "/a.jar", List.of("--x=%h"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SystemdUnit.jar("java", "/a.jar", List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SystemdUnit.jar("/usr/bin/java", "/a.jar", List.of("--x=%h")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SystemdUnit.jar("java", "/a.jar", List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

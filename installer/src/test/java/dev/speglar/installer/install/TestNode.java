@@ -71,7 +71,8 @@ public final class TestNode {
                 // The install lock lives on tmpfs and outlasts runs by design (see InstallLock).
                 if (rel.equals("run") || rel.equals("run/speglar-installer.lock")) continue;
                 if (Files.isDirectory(p)) out.put(rel + "/", "dir " + Files.getPosixFilePermissions(p));
-                else if (Files.isRegularFile(p)) out.put(rel, FileChange.sha256(Files.readAllBytes(p)) + " " + Files.getPosixFilePermissions(p));
+                else if (Files.isRegularFile(p))
+                    out.put(rel, FileChange.sha256(Files.readAllBytes(p)) + " " + Files.getPosixFilePermissions(p));
                 else out.put(rel, "other");
             }
         } catch (IOException e) {

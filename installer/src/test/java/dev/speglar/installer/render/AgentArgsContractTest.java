@@ -22,8 +22,12 @@ class AgentArgsContractTest {
     @Test
     void daemonsetContainerArgsParse() throws Exception {
         DaemonSet ds = StrictManifests.parse(Rendered.render(Preset.DAEMONSET).get("speglar.yaml")).stream()
-                .filter(DaemonSet.class::isInstance).map(DaemonSet.class::cast).findFirst().orElseThrow();
-        List<Container> containers = new ArrayList<>(ds.getSpec().getTemplate().getSpec().getInitContainers());
+                .filter(DaemonSet.class::isInstance)
+                .map(DaemonSet.class::cast)
+                .findFirst()
+                .orElseThrow();
+        List<Container> containers =
+                new ArrayList<>(ds.getSpec().getTemplate().getSpec().getInitContainers());
         containers.addAll(ds.getSpec().getTemplate().getSpec().getContainers());
 
         assertThat(containers).hasSize(2);
@@ -43,12 +47,15 @@ class AgentArgsContractTest {
                 env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
             }
         }
-        List<String> commands = files.get("speglar-agent.service").lines()
-                .filter(l -> l.startsWith("ExecStart=") || l.startsWith("ExecStartPre=")).toList();
+        List<String> commands = files.get("speglar-agent.service")
+                .lines()
+                .filter(l -> l.startsWith("ExecStart=") || l.startsWith("ExecStartPre="))
+                .toList();
 
         assertThat(commands).hasSize(2);
         for (String line : commands) {
-            List<String> words = Arrays.asList(systemdExpand(line.substring(line.indexOf('=') + 1), env).split(" +"));
+            List<String> words = Arrays.asList(
+                    systemdExpand(line.substring(line.indexOf('=') + 1), env).split(" +"));
             assertThat(words.getFirst()).isEqualTo("/usr/local/bin/speglar-agent");
             assertParses(words.subList(1, words.size()));
         }

@@ -31,13 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("real")
 class EksUserDataTest {
     static final String CONFIG_PATH = "\"plugins\".\"io.containerd.grpc.v1.cri\".\"registry\".\"config_path\"";
-    static final String DISCARD = "\"plugins\".\"io.containerd.grpc.v1.cri\".\"containerd\".\"discard_unpacked_layers\"";
+    static final String DISCARD =
+            "\"plugins\".\"io.containerd.grpc.v1.cri\".\"containerd\".\"discard_unpacked_layers\"";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static String mime(String boundary, String... parts) {
-        StringBuilder sb = new StringBuilder("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"" + boundary
-                + "\"\n\n");
+        StringBuilder sb = new StringBuilder(
+                "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"" + boundary + "\"\n\n");
         for (String p : parts) {
             sb.append("--").append(boundary).append('\n').append(p).append('\n');
         }
@@ -58,22 +60,29 @@ class EksUserDataTest {
 
     static Stream<Arguments> al2023() {
         return Stream.of(
-                Arguments.of("launch template, v2 keys", mime("//", "Content-Type: application/node.eks.aws\n\n" + CLUSTER
-                        + """
+                Arguments.of(
+                        "launch template, v2 keys",
+                        mime("//", "Content-Type: application/node.eks.aws\n\n" + CLUSTER + """
                           containerd:
                             config: |
                               [plugins."io.containerd.grpc.v1.cri".containerd]
                               snapshotter = "native"
-                        """), 2, Map.of("\"plugins\".\"io.containerd.grpc.v1.cri\".\"containerd\".\"snapshotter\"",
-                        "native")),
-                Arguments.of("Karpenter EC2NodeClass, containerd 2 keys", mime("BOUNDARY",
-                        "Content-Type: text/x-shellscript; charset=\"us-ascii\"\n\n#!/bin/bash\necho hi\n",
-                        "Content-Type: application/node.eks.aws\n\n" + CLUSTER + """
+                        """),
+                        2,
+                        Map.of("\"plugins\".\"io.containerd.grpc.v1.cri\".\"containerd\".\"snapshotter\"", "native")),
+                Arguments.of(
+                        "Karpenter EC2NodeClass, containerd 2 keys",
+                        mime(
+                                "BOUNDARY",
+                                "Content-Type: text/x-shellscript; charset=\"us-ascii\"\n\n#!/bin/bash\necho hi\n",
+                                "Content-Type: application/node.eks.aws\n\n" + CLUSTER + """
                           containerd:
                             config: |
                               [plugins."io.containerd.cri.v1.images"]
                               max_concurrent_downloads = 8
-                        """), 3, Map.of("max_concurrent_downloads", 8L)),
+                        """),
+                        3,
+                        Map.of("max_concurrent_downloads", 8L)),
                 Arguments.of("bare NodeConfig YAML, containerd 2 keys", CLUSTER + """
                           containerd:
                             config: |
@@ -82,8 +91,11 @@ class EksUserDataTest {
                               config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"
                         """, 3, Map.of()),
                 Arguments.of("shell script only", "#!/bin/bash\necho hello\n", 2, Map.of()),
-                Arguments.of("NodeConfig without containerd settings", mime("x", "Content-Type: application/node.eks.aws"
-                        + "\n\n" + CLUSTER), 2, Map.of()));
+                Arguments.of(
+                        "NodeConfig without containerd settings",
+                        mime("x", "Content-Type: application/node.eks.aws" + "\n\n" + CLUSTER),
+                        2,
+                        Map.of()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -112,15 +124,19 @@ class EksUserDataTest {
             merged = TomlMaps.mergePatch(merged, TomlMaps.parse(c));
         }
         if (version == 2) {
-            Map<String, Object> changes = RealContainerd.changes(dir.resolve("config.toml"), base, TomlMaps.write(merged));
-            assertThat(changes).containsAllEntriesOf(userKeys).containsEntry(CONFIG_PATH, "/etc/containerd/certs.d")
+            Map<String, Object> changes =
+                    RealContainerd.changes(dir.resolve("config.toml"), base, TomlMaps.write(merged));
+            assertThat(changes)
+                    .containsAllEntriesOf(userKeys)
+                    .containsEntry(CONFIG_PATH, "/etc/containerd/certs.d")
                     .containsEntry(DISCARD, false);
         } else {
             Map<String, Object> images = Rendered.at(merged, "plugins", "io.containerd.cri.v1.images");
             assertThat(images).containsAllEntriesOf(userKeys).containsEntry("discard_unpacked_layers", false);
             assertThat(Rendered.<Object>at(images, "registry", "config_path")).isEqualTo("/etc/containerd/certs.d");
             assertThat(unknownV3Keys(images)).isEmpty();
-            assertThat(Rendered.<Map<String, Object>>at(merged, "plugins")).doesNotContainKey("io.containerd.grpc.v1.cri");
+            assertThat(Rendered.<Map<String, Object>>at(merged, "plugins"))
+                    .doesNotContainKey("io.containerd.grpc.v1.cri");
         }
     }
 
@@ -143,20 +159,29 @@ class EksUserDataTest {
 
     @Test
     void al2KubeletExtraArgsReachBootstrapAsOneArgument() throws Exception {
-        Path template = Files.writeString(dir.resolve("containerd-config.toml"),
+        Path template = Files.writeString(
+                dir.resolve("containerd-config.toml"),
                 Rendered.resource("hosts/eks-al2/etc/eks/containerd/containerd-config.toml"));
         Path argv = dir.resolve("argv");
-        Path bootstrap = Files.writeString(dir.resolve("bootstrap.sh"),
+        Path bootstrap = Files.writeString(
+                dir.resolve("bootstrap.sh"),
                 "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + argv + "'\n");
         bootstrap.toFile().setExecutable(true);
-        CliRun r = CliRun.of("render", "eks-al2", "--file", "user-data.mime", "--eks-bootstrap-args",
+        CliRun r = CliRun.of(
+                "render",
+                "eks-al2",
+                "--file",
+                "user-data.mime",
+                "--eks-bootstrap-args",
                 "prod --b64-cluster-ca Y2E= --apiserver-endpoint https://x.eks.amazonaws.com",
-                "--eks-kubelet-extra-args", "--node-labels=team=a,tier=web --max-pods=110");
+                "--eks-kubelet-extra-args",
+                "--node-labels=team=a,tier=web --max-pods=110");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        Path script = Files.writeString(dir.resolve("user-data.sh"),
-                RenderedConfigsLoadInContainerdTest.shellPart(r.out()));
+        Path script =
+                Files.writeString(dir.resolve("user-data.sh"), RenderedConfigsLoadInContainerdTest.shellPart(r.out()));
 
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile());
         pb.environment().put("EKS_CONTAINERD_TEMPLATE", template.toString());
         pb.environment().put("EKS_BOOTSTRAP_SCRIPT", bootstrap.toString());
@@ -164,16 +189,24 @@ class EksUserDataTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("log"))).isZero();
 
-        assertThat(Files.readAllLines(argv)).containsExactly("prod", "--b64-cluster-ca", "Y2E=",
-                "--apiserver-endpoint", "https://x.eks.amazonaws.com", "--kubelet-extra-args",
-                "--node-labels=team=a,tier=web --max-pods=110");
+        assertThat(Files.readAllLines(argv))
+                .containsExactly(
+                        "prod",
+                        "--b64-cluster-ca",
+                        "Y2E=",
+                        "--apiserver-endpoint",
+                        "https://x.eks.amazonaws.com",
+                        "--kubelet-extra-args",
+                        "--node-labels=team=a,tier=web --max-pods=110");
     }
 
     @Test
     void al2KubeletExtraArgsNeedSelfManagedBootstrapAndNoInlineForm() {
-        assertThat(CliRun.of("render", "eks-al2", "--eks-kubelet-extra-args", "--max-pods=110").err())
+        assertThat(CliRun.of("render", "eks-al2", "--eks-kubelet-extra-args", "--max-pods=110")
+                        .err())
                 .contains("needs --eks-bootstrap-args");
-        CliRun inline = CliRun.of("render", "eks-al2", "--eks-bootstrap-args", "prod --kubelet-extra-args --max-pods=1");
+        CliRun inline =
+                CliRun.of("render", "eks-al2", "--eks-bootstrap-args", "prod --kubelet-extra-args --max-pods=1");
         assertThat(inline.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(inline.err()).contains("pass them with --eks-kubelet-extra-args");
     }
@@ -182,7 +215,8 @@ class EksUserDataTest {
     private static List<String> unknownV3Keys(Map<String, Object> images) throws IOException {
         Map<String, Object> defs;
         try (var in = EksUserDataTest.class.getResourceAsStream("/schemas/containerd/cri-v1-images.json")) {
-            defs = (Map<String, Object>) new ObjectMapper().readValue(in, Map.class).get("fields");
+            defs = (Map<String, Object>)
+                    new ObjectMapper().readValue(in, Map.class).get("fields");
         }
         List<String> unknown = new ArrayList<>();
         images.forEach((k, v) -> {

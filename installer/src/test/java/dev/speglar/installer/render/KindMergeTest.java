@@ -40,26 +40,40 @@ class KindMergeTest {
         Path user = dir.resolve("kind.yaml");
         Files.writeString(user, USER);
 
-        CliRun first = CliRun.of("render", "kind", "--kind-config", user.toString(), "-o", dir.resolve("a").toString());
+        CliRun first = CliRun.of(
+                "render",
+                "kind",
+                "--kind-config",
+                user.toString(),
+                "-o",
+                dir.resolve("a").toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
         Path merged = dir.resolve("a/cluster.yaml");
         Map<String, Object> doc = Rendered.yaml(Files.readString(merged));
 
         assertThat(doc).containsEntry("name", "dev").containsEntry("kind", "Cluster");
-        assertThat((Map<String, Object>) doc.get("networking")).containsEntry("disableDefaultCNI", true)
+        assertThat((Map<String, Object>) doc.get("networking"))
+                .containsEntry("disableDefaultCNI", true)
                 .containsEntry("podSubnet", "10.244.0.0/16");
         assertThat((List<Object>) doc.get("nodes")).hasSize(2);
         List<String> patches = Rendered.at(doc, "containerdConfigPatches");
         assertThat(patches).hasSize(3);
         assertThat(patches.getFirst()).contains("snapshotter = \"native\"");
         assertThat(patches.subList(1, 3))
-                .containsExactlyElementsOf(KindConfigMerger.patchesOf(Rendered.render(Preset.KIND).get("cluster.yaml")));
+                .containsExactlyElementsOf(
+                        KindConfigMerger.patchesOf(Rendered.render(Preset.KIND).get("cluster.yaml")));
 
-        CliRun second = CliRun.of("render", "kind", "--kind-config", merged.toString(), "-o",
+        CliRun second = CliRun.of(
+                "render",
+                "kind",
+                "--kind-config",
+                merged.toString(),
+                "-o",
                 dir.resolve("b").toString());
         assertThat(second.exitCode()).isZero();
-        assertThat((List<String>) Rendered.at(Rendered.yaml(Files.readString(dir.resolve("b/cluster.yaml"))),
-                "containerdConfigPatches")).isEqualTo(patches);
+        assertThat((List<String>) Rendered.at(
+                        Rendered.yaml(Files.readString(dir.resolve("b/cluster.yaml"))), "containerdConfigPatches"))
+                .isEqualTo(patches);
     }
 
     @Test
@@ -76,7 +90,8 @@ class KindMergeTest {
 
     @Test
     void missingKindConfigSaysWhichFile() {
-        CliRun run = CliRun.of("render", "kind", "--kind-config", dir.resolve("nope.yaml").toString());
+        CliRun run = CliRun.of(
+                "render", "kind", "--kind-config", dir.resolve("nope.yaml").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("nope.yaml");

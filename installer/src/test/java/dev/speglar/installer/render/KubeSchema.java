@@ -30,14 +30,23 @@ final class KubeSchema {
      * "Service: Traffic distribution"; KEP-4444, KEP-3015).
      */
     private static final Map<String, java.util.function.IntFunction<Set<String>>> VALUES = Map.of(
-            "io.k8s.api.core.v1.ServiceSpec.trafficDistribution", minor -> minor >= 34
-                    ? Set.of("PreferClose", "PreferSameZone", "PreferSameNode")
-                    : minor >= 31 ? Set.of("PreferClose") : Set.of(),
+            "io.k8s.api.core.v1.ServiceSpec.trafficDistribution",
+                    minor -> minor >= 34
+                            ? Set.of("PreferClose", "PreferSameZone", "PreferSameNode")
+                            : minor >= 31 ? Set.of("PreferClose") : Set.of(),
             "io.k8s.api.core.v1.ServiceSpec.internalTrafficPolicy", minor -> Set.of("Cluster", "Local"),
-            "io.k8s.api.core.v1.ServiceSpec.type", minor -> Set.of("ClusterIP", "NodePort", "LoadBalancer",
-                    "ExternalName"),
-            "io.k8s.api.core.v1.HostPathVolumeSource.type", minor -> Set.of("", "DirectoryOrCreate", "Directory",
-                    "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"),
+            "io.k8s.api.core.v1.ServiceSpec.type",
+                    minor -> Set.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"),
+            "io.k8s.api.core.v1.HostPathVolumeSource.type",
+                    minor -> Set.of(
+                            "",
+                            "DirectoryOrCreate",
+                            "Directory",
+                            "FileOrCreate",
+                            "File",
+                            "Socket",
+                            "CharDevice",
+                            "BlockDevice"),
             "io.k8s.api.core.v1.Container.imagePullPolicy", minor -> Set.of("Always", "IfNotPresent", "Never"),
             "io.k8s.api.core.v1.ContainerPort.protocol", minor -> Set.of("TCP", "UDP", "SCTP"),
             "io.k8s.api.core.v1.ServicePort.protocol", minor -> Set.of("TCP", "UDP", "SCTP"));
@@ -115,7 +124,8 @@ final class KubeSchema {
             if (gvks instanceof List<?> list) {
                 for (Object o : list) {
                     Map<String, Object> gvk = (Map<String, Object>) o;
-                    if (group.equals(gvk.get("group")) && version.equals(gvk.get("version"))
+                    if (group.equals(gvk.get("group"))
+                            && version.equals(gvk.get("version"))
                             && kind.equals(gvk.get("kind"))) {
                         return e.getKey();
                     }
@@ -217,7 +227,8 @@ final class KubeSchema {
     }
 
     private static String describe(Object value) {
-        return value == null ? "null" : value instanceof String s ? "\"" + s + "\""
-                : value.getClass().getSimpleName() + " " + value;
+        return value == null
+                ? "null"
+                : value instanceof String s ? "\"" + s + "\"" : value.getClass().getSimpleName() + " " + value;
     }
 }

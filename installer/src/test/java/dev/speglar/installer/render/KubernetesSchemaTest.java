@@ -34,7 +34,9 @@ class KubernetesSchemaTest {
         assertThat(schema.validateAll(yaml)).as(schema.source()).isEmpty();
         Map<String, Object> spec = registryServiceSpec(yaml);
         if (minor >= 34) {
-            assertThat(spec).containsEntry("trafficDistribution", "PreferSameNode").doesNotContainKey("internalTrafficPolicy");
+            assertThat(spec)
+                    .containsEntry("trafficDistribution", "PreferSameNode")
+                    .doesNotContainKey("internalTrafficPolicy");
         } else {
             assertThat(spec).containsEntry("internalTrafficPolicy", "Local").doesNotContainKey("trafficDistribution");
         }
@@ -46,8 +48,11 @@ class KubernetesSchemaTest {
         KubeSchema schema = KubeSchema.of(minor);
         Map<String, String> talos = Rendered.render(Preset.TALOS);
 
-        assertThat(schema.validateAll(Rendered.render(Preset.DAEMONSET).get("speglar.yaml"))).isEmpty();
-        assertThat(schema.validateAll(Rendered.render(Preset.DAEMONSET, noMirrorAdd()).get("speglar.yaml"))).isEmpty();
+        assertThat(schema.validateAll(Rendered.render(Preset.DAEMONSET).get("speglar.yaml")))
+                .isEmpty();
+        assertThat(schema.validateAll(
+                        Rendered.render(Preset.DAEMONSET, noMirrorAdd()).get("speglar.yaml")))
+                .isEmpty();
         assertThat(schema.validateAll(talos.get("speglar.yaml"))).isEmpty();
         assertThat(schema.validateAll(talos.get("namespace.yaml"))).isEmpty();
     }
@@ -57,15 +62,26 @@ class KubernetesSchemaTest {
     @MethodSource("minors")
     @SuppressWarnings("unchecked")
     void selinuxTypeForBottlerocketIsValid(int minor) throws Exception {
-        String yaml = Rendered.render(Preset.DAEMONSET, noMirrorAdd().withSelinuxType("super_t")).get("speglar.yaml");
+        String yaml = Rendered.render(Preset.DAEMONSET, noMirrorAdd().withSelinuxType("super_t"))
+                .get("speglar.yaml");
 
         assertThat(KubeSchema.of(minor).validateAll(yaml)).isEmpty();
-        Map<String, Object> ds = Rendered.yamlAll(yaml).stream().map(d -> (Map<String, Object>) d)
-                .filter(d -> "DaemonSet".equals(d.get("kind"))).findFirst().orElseThrow();
+        Map<String, Object> ds = Rendered.yamlAll(yaml).stream()
+                .map(d -> (Map<String, Object>) d)
+                .filter(d -> "DaemonSet".equals(d.get("kind")))
+                .findFirst()
+                .orElseThrow();
         assertThat(Rendered.<Object>at(ds, "spec", "template", "spec", "securityContext", "seLinuxOptions", "type"))
                 .isEqualTo("super_t");
-        assertThat(Rendered.<Object>at(Rendered.yaml(Rendered.render(Preset.DAEMONSET).get("speglar.yaml")
-                .split("\n---\n")[2]), "spec", "template", "spec", "securityContext")).isEqualTo(Map.of());
+        assertThat(Rendered.<Object>at(
+                        Rendered.yaml(Rendered.render(Preset.DAEMONSET)
+                                .get("speglar.yaml")
+                                .split("\n---\n")[2]),
+                        "spec",
+                        "template",
+                        "spec",
+                        "securityContext"))
+                .isEqualTo(Map.of());
     }
 
     @Test
@@ -73,23 +89,44 @@ class KubernetesSchemaTest {
         var r = dev.speglar.installer.CliRun.of("render", "daemonset", "--selinux-type", "super_t'; rm");
         assertThat(r.exitCode()).isEqualTo(dev.speglar.installer.ExitCode.USAGE);
         assertThat(r.err()).contains("--selinux-type");
-        assertThat(dev.speglar.installer.CliRun.of("render", "k3s", "--selinux-type", "spc_t").exitCode())
+        assertThat(dev.speglar.installer.CliRun.of("render", "k3s", "--selinux-type", "spc_t")
+                        .exitCode())
                 .isEqualTo(dev.speglar.installer.ExitCode.USAGE);
     }
 
     @ParameterizedTest(name = "1.{0}")
     @MethodSource("minors")
     void installModeDaemonSetIsValid(int minor) {
-        var ds = new DaemonSetSpec("speglar", "speglar", "ghcr.io/speglar/speglar-agent:0.1.0", 30020,
-                "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
-                List.of("--bootstrap-kind=dns")).build();
-        var enforcing = new DaemonSetSpec("speglar", "speglar", "ghcr.io/speglar/speglar-agent:0.1.0", 30020,
-                "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content",
-                List.of("--bootstrap-kind=dns"), "spc_t").build();
+        var ds = new DaemonSetSpec(
+                        "speglar",
+                        "speglar",
+                        "ghcr.io/speglar/speglar-agent:0.1.0",
+                        30020,
+                        "/run/containerd/containerd.sock",
+                        "/var/lib/containerd/io.containerd.content.v1.content",
+                        List.of("--bootstrap-kind=dns"))
+                .build();
+        var enforcing = new DaemonSetSpec(
+                        "speglar",
+                        "speglar",
+                        "ghcr.io/speglar/speglar-agent:0.1.0",
+                        30020,
+                        "/run/containerd/containerd.sock",
+                        "/var/lib/containerd/io.containerd.content.v1.content",
+                        List.of("--bootstrap-kind=dns"),
+                        "spc_t")
+                .build();
 
         assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(ds))).isEmpty();
-        assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(enforcing))).isEmpty();
-        assertThat(enforcing.getSpec().getTemplate().getSpec().getSecurityContext().getSeLinuxOptions().getType())
+        assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(enforcing)))
+                .isEmpty();
+        assertThat(enforcing
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getSecurityContext()
+                        .getSeLinuxOptions()
+                        .getType())
                 .isEqualTo("spc_t");
     }
 
@@ -99,14 +136,22 @@ class KubernetesSchemaTest {
      */
     @Test
     void preferSameNodeIsRejectedBefore134() throws Exception {
-        String forNew = Rendered.render(Preset.DAEMONSET,
-                RenderOptions.defaults().withKubernetesVersion(KubernetesVersion.parse("1.34"))).get("speglar.yaml");
+        String forNew = Rendered.render(
+                        Preset.DAEMONSET,
+                        RenderOptions.defaults().withKubernetesVersion(KubernetesVersion.parse("1.34")))
+                .get("speglar.yaml");
 
-        assertThat(KubeSchema.of(29).validateAll(forNew)).singleElement().asString()
+        assertThat(KubeSchema.of(29).validateAll(forNew))
+                .singleElement()
+                .asString()
                 .contains("Service/speglar-registry", "unknown field \"trafficDistribution\"");
-        assertThat(KubeSchema.of(30).validateAll(forNew)).singleElement().asString()
+        assertThat(KubeSchema.of(30).validateAll(forNew))
+                .singleElement()
+                .asString()
                 .contains("unsupported value \"PreferSameNode\" in Kubernetes 1.30");
-        assertThat(KubeSchema.of(33).validateAll(forNew)).singleElement().asString()
+        assertThat(KubeSchema.of(33).validateAll(forNew))
+                .singleElement()
+                .asString()
                 .contains("unsupported value \"PreferSameNode\" in Kubernetes 1.33");
         assertThat(KubeSchema.of(34).validateAll(forNew)).isEmpty();
     }
@@ -128,12 +173,15 @@ class KubernetesSchemaTest {
                         securityContext: {seLinuxOption: {type: spc_t}}
                 """;
 
-        assertThat(s.validateAll(bad)).containsExactlyInAnyOrder(
-                "DaemonSet/x.spec.template.spec.containers[0].ports[0].containerPort: expected integer, got \"80\"",
-                "DaemonSet/x.spec.template.spec.containers[0].securityContext.seLinuxOption: unknown field"
-                        + " \"seLinuxOption\"",
-                "DaemonSet/x.spec.template.spec.containers[0]: missing required field \"name\"");
-        assertThat(s.validateAll("apiVersion: v1\nkind: Pod2\nmetadata: {name: p}\n")).singleElement().asString()
+        assertThat(s.validateAll(bad))
+                .containsExactlyInAnyOrder(
+                        "DaemonSet/x.spec.template.spec.containers[0].ports[0].containerPort: expected integer, got \"80\"",
+                        "DaemonSet/x.spec.template.spec.containers[0].securityContext.seLinuxOption: unknown field"
+                                + " \"seLinuxOption\"",
+                        "DaemonSet/x.spec.template.spec.containers[0]: missing required field \"name\"");
+        assertThat(s.validateAll("apiVersion: v1\nkind: Pod2\nmetadata: {name: p}\n"))
+                .singleElement()
+                .asString()
                 .contains("not a kind of Kubernetes 1.35");
     }
 
@@ -148,25 +196,44 @@ class KubernetesSchemaTest {
     @Test
     void versionParsingAcceptsServerAndUserForms() {
         assertThat(KubernetesVersion.parse("v1.31.4-eks-1234abc").minor()).isEqualTo(31);
-        assertThat(KubernetesVersion.parse("1.34").registryServiceLocality()).isEqualTo("trafficDistribution: PreferSameNode");
+        assertThat(KubernetesVersion.parse("1.34").registryServiceLocality())
+                .isEqualTo("trafficDistribution: PreferSameNode");
         assertThat(KubernetesVersion.parse("v1.36.0-rc.1").minor()).isEqualTo(36);
-        assertThat(KubernetesVersion.parse("v1.30.2+k3s1").registryServiceLocality()).isEqualTo("internalTrafficPolicy: Local");
+        assertThat(KubernetesVersion.parse("v1.30.2+k3s1").registryServiceLocality())
+                .isEqualTo("internalTrafficPolicy: Local");
         assertThatThrownBy(() -> KubernetesVersion.parse("1.28")).hasMessageContaining("older than the oldest");
         assertThatThrownBy(() -> KubernetesVersion.parse("2.0")).hasMessageContaining("not a Kubernetes 1.x version");
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> registryServiceSpec(String yaml) {
-        return Rendered.yamlAll(yaml).stream().map(d -> (Map<String, Object>) d)
+        return Rendered.yamlAll(yaml).stream()
+                .map(d -> (Map<String, Object>) d)
                 .filter(d -> "Service".equals(d.get("kind"))
                         && "speglar-registry".equals(((Map<String, Object>) d.get("metadata")).get("name")))
-                .map(d -> (Map<String, Object>) d.get("spec")).findFirst().orElseThrow();
+                .map(d -> (Map<String, Object>) d.get("spec"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static RenderOptions noMirrorAdd() {
         RenderOptions d = RenderOptions.defaults();
-        return new RenderOptions(d.configPath(), d.namespace(), d.image(), d.nodePort(), d.containerdSock(),
-                d.contentPath(), d.kindName(), d.kindConfig(), d.talosVersion(), d.agentPath(), d.nodeIp(),
-                d.bootstrapArgs(), d.eksBootstrapArgs(), d.mirrorEndpoint(), d.mirroredRegistries(), false);
+        return new RenderOptions(
+                d.configPath(),
+                d.namespace(),
+                d.image(),
+                d.nodePort(),
+                d.containerdSock(),
+                d.contentPath(),
+                d.kindName(),
+                d.kindConfig(),
+                d.talosVersion(),
+                d.agentPath(),
+                d.nodeIp(),
+                d.bootstrapArgs(),
+                d.eksBootstrapArgs(),
+                d.mirrorEndpoint(),
+                d.mirroredRegistries(),
+                false);
     }
 }

@@ -65,7 +65,9 @@ record Mime(Map<String, String> headers, List<Part> parts) {
             if (colon <= 0) {
                 throw new IllegalArgumentException("bad header line: " + line);
             }
-            out.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            out.put(
+                    line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).strip());
         }
         return out;
     }

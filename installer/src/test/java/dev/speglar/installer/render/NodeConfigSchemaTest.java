@@ -19,12 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeConfigSchemaTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @SuppressWarnings("unchecked")
     static List<String> validate(String yaml) throws Exception {
         Map<String, Object> defs;
-        try (InputStream in = NodeConfigSchemaTest.class.getResourceAsStream("/schemas/nodeadm/nodeconfig-v1alpha1.json")) {
+        try (InputStream in =
+                NodeConfigSchemaTest.class.getResourceAsStream("/schemas/nodeadm/nodeconfig-v1alpha1.json")) {
             defs = (Map<String, Object>) JSON.readValue(in, Map.class).get("$defs");
         }
         List<String> errors = new ArrayList<>();
@@ -37,8 +39,10 @@ class NodeConfigSchemaTest {
     }
 
     private static List<String> nodeConfigParts(String mime) {
-        return Mime.parse(mime).parts().stream().filter(p -> p.contentType().equals(Al2023UserData.NODECONFIG_TYPE))
-                .map(Mime.Part::body).toList();
+        return Mime.parse(mime).parts().stream()
+                .filter(p -> p.contentType().equals(Al2023UserData.NODECONFIG_TYPE))
+                .map(Mime.Part::body)
+                .toList();
     }
 
     @Test
@@ -46,10 +50,12 @@ class NodeConfigSchemaTest {
         Map<String, String> files = Rendered.render(Preset.EKS_AL2023);
 
         assertThat(validate(files.get("50-speglar.yaml"))).isEmpty();
-        assertThat(nodeConfigParts(files.get("user-data.mime"))).isNotEmpty()
+        assertThat(nodeConfigParts(files.get("user-data.mime")))
+                .isNotEmpty()
                 .allSatisfy(p -> assertThat(validate(p)).isEmpty());
-        assertThat(validate(Templates.fill(Templates.load("eks-al2023", "50-speglar-v3.yaml"),
-                Templates.defaults("eks-al2023")))).isEmpty();
+        assertThat(validate(Templates.fill(
+                        Templates.load("eks-al2023", "50-speglar-v3.yaml"), Templates.defaults("eks-al2023"))))
+                .isEmpty();
     }
 
     @Test
@@ -62,11 +68,16 @@ class NodeConfigSchemaTest {
                       [plugins."io.containerd.cri.v1.images"]
                       max_concurrent_downloads = 8
                 """);
-        String merged = Rendered.render(Preset.EKS_AL2023, RenderOptions.defaults().withExistingConfig(user))
+        String merged = Rendered.render(
+                        Preset.EKS_AL2023, RenderOptions.defaults().withExistingConfig(user))
                 .get("user-data.mime");
 
-        assertThat(nodeConfigParts(merged)).hasSize(2).allSatisfy(p -> assertThat(validate(p)).isEmpty());
-        assertThat(validate(EksUserDataTest.CLUSTER.replace("cidr:", "cidrs:"))).singleElement().asString()
+        assertThat(nodeConfigParts(merged))
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(validate(p)).isEmpty());
+        assertThat(validate(EksUserDataTest.CLUSTER.replace("cidr:", "cidrs:")))
+                .singleElement()
+                .asString()
                 .contains("spec.cluster.cidrs: unknown field");
     }
 }

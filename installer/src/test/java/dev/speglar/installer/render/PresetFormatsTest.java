@@ -21,10 +21,13 @@ class PresetFormatsTest {
         Mime mime = Mime.parse(Rendered.render(Preset.EKS_AL2).get("user-data.mime"));
 
         // The second part installs the speglar package when --package-url is given (PackageUserDataTest).
-        assertThat(mime.parts()).extracting(Mime.Part::contentType)
+        assertThat(mime.parts())
+                .extracting(Mime.Part::contentType)
                 .containsExactly("text/x-shellscript", "text/x-shellscript");
         String script = mime.parts().getFirst().body();
-        assertThat(script).startsWith("#!/bin/bash\n").contains("CONFIG_PATH='/etc/containerd/certs.d'")
+        assertThat(script)
+                .startsWith("#!/bin/bash\n")
+                .contains("CONFIG_PATH='/etc/containerd/certs.d'")
                 .contains("BOOTSTRAP_ARGS=''");
     }
 
@@ -32,30 +35,42 @@ class PresetFormatsTest {
     void eksAl2023UserDataCarriesAPortableNodeConfigPart() throws Exception {
         Mime mime = Mime.parse(Rendered.render(Preset.EKS_AL2023).get("user-data.mime"));
 
-        assertThat(mime.parts()).extracting(Mime.Part::contentType)
+        assertThat(mime.parts())
+                .extracting(Mime.Part::contentType)
                 .containsExactly("application/node.eks.aws", "text/x-shellscript");
         Map<String, Object> nodeConfig = Rendered.yaml(mime.parts().getFirst().body());
-        assertThat(nodeConfig).containsEntry("apiVersion", "node.eks.aws/v1alpha1").containsEntry("kind", "NodeConfig");
+        assertThat(nodeConfig)
+                .containsEntry("apiVersion", "node.eks.aws/v1alpha1")
+                .containsEntry("kind", "NodeConfig");
         assertThat(nodeConfig).containsOnlyKeys("apiVersion", "kind", "spec");
-        assertThat((Map<String, Object>) Rendered.at(nodeConfig, "spec", "containerd")).containsOnlyKeys("config");
+        assertThat((Map<String, Object>) Rendered.at(nodeConfig, "spec", "containerd"))
+                .containsOnlyKeys("config");
         String toml = Rendered.at(nodeConfig, "spec", "containerd", "config");
         TomlParseResult parsed = Toml.parse(toml);
         assertThat(parsed.errors()).isEmpty();
         // nodeadm treats any v3 plugin ID as a v3 config and fails on containerd 1.x AMIs: v2 keys only.
         assertThat(toml).doesNotContain("io.containerd.cri.v1");
         assertThat(parsed.getString(List.of("plugins", "io.containerd.grpc.v1.cri", "registry", "config_path")))
-                .isEqualTo("/etc/containerd/certs.d").doesNotContain(":");
-        assertThat(parsed.getBoolean(List.of("plugins", "io.containerd.grpc.v1.cri", "containerd",
-                "discard_unpacked_layers"))).isFalse();
-        assertThat(Rendered.yaml(Rendered.render(Preset.EKS_AL2023).get("50-speglar.yaml"))).isEqualTo(nodeConfig);
+                .isEqualTo("/etc/containerd/certs.d")
+                .doesNotContain(":");
+        assertThat(parsed.getBoolean(
+                        List.of("plugins", "io.containerd.grpc.v1.cri", "containerd", "discard_unpacked_layers")))
+                .isFalse();
+        assertThat(Rendered.yaml(Rendered.render(Preset.EKS_AL2023).get("50-speglar.yaml")))
+                .isEqualTo(nodeConfig);
     }
 
     @Test
     void mimeParserRejectsBrokenDocuments() {
-        String ok = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nx\n--B--\n";
-        assertThat(Mime.parse(ok).parts()).singleElement().extracting(Mime.Part::body).isEqualTo("x");
+        String ok =
+                "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nx\n--B--\n";
+        assertThat(Mime.parse(ok).parts())
+                .singleElement()
+                .extracting(Mime.Part::body)
+                .isEqualTo("x");
         assertThatThrownBy(() -> Mime.parse(ok.replace("--B--", "--B"))).hasMessageContaining("closing boundary");
-        assertThatThrownBy(() -> Mime.parse(ok.replace("MIME-Version: 1.0\n", ""))).hasMessageContaining("MIME-Version");
+        assertThatThrownBy(() -> Mime.parse(ok.replace("MIME-Version: 1.0\n", "")))
+                .hasMessageContaining("MIME-Version");
         assertThatThrownBy(() -> Mime.parse(ok.replace("multipart/mixed", "text/plain")))
                 .hasMessageContaining("multipart");
     }
@@ -64,9 +79,12 @@ class PresetFormatsTest {
     void kindClusterConfigHasOnePatchPerSchemaVersion() throws Exception {
         Map<String, Object> cluster = Rendered.yaml(Rendered.render(Preset.KIND).get("cluster.yaml"));
 
-        assertThat(cluster).containsEntry("kind", "Cluster").containsEntry("apiVersion", "kind.x-k8s.io/v1alpha4")
+        assertThat(cluster)
+                .containsEntry("kind", "Cluster")
+                .containsEntry("apiVersion", "kind.x-k8s.io/v1alpha4")
                 .containsEntry("name", "speglar");
-        assertThat((List<Map<String, Object>>) Rendered.at(cluster, "nodes")).extracting(n -> n.get("role"))
+        assertThat((List<Map<String, Object>>) Rendered.at(cluster, "nodes"))
+                .extracting(n -> n.get("role"))
                 .containsExactly("control-plane", "worker", "worker");
         List<String> patches = Rendered.at(cluster, "containerdConfigPatches");
         assertThat(patches).hasSize(2);
@@ -81,12 +99,29 @@ class PresetFormatsTest {
                 .isTrue();
         assertThat(patches.get(1)).doesNotContain("grpc.v1.cri");
         // kind's v1alpha4 decoder is strict: only fields of its Cluster and Node types.
-        assertThat(cluster.keySet()).isSubsetOf("kind", "apiVersion", "name", "nodes", "networking", "featureGates",
-                "runtimeConfig", "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902", "containerdConfigPatches",
-                "containerdConfigPatchesJSON6902");
+        assertThat(cluster.keySet())
+                .isSubsetOf(
+                        "kind",
+                        "apiVersion",
+                        "name",
+                        "nodes",
+                        "networking",
+                        "featureGates",
+                        "runtimeConfig",
+                        "kubeadmConfigPatches",
+                        "kubeadmConfigPatchesJSON6902",
+                        "containerdConfigPatches",
+                        "containerdConfigPatchesJSON6902");
         for (Map<String, Object> node : (List<Map<String, Object>>) Rendered.at(cluster, "nodes")) {
-            assertThat(node.keySet()).isSubsetOf("role", "image", "labels", "extraMounts", "extraPortMappings",
-                    "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902");
+            assertThat(node.keySet())
+                    .isSubsetOf(
+                            "role",
+                            "image",
+                            "labels",
+                            "extraMounts",
+                            "extraPortMappings",
+                            "kubeadmConfigPatches",
+                            "kubeadmConfigPatchesJSON6902");
         }
     }
 
@@ -99,20 +134,24 @@ class PresetFormatsTest {
         "v1.7.6, machine.files, io.containerd.grpc.v1.cri",
     })
     void talosPatchFormFollowsTheVersion(String version, String form, String pluginId) throws Exception {
-        Map<String, Object> patch = Rendered.yaml(Rendered.render(Preset.TALOS, Rendered.talos(version))
-                .get("talos-patch.yaml"));
+        Map<String, Object> patch = Rendered.yaml(
+                Rendered.render(Preset.TALOS, Rendered.talos(version)).get("talos-patch.yaml"));
 
         String content;
         if (form.equals("CRICustomizationConfig")) {
-            assertThat(patch).containsEntry("apiVersion", "v1alpha1").containsEntry("kind", "CRICustomizationConfig")
-                    .containsEntry("name", "speglar").containsOnlyKeys("apiVersion", "kind", "name", "content");
+            assertThat(patch)
+                    .containsEntry("apiVersion", "v1alpha1")
+                    .containsEntry("kind", "CRICustomizationConfig")
+                    .containsEntry("name", "speglar")
+                    .containsOnlyKeys("apiVersion", "kind", "name", "content");
             content = (String) patch.get("content");
         } else {
             List<Map<String, Object>> files = Rendered.at(patch, "machine", "files");
             assertThat(patch).containsOnlyKeys("machine");
             assertThat(files).hasSize(1);
             assertThat(files.getFirst()).containsOnlyKeys("path", "op", "content");
-            assertThat(files.getFirst()).containsEntry("path", "/etc/cri/conf.d/20-customization.part")
+            assertThat(files.getFirst())
+                    .containsEntry("path", "/etc/cri/conf.d/20-customization.part")
                     .containsEntry("op", "create");
             content = (String) files.getFirst().get("content");
         }
@@ -140,12 +179,26 @@ class PresetFormatsTest {
     @Test
     void k3sMirroredRegistriesListed() throws Exception {
         RenderOptions d = RenderOptions.defaults();
-        RenderOptions o = new RenderOptions(d.configPath(), d.namespace(), d.image(), d.nodePort(),
-                d.containerdSock(), d.contentPath(), d.kindName(), d.kindConfig(), d.talosVersion(), d.agentPath(),
-                d.nodeIp(), d.bootstrapArgs(), d.eksBootstrapArgs(), d.mirrorEndpoint(),
-                List.of("docker.io", "ghcr.io", "registry.example.com:5000"), true);
+        RenderOptions o = new RenderOptions(
+                d.configPath(),
+                d.namespace(),
+                d.image(),
+                d.nodePort(),
+                d.containerdSock(),
+                d.contentPath(),
+                d.kindName(),
+                d.kindConfig(),
+                d.talosVersion(),
+                d.agentPath(),
+                d.nodeIp(),
+                d.bootstrapArgs(),
+                d.eksBootstrapArgs(),
+                d.mirrorEndpoint(),
+                List.of("docker.io", "ghcr.io", "registry.example.com:5000"),
+                true);
 
-        Map<String, Object> registries = Rendered.yaml(Rendered.render(Preset.K3S, o).get("registries.yaml"));
+        Map<String, Object> registries =
+                Rendered.yaml(Rendered.render(Preset.K3S, o).get("registries.yaml"));
 
         assertThat((Map<String, Object>) registries.get("mirrors"))
                 .containsOnlyKeys("docker.io", "ghcr.io", "registry.example.com:5000");
@@ -154,15 +207,30 @@ class PresetFormatsTest {
     @Test
     void bottlerocketSettingsDeclareAWildcardMirror() throws Exception {
         RenderOptions d = RenderOptions.defaults();
-        RenderOptions o = new RenderOptions(d.configPath(), d.namespace(), d.image(), d.nodePort(),
-                d.containerdSock(), d.contentPath(), d.kindName(), d.kindConfig(), d.talosVersion(), d.agentPath(),
-                d.nodeIp(), d.bootstrapArgs(), d.eksBootstrapArgs(), Optional.of("http://10.0.0.7:30020"),
-                d.mirroredRegistries(), true);
+        RenderOptions o = new RenderOptions(
+                d.configPath(),
+                d.namespace(),
+                d.image(),
+                d.nodePort(),
+                d.containerdSock(),
+                d.contentPath(),
+                d.kindName(),
+                d.kindConfig(),
+                d.talosVersion(),
+                d.agentPath(),
+                d.nodeIp(),
+                d.bootstrapArgs(),
+                d.eksBootstrapArgs(),
+                Optional.of("http://10.0.0.7:30020"),
+                d.mirroredRegistries(),
+                true);
 
-        TomlParseResult toml = Toml.parse(Rendered.render(Preset.BOTTLEROCKET, o).get("settings.toml"));
+        TomlParseResult toml =
+                Toml.parse(Rendered.render(Preset.BOTTLEROCKET, o).get("settings.toml"));
 
         assertThat(toml.errors()).isEmpty();
-        var mirror = toml.getArray(List.of("settings", "container-registry", "mirrors")).getTable(0);
+        var mirror = toml.getArray(List.of("settings", "container-registry", "mirrors"))
+                .getTable(0);
         assertThat(mirror.getString("registry")).isEqualTo("*");
         assertThat(mirror.getArray("endpoint").toList()).containsExactly("http://10.0.0.7:30020");
     }

@@ -17,8 +17,7 @@ import org.tomlj.TomlParseResult;
  * config dump} prints the merged, effective config without a daemon. Fails loudly when containerd is missing.
  */
 final class RealContainerd {
-    private RealContainerd() {
-    }
+    private RealContainerd() {}
 
     static Path binary() {
         return Tools.require("containerd");
@@ -31,12 +30,15 @@ final class RealContainerd {
         Path err = Files.createTempFile("containerd-dump", ".err");
         try {
             Process p = new ProcessBuilder(binary().toString(), "--config", config.toString(), "config", "dump")
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail("containerd config dump did not finish in 30 s");
             }
-            assertThat(p.exitValue()).as("containerd config dump of %s failed: %s", config, Files.readString(err))
+            assertThat(p.exitValue())
+                    .as("containerd config dump of %s failed: %s", config, Files.readString(err))
                     .isZero();
             TomlParseResult toml = Toml.parse(Files.readString(out));
             assertThat(toml.errors()).as("dump output parses").isEmpty();

@@ -14,8 +14,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class Rendered {
     static final String V2_CRI = "\"plugins\".\"io.containerd.grpc.v1.cri\"";
 
-    private Rendered() {
-    }
+    private Rendered() {}
 
     static Map<String, String> render(Preset preset) throws IOException {
         return PresetRenderer.render(preset, RenderOptions.defaults());
@@ -27,9 +26,23 @@ final class Rendered {
 
     static RenderOptions talos(String version) {
         RenderOptions d = RenderOptions.defaults();
-        return new RenderOptions(d.configPath(), d.namespace(), d.image(), d.nodePort(), d.containerdSock(),
-                d.contentPath(), d.kindName(), d.kindConfig(), Optional.of(version), d.agentPath(), d.nodeIp(),
-                d.bootstrapArgs(), d.eksBootstrapArgs(), d.mirrorEndpoint(), d.mirroredRegistries(), true);
+        return new RenderOptions(
+                d.configPath(),
+                d.namespace(),
+                d.image(),
+                d.nodePort(),
+                d.containerdSock(),
+                d.contentPath(),
+                d.kindName(),
+                d.kindConfig(),
+                Optional.of(version),
+                d.agentPath(),
+                d.nodeIp(),
+                d.bootstrapArgs(),
+                d.eksBootstrapArgs(),
+                d.mirrorEndpoint(),
+                d.mirroredRegistries(),
+                true);
     }
 
     @SuppressWarnings("unchecked")

@@ -37,9 +37,8 @@ class RenderedConfigsLoadInContainerdTest {
         String patched = Files.readString(templateFile);
 
         Map<String, Object> changes = RealContainerd.changes(dir.resolve("config.toml"), template, patched);
-        assertThat(changes).containsExactlyInAnyOrderEntriesOf(Map.of(
-                CONFIG_PATH, "/etc/containerd/certs.d",
-                DISCARD, false));
+        assertThat(changes)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(CONFIG_PATH, "/etc/containerd/certs.d", DISCARD, false));
     }
 
     @Test
@@ -69,8 +68,11 @@ class RenderedConfigsLoadInContainerdTest {
 
     @Test
     void eksAl2023FragmentAloneIsAValidContainerdConfig() throws Exception {
-        String fragment = Rendered.at(Rendered.yaml(Rendered.render(Preset.EKS_AL2023).get("50-speglar.yaml")),
-                "spec", "containerd", "config");
+        String fragment = Rendered.at(
+                Rendered.yaml(Rendered.render(Preset.EKS_AL2023).get("50-speglar.yaml")),
+                "spec",
+                "containerd",
+                "config");
         Path file = dir.resolve("fragment.toml");
         Files.writeString(file, "version = 2\n" + fragment);
 
@@ -82,26 +84,32 @@ class RenderedConfigsLoadInContainerdTest {
     @Test
     void kindVersion2PatchAppliedToKindNodeConfig() throws Exception {
         String base = Rendered.resource("hosts/kind-on-ec2/etc/containerd/config.toml");
-        List<String> patches = KindConfigMerger.patchesOf(Rendered.render(Preset.KIND).get("cluster.yaml"));
+        List<String> patches =
+                KindConfigMerger.patchesOf(Rendered.render(Preset.KIND).get("cluster.yaml"));
         // kind applies a patch only when its version equals the node config's version (2 for node images).
-        List<Map<String, Object>> applicable = patches.stream().map(TomlMaps::parse)
-                .filter(p -> Long.valueOf(2).equals(p.get("version"))).toList();
+        List<Map<String, Object>> applicable = patches.stream()
+                .map(TomlMaps::parse)
+                .filter(p -> Long.valueOf(2).equals(p.get("version")))
+                .toList();
         assertThat(applicable).hasSize(1);
 
         String merged = TomlMaps.write(TomlMaps.mergePatch(TomlMaps.parse(base), applicable.getFirst()));
 
         assertThat(RealContainerd.changes(dir.resolve("config.toml"), base, merged))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
-                        CONFIG_PATH, "/etc/containerd/certs.d",
-                        DISCARD, false,
-                        "\"plugins\".\"io.containerd.metadata.v1.bolt\".\"content_sharing_policy\"", "isolated"));
+                        CONFIG_PATH,
+                        "/etc/containerd/certs.d",
+                        DISCARD,
+                        false,
+                        "\"plugins\".\"io.containerd.metadata.v1.bolt\".\"content_sharing_policy\"",
+                        "isolated"));
     }
 
     @Test
     void talosLegacyV2PartMergedIntoTalos17ConfigChangesOnlyDiscard() throws Exception {
         String base = Rendered.resource("bases/talos-1.7-cri.toml");
-        Map<String, Object> patch = Rendered.yaml(Rendered.render(Preset.TALOS, Rendered.talos("v1.7.6"))
-                .get("talos-patch.yaml"));
+        Map<String, Object> patch = Rendered.yaml(
+                Rendered.render(Preset.TALOS, Rendered.talos("v1.7.6")).get("talos-patch.yaml"));
         List<Map<String, Object>> files = Rendered.at(patch, "machine", "files");
         String part = (String) files.getFirst().get("content");
 
@@ -113,14 +121,18 @@ class RenderedConfigsLoadInContainerdTest {
 
     /** The shell part of a user-data MIME document. */
     static String shellPart(String userData) {
-        return Mime.parse(userData).parts().stream().filter(p -> p.contentType().equals("text/x-shellscript"))
-                .findFirst().orElseThrow().body();
+        return Mime.parse(userData).parts().stream()
+                .filter(p -> p.contentType().equals("text/x-shellscript"))
+                .findFirst()
+                .orElseThrow()
+                .body();
     }
 
     private int runScript(String script, Path template) throws IOException, InterruptedException {
         Path file = dir.resolve("user-data.sh");
         Files.writeString(file, script);
-        ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder("bash", file.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("script.log").toFile());
         pb.environment().put("EKS_CONTAINERD_TEMPLATE", template.toString());
         Process p = pb.start();

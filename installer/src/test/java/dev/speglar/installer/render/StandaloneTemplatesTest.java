@@ -45,10 +45,15 @@ class StandaloneTemplatesTest {
         try {
             String script = "set -a; . ./defaults.env; set +a; "
                     + "envsubst \"$(sed -n 's/^\\(SPEGLAR_[A-Z0-9_]*\\)=.*/${\\1}/p' defaults.env)\" < " + file;
-            Process p = new ProcessBuilder("sh", "-c", script).directory(presetDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder("sh", "-c", script)
+                    .directory(presetDir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("envsubst (Debian package gettext-base)").isZero();
+            assertThat(p.exitValue())
+                    .as("envsubst (Debian package gettext-base)")
+                    .isZero();
 
             Map<String, String> files = Rendered.render(preset);
             assertThat(Files.readString(out)).isEqualTo(files.get(rendered));

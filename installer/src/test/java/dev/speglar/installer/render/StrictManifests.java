@@ -23,16 +23,15 @@ import java.util.Map;
  * and every non-empty {@code additionalProperties} is reported with its path.
  */
 final class StrictManifests {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "v1/Namespace", Namespace.class,
             "v1/ServiceAccount", ServiceAccount.class,
             "v1/Service", Service.class,
             "apps/v1/DaemonSet", DaemonSet.class);
 
-    private StrictManifests() {
-    }
+    private StrictManifests() {}
 
     @SuppressWarnings("unchecked")
     static List<HasMetadata> parse(String yaml) {
@@ -73,8 +72,10 @@ final class StrictManifests {
             return;
         }
         for (Method getter : o.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getName().equals("getClass")) {
                 continue;
             }
             Object value;

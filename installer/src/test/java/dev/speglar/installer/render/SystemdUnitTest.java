@@ -1,7 +1,6 @@
 package dev.speglar.installer.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.speglar.installer.CliRun;
 import dev.speglar.testkit.Tools;
@@ -27,16 +26,21 @@ class SystemdUnitTest {
         Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = dir.resolve("out");
 
-        CliRun run = CliRun.of("render", "systemd", "--agent-path", agent.toString(), "--node-ip", "10.1.2.3",
-                "-o", out.toString());
+        CliRun run = CliRun.of(
+                "render", "systemd", "--agent-path", agent.toString(), "--node-ip", "10.1.2.3", "-o", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.readString(out.resolve("agent.env"))).contains("NODE_IP=10.1.2.3\n");
         String unit = Files.readString(out.resolve("speglar-agent.service"));
         assertThat(unit).contains("ExecStart=" + agent + " registry ").contains("Requires=containerd.service");
 
         Path log = dir.resolve("verify.log");
-        Process p = new ProcessBuilder(systemdAnalyze(), "verify", out.resolve("speglar-agent.service").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        systemdAnalyze(),
+                        "verify",
+                        out.resolve("speglar-agent.service").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = Files.readString(log);
         assertThat(p.exitValue()).as(output).isZero();
@@ -46,13 +50,18 @@ class SystemdUnitTest {
     @Test
     void verifyCatchesAMissingAgentBinary() throws Exception {
         Path out = dir.resolve("out");
-        CliRun run = CliRun.of("render", "systemd", "--agent-path", dir.resolve("nothere").toString(),
-                "-o", out.toString());
+        CliRun run = CliRun.of(
+                "render", "systemd", "--agent-path", dir.resolve("nothere").toString(), "-o", out.toString());
         assertThat(run.exitCode()).isZero();
 
         Path log = dir.resolve("verify.log");
-        Process p = new ProcessBuilder(systemdAnalyze(), "verify", out.resolve("speglar-agent.service").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        systemdAnalyze(),
+                        "verify",
+                        out.resolve("speglar-agent.service").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(log)).contains("nothere");
     }

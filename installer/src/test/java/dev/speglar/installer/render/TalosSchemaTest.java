@@ -28,7 +28,8 @@ class TalosSchemaTest {
     static final List<Integer> MINORS = IntStream.rangeClosed(7, 14).boxed().toList();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static Stream<Integer> minors() {
         return MINORS.stream();
@@ -41,7 +42,8 @@ class TalosSchemaTest {
     @ParameterizedTest(name = "Talos 1.{0}")
     @MethodSource("minors")
     void patchRenderedForEachMinorMatchesItsSchema(int minor) throws Exception {
-        String patch = Rendered.render(Preset.TALOS, Rendered.talos(version(minor))).get("talos-patch.yaml");
+        String patch =
+                Rendered.render(Preset.TALOS, Rendered.talos(version(minor))).get("talos-patch.yaml");
 
         assertThat(validate(minor, patch)).isEmpty();
     }
@@ -68,11 +70,15 @@ class TalosSchemaTest {
     void criCustomizationIsNotRegisteredBefore114() throws Exception {
         String patch = Rendered.render(Preset.TALOS, Rendered.talos("v1.14.0")).get("talos-patch.yaml");
 
-        assertThat(validate(13, patch)).singleElement().asString()
+        assertThat(validate(13, patch))
+                .singleElement()
+                .asString()
                 .contains("CRICustomizationConfig is not registered in Talos 1.13");
         assertThat(validate(14, patch)).isEmpty();
         assertThat(validate(14, "apiVersion: v1alpha1\nkind: CRICustomizationConfig\ncontent: x\n"))
-                .singleElement().asString().contains("missing required field \"name\"");
+                .singleElement()
+                .asString()
+                .contains("missing required field \"name\"");
     }
 
     @Test
@@ -94,12 +100,14 @@ class TalosSchemaTest {
         assertThatThrownBy(() -> TalosVersion.fromTalosctl("Client:\n\tTag: v1.13.4\n"))
                 .hasMessageContaining("no 'Server:' section");
 
-        Path file = Files.writeString(dir.resolve("talosctl-version.txt"), out.replace("v1.12.6", "v1.14.0-rc.1")
-                .replace("v1.13.4", "v1.14.0-rc.1"));
+        Path file = Files.writeString(
+                dir.resolve("talosctl-version.txt"),
+                out.replace("v1.12.6", "v1.14.0-rc.1").replace("v1.13.4", "v1.14.0-rc.1"));
         CliRun r = CliRun.of("render", "talos", "--talosctl-version", file.toString(), "--file", "talos-patch.yaml");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("kind: CRICustomizationConfig");
-        assertThat(CliRun.of("render", "talos", "--talos-version", "v2.0.0").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.of("render", "talos", "--talos-version", "v2.0.0").exitCode())
+                .isEqualTo(ExitCode.USAGE);
     }
 
     // --- a strict checker for the JSON Schema subset the vendored files use ---
@@ -116,8 +124,10 @@ class TalosSchemaTest {
         for (Object d : Rendered.yamlAll(yaml)) {
             Map<String, Object> doc = (Map<String, Object>) d;
             if (doc.containsKey("kind")) { // a separate config document: its kind must be registered, complete
-                String def = defs.keySet().stream().filter(k -> k.endsWith("." + doc.get("kind") + "V1Alpha1"))
-                        .findFirst().orElse(null);
+                String def = defs.keySet().stream()
+                        .filter(k -> k.endsWith("." + doc.get("kind") + "V1Alpha1"))
+                        .findFirst()
+                        .orElse(null);
                 if (def == null) {
                     errors.add(doc.get("kind") + " is not registered in Talos 1." + minor);
                 } else {
@@ -131,10 +141,20 @@ class TalosSchemaTest {
     }
 
     @SuppressWarnings("unchecked")
-    static void check(Map<String, Object> defs, Map<String, Object> schema, Object value, String path,
-                              List<String> errors, boolean complete) {
+    static void check(
+            Map<String, Object> defs,
+            Map<String, Object> schema,
+            Object value,
+            String path,
+            List<String> errors,
+            boolean complete) {
         if (schema.get("$ref") instanceof String ref) {
-            check(defs, (Map<String, Object>) defs.get(ref.substring("#/$defs/".length())), value, path, errors,
+            check(
+                    defs,
+                    (Map<String, Object>) defs.get(ref.substring("#/$defs/".length())),
+                    value,
+                    path,
+                    errors,
                     complete);
             return;
         }
@@ -161,7 +181,8 @@ class TalosSchemaTest {
                 }
             });
             if (complete && schema.get("required") instanceof List<?> req) {
-                req.stream().filter(r -> !map.containsKey(r))
+                req.stream()
+                        .filter(r -> !map.containsKey(r))
                         .forEach(r -> errors.add(path + ": missing required field \"" + r + "\""));
             }
         } else if ("array".equals(type)) {
@@ -170,7 +191,12 @@ class TalosSchemaTest {
                 return;
             }
             for (int i = 0; i < list.size(); i++) {
-                check(defs, (Map<String, Object>) schema.get("items"), list.get(i), path + "[" + i + "]", errors,
+                check(
+                        defs,
+                        (Map<String, Object>) schema.get("items"),
+                        list.get(i),
+                        path + "[" + i + "]",
+                        errors,
                         complete);
             }
         } else if ("string".equals(type) && !(value instanceof String)) {

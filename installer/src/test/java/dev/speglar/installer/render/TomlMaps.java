@@ -11,8 +11,7 @@ import org.tomlj.TomlParseResult;
 
 /** Test helpers over TOML as maps: parse, flatten, RFC 7386 merge (kind, nodeadm), write back, diff. */
 final class TomlMaps {
-    private TomlMaps() {
-    }
+    private TomlMaps() {}
 
     static Map<String, Object> parse(String text) {
         TomlParseResult toml = Toml.parse(text);
@@ -122,7 +121,10 @@ final class TomlMaps {
             if (e.getValue() instanceof Map<?, ?>) {
                 tables.add(e);
             } else {
-                sb.append(quote(e.getKey())).append(" = ").append(value(e.getValue())).append('\n');
+                sb.append(quote(e.getKey()))
+                        .append(" = ")
+                        .append(value(e.getValue()))
+                        .append('\n');
             }
         }
         for (Map.Entry<String, Object> t : tables) {

@@ -42,10 +42,21 @@ public final class BootstrapLoop implements AutoCloseable {
     private volatile State state = State.STARTING;
 
     /** What the loop last reported; a message is logged only when this changes. */
-    enum State { STARTING, SEARCHING, ALONE, FAILING, ONLINE }
+    enum State {
+        STARTING,
+        SEARCHING,
+        ALONE,
+        FAILING,
+        ONLINE
+    }
 
-    public BootstrapLoop(Bootstrapper bootstrapper, Host host, Dht dht, Supplier<List<Multiaddr>> selfAddrs,
-            int tcpPort, ScheduledExecutorService scheduler) {
+    public BootstrapLoop(
+            Bootstrapper bootstrapper,
+            Host host,
+            Dht dht,
+            Supplier<List<Multiaddr>> selfAddrs,
+            int tcpPort,
+            ScheduledExecutorService scheduler) {
         this.bootstrapper = bootstrapper;
         this.host = host;
         this.dht = dht;
@@ -107,7 +118,9 @@ public final class BootstrapLoop implements AutoCloseable {
                 return;
             }
             if (state != State.FAILING) {
-                LOG.warn("cannot find bootstrap peers ({}); retrying quietly (backoff up to {})", e.toString(),
+                LOG.warn(
+                        "cannot find bootstrap peers ({}); retrying quietly (backoff up to {})",
+                        e.toString(),
                         MAX_BACKOFF);
                 state = State.FAILING;
             }
@@ -122,11 +135,14 @@ public final class BootstrapLoop implements AutoCloseable {
         State next = others ? State.SEARCHING : State.ALONE;
         if (next != state) {
             if (next == State.ALONE) {
-                LOG.info("no other bootstrap peer yet; running alone and retrying quietly (backoff up to {})",
+                LOG.info(
+                        "no other bootstrap peer yet; running alone and retrying quietly (backoff up to {})",
                         MAX_BACKOFF);
             } else {
-                LOG.info("bootstrapping from {} peer(s); retrying quietly until one answers (backoff up to {})",
-                        seeds.size(), MAX_BACKOFF);
+                LOG.info(
+                        "bootstrapping from {} peer(s); retrying quietly until one answers (backoff up to {})",
+                        seeds.size(),
+                        MAX_BACKOFF);
             }
             state = next;
         }
@@ -148,13 +164,14 @@ public final class BootstrapLoop implements AutoCloseable {
             if (host.peerId().equals(p.id())) {
                 continue;
             }
-            List<Multiaddr> addrs = p.addrs().stream().map(this::withPort).filter(a -> !own.contains(a)).toList();
+            List<Multiaddr> addrs = p.addrs().stream()
+                    .map(this::withPort)
+                    .filter(a -> !own.contains(a))
+                    .toList();
             if (addrs.isEmpty()) {
                 continue;
             }
-            CompletableFuture<?> f = p.id() != null
-                    ? host.connect(p.id(), addrs)
-                    : dialUnknown(addrs);
+            CompletableFuture<?> f = p.id() != null ? host.connect(p.id(), addrs) : dialUnknown(addrs);
             out.add(f.exceptionally(e -> {
                 LOG.debug("bootstrap dial to {} failed: {}", addrs, e.toString());
                 return null;

@@ -45,8 +45,10 @@ public final class DnsBootstrapper implements Bootstrapper {
                     .map(InetAddress::getAddress)
                     .sorted(Arrays::compareUnsigned)
                     .limit(PER_FAMILY)
-                    .forEach(b -> out.add(new BootstrapPeer(null, List.of(Multiaddr.of(List.of(
-                            new Multiaddr.Component(b.length == 4 ? Protocol.IP4 : Protocol.IP6, b)))))));
+                    .forEach(b -> out.add(new BootstrapPeer(
+                            null,
+                            List.of(Multiaddr.of(List.of(
+                                    new Multiaddr.Component(b.length == 4 ? Protocol.IP4 : Protocol.IP6, b)))))));
         }
         if (out.isEmpty()) {
             throw new UnknownHostException("no A/AAAA records for " + domain);

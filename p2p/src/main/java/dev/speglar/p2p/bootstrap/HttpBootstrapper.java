@@ -39,7 +39,10 @@ public final class HttpBootstrapper implements Bootstrapper {
 
     @Override
     public List<BootstrapPeer> get() throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest req = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = resp.body()) {
             if (resp.statusCode() != 200) {

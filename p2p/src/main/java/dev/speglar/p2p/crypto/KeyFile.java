@@ -24,7 +24,10 @@ public final class KeyFile {
         }
         Files.createDirectories(dataDir);
         Ed25519Identity id = Ed25519Identity.generate();
-        Path tmp = Files.createTempFile(dataDir, FILE_NAME, ".tmp",
+        Path tmp = Files.createTempFile(
+                dataDir,
+                FILE_NAME,
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, format(id), StandardCharsets.US_ASCII);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -32,7 +35,8 @@ public final class KeyFile {
     }
 
     public static String format(Ed25519Identity id) {
-        return BEGIN + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(id.pkcs8()) + "\n" + END + "\n";
+        return BEGIN + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(id.pkcs8()) + "\n" + END
+                + "\n";
     }
 
     public static Ed25519Identity parse(String pem) {

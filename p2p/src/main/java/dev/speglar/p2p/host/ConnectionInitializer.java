@@ -28,16 +28,18 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
         }
         ch.closeFuture().addListener(f -> upgrade.failed(new java.io.IOException("connection closed")));
         long handshakeMillis = config.handshakeTimeout().toMillis();
-        ch.eventLoop().schedule(() -> {
-            if (!upgrade.result.isDone()) {
-                counters.handshakeTimeouts.increment();
-                upgrade.failed(new java.util.concurrent.TimeoutException("handshake timed out"));
-                ch.close();
-            }
-        }, handshakeMillis, TimeUnit.MILLISECONDS);
-        ch.pipeline()
-                .addLast("secure", new SecureUpgradeHandler(upgrade))
-                .addLast("tail", new Tail(upgrade));
+        ch.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!upgrade.result.isDone()) {
+                                counters.handshakeTimeouts.increment();
+                                upgrade.failed(new java.util.concurrent.TimeoutException("handshake timed out"));
+                                ch.close();
+                            }
+                        },
+                        handshakeMillis,
+                        TimeUnit.MILLISECONDS);
+        ch.pipeline().addLast("secure", new SecureUpgradeHandler(upgrade)).addLast("tail", new Tail(upgrade));
     }
 
     /** Last handler: closes on any exception (protocol violations included), failing the upgrade. */
@@ -51,7 +53,8 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable t = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
-                    ? cause.getCause() : cause;
+                    ? cause.getCause()
+                    : cause;
             upgrade.failed(t);
             ctx.close();
         }

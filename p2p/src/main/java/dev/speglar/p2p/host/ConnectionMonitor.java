@@ -22,7 +22,8 @@ final class ConnectionMonitor {
     ConnectionMonitor(Connection connection, HostConfig config) {
         this.connection = connection;
         this.config = config;
-        this.periodMillis = Math.max(10, Math.min(KEEPALIVE.toMillis(), config.idleTimeout().toMillis() / 2));
+        this.periodMillis =
+                Math.max(10, Math.min(KEEPALIVE.toMillis(), config.idleTimeout().toMillis() / 2));
     }
 
     void start() {
@@ -40,7 +41,8 @@ final class ConnectionMonitor {
         sincePing += periodMillis;
         if (sincePing >= KEEPALIVE.toMillis()) {
             sincePing = 0;
-            session.ping().orTimeout(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            session.ping()
+                    .orTimeout(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(e -> {
                         connection.abort();
                         return null;

@@ -95,7 +95,8 @@ public final class Host implements AutoCloseable {
 
     /** Admits an accepted connection unless its source IP already has its share open (pending ones included). */
     private Upgrade admitInbound(SocketChannel ch) {
-        InetAddress source = ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
+        InetAddress source =
+                ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
         if (source == null) {
             return admit(false, null);
         }
@@ -155,7 +156,9 @@ public final class Host implements AutoCloseable {
         }
         List<InetSocketAddress> targets = new ArrayList<>();
         for (Multiaddr a : addrs) {
-            a.tcpSocketAddress().filter(s -> !s.getAddress().isAnyLocalAddress()).ifPresent(targets::add);
+            a.tcpSocketAddress()
+                    .filter(s -> !s.getAddress().isAnyLocalAddress())
+                    .ifPresent(targets::add);
         }
         if (targets.isEmpty()) {
             return CompletableFuture.failedFuture(new P2pProtocolException("no dialable TCP address for " + peer));
@@ -170,8 +173,8 @@ public final class Host implements AutoCloseable {
         return fresh;
     }
 
-    private void dialInOrder(PeerId peer, List<InetSocketAddress> targets, int i, CompletableFuture<Connection> out,
-            Throwable last) {
+    private void dialInOrder(
+            PeerId peer, List<InetSocketAddress> targets, int i, CompletableFuture<Connection> out, Throwable last) {
         if (i >= targets.size()) {
             out.completeExceptionally(last);
             return;
@@ -195,7 +198,8 @@ public final class Host implements AutoCloseable {
                 .group(group)
                 .channel(Transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        config.dialTimeout().toMillis())
                 .handler(new ConnectionInitializer(config, counters, ch -> u))
                 .connect(address, sourceFor(address))
                 .addListener(f -> {
@@ -203,8 +207,8 @@ public final class Host implements AutoCloseable {
                         u.failed(f.cause());
                     }
                 });
-        return u.result.orTimeout(config.dialTimeout().toMillis() + config.handshakeTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        return u.result.orTimeout(
+                config.dialTimeout().toMillis() + config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -214,7 +218,8 @@ public final class Host implements AutoCloseable {
     private InetSocketAddress sourceFor(InetSocketAddress target) {
         for (InetSocketAddress s : boundAddresses()) {
             var ip = s.getAddress();
-            if (!ip.isAnyLocalAddress() && ip.getClass() == target.getAddress().getClass()
+            if (!ip.isAnyLocalAddress()
+                    && ip.getClass() == target.getAddress().getClass()
                     && ip.isLoopbackAddress() == target.getAddress().isLoopbackAddress()) {
                 return new InetSocketAddress(ip, 0);
             }

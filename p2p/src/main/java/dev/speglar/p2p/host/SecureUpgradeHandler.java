@@ -27,9 +27,8 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
 
     SecureUpgradeHandler(Upgrade upgrade) {
         this.upgrade = upgrade;
-        this.select = upgrade.outbound
-                ? MultistreamNegotiator.dialer(NOISE)
-                : MultistreamNegotiator.listener(NOISE::equals);
+        this.select =
+                upgrade.outbound ? MultistreamNegotiator.dialer(NOISE) : MultistreamNegotiator.listener(NOISE::equals);
     }
 
     @Override
@@ -50,8 +49,9 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
                 return;
             }
             selecting = false;
-            handshake = NoiseHandshake.create(upgrade.outbound ? NoiseHandshake.Role.INITIATOR
-                    : NoiseHandshake.Role.RESPONDER, X25519.generatePrivate());
+            handshake = NoiseHandshake.create(
+                    upgrade.outbound ? NoiseHandshake.Role.INITIATOR : NoiseHandshake.Role.RESPONDER,
+                    X25519.generatePrivate());
             if (upgrade.outbound) {
                 writeFrame(ctx, handshake.writeMessage1());
             }
@@ -92,7 +92,8 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
 
     private byte[] ourPayload() {
         List<String> muxers = upgrade.earlyMuxer ? List.of(NoiseIdentity.YAMUX) : List.of();
-        return NoiseIdentity.payload(upgrade.identity, handshake.localStaticPublic(), muxers).encode();
+        return NoiseIdentity.payload(upgrade.identity, handshake.localStaticPublic(), muxers)
+                .encode();
     }
 
     private void finish(ChannelHandlerContext ctx, NoiseIdentity.Remote remote) {

@@ -28,7 +28,8 @@ public final class SelfAddresses {
                 ips.add(b.getAddress());
             }
         }
-        List<InetAddress> external = ips.stream().filter(ip -> !ip.isLoopbackAddress()).toList();
+        List<InetAddress> external =
+                ips.stream().filter(ip -> !ip.isLoopbackAddress()).toList();
         List<InetAddress> chosen = external.isEmpty() ? new ArrayList<>(ips) : external;
         if (chosen.isEmpty()) {
             chosen = List.of(InetAddress.getLoopbackAddress());
@@ -46,8 +47,10 @@ public final class SelfAddresses {
                 }
                 for (InetAddress a : Collections.list(nif.getInetAddresses())) {
                     if (!a.isLinkLocalAddress() && (!v4Only || a instanceof Inet4Address)) {
-                        out.add(a instanceof java.net.Inet6Address i6 && i6.getScopeId() != 0
-                                ? InetAddress.getByAddress(a.getAddress()) : a);
+                        out.add(
+                                a instanceof java.net.Inet6Address i6 && i6.getScopeId() != 0
+                                        ? InetAddress.getByAddress(a.getAddress())
+                                        : a);
                     }
                 }
             }

@@ -11,6 +11,7 @@ final class Upgrade {
     final Ed25519Identity identity;
     /** The id we dialed, or null to accept whoever answers (bootstrap by address). */
     final PeerId expected;
+
     final boolean earlyMuxer;
     final CompletableFuture<Connection> result = new CompletableFuture<>();
     private final Host host;

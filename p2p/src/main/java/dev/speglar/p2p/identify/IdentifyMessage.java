@@ -8,8 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The identify protobuf (proto2). signedPeerRecord is neither written nor interpreted. */
-public record IdentifyMessage(String protocolVersion, String agentVersion, byte[] publicKey,
-        List<Multiaddr> listenAddrs, Multiaddr observedAddr, List<String> protocols) {
+public record IdentifyMessage(
+        String protocolVersion,
+        String agentVersion,
+        byte[] publicKey,
+        List<Multiaddr> listenAddrs,
+        Multiaddr observedAddr,
+        List<String> protocols) {
     private static final int MAX_ITEMS = 256;
 
     public IdentifyMessage {

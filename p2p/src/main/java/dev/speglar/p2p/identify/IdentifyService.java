@@ -31,8 +31,13 @@ public final class IdentifyService {
     }
 
     IdentifyMessage ours(Connection c) {
-        return new IdentifyMessage("ipfs/0.1.0", "speglar/0.1", host.identity().publicKeyProtobuf(),
-                listenAddrs.get(), c.remoteMultiaddr(), host.protocols().protocols());
+        return new IdentifyMessage(
+                "ipfs/0.1.0",
+                "speglar/0.1",
+                host.identity().publicKeyProtobuf(),
+                listenAddrs.get(),
+                c.remoteMultiaddr(),
+                host.protocols().protocols());
     }
 
     /** Asks the remote for its Identify; fails if its key does not match the connection's peer id. */
@@ -89,7 +94,8 @@ public final class IdentifyService {
         @Override
         public void onRemoteClose(YamuxStream stream) {
             stream.closeWrite();
-            if (merged.publicKey() == null || !PeerId.fromPublicKeyProtobuf(merged.publicKey()).equals(expected)) {
+            if (merged.publicKey() == null
+                    || !PeerId.fromPublicKeyProtobuf(merged.publicKey()).equals(expected)) {
                 result.completeExceptionally(new P2pProtocolException("identify key does not match " + expected));
             } else {
                 result.complete(merged);

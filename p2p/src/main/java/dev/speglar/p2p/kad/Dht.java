@@ -31,6 +31,7 @@ public final class Dht {
     private final KadClient client;
     /** The last self walk met fewer than k peers: the routing table then holds the whole network. */
     private volatile boolean smallNetwork;
+
     private final List<Runnable> onlineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Provider lookups by rounds (index = hops, the last slot counts everything deeper), for benchmarks. */
     private final java.util.concurrent.atomic.AtomicLongArray lookupRounds =
@@ -81,8 +82,10 @@ public final class Dht {
             routingTable.remove(peer);
             return;
         }
-        List<Multiaddr> addrs = new ArrayList<>(config.ownAddressesOnly()
-                ? OwnedAddresses.filter(c.remoteAddress().getAddress(), id.listenAddrs()) : id.listenAddrs());
+        List<Multiaddr> addrs = new ArrayList<>(
+                config.ownAddressesOnly()
+                        ? OwnedAddresses.filter(c.remoteAddress().getAddress(), id.listenAddrs())
+                        : id.listenAddrs());
         if (c.outbound()) {
             addrs.add(c.remoteMultiaddr());
         }
@@ -90,13 +93,14 @@ public final class Dht {
         if (routingTable.contains(peer) || !routingTable.hasRoomFor(peer)) {
             return;
         }
-        client.request(peer, KadMessage.request(KadMessage.Type.FIND_NODE, peer.bytes())).whenComplete((r, e) -> {
-            if (e == null) {
-                responded(peer);
-            } else {
-                LOG.debug("lookup check of {} failed: {}", peer, e.toString());
-            }
-        });
+        client.request(peer, KadMessage.request(KadMessage.Type.FIND_NODE, peer.bytes()))
+                .whenComplete((r, e) -> {
+                    if (e == null) {
+                        responded(peer);
+                    } else {
+                        LOG.debug("lookup check of {} failed: {}", peer, e.toString());
+                    }
+                });
     }
 
     void recordLookupRounds(int rounds) {
@@ -176,7 +180,8 @@ public final class Dht {
         if (!config.ownAddressesOnly()) {
             return record;
         }
-        var source = host.connection(sender).map(c -> c.remoteAddress().getAddress()).orElse(null);
+        var source =
+                host.connection(sender).map(c -> c.remoteAddress().getAddress()).orElse(null);
         return new KadPeer(record.id(), OwnedAddresses.filter(source, record.addrs()));
     }
 
@@ -191,8 +196,14 @@ public final class Dht {
 
     /** Iterative FIND_NODE walk towards {@code key}; completes with the closest peers that answered. */
     public CompletableFuture<List<PeerId>> closestPeers(byte[] key) {
-        return new IterativeQuery(this, KadMessage.request(KadMessage.Type.FIND_NODE, key), config.k(), config.alpha(),
-                null, () -> false).run();
+        return new IterativeQuery(
+                        this,
+                        KadMessage.request(KadMessage.Type.FIND_NODE, key),
+                        config.k(),
+                        config.alpha(),
+                        null,
+                        () -> false)
+                .run();
     }
 
     /**
@@ -211,8 +222,14 @@ public final class Dht {
                 sink.accept(new KadPeer(p.id(), p.addrs().isEmpty() ? peerStore.get(p.id()) : p.addrs()));
             }
         };
-        return new IterativeQuery(this, KadMessage.request(KadMessage.Type.GET_PROVIDERS, key), config.k(),
-                config.alpha(), remote, stop).run();
+        return new IterativeQuery(
+                        this,
+                        KadMessage.request(KadMessage.Type.GET_PROVIDERS, key),
+                        config.k(),
+                        config.alpha(),
+                        remote,
+                        stop)
+                .run();
     }
 
     /** Sends ADD_PROVIDER for {@code key} to {@code peers} with our addresses; completes when all were written. */
@@ -222,8 +239,8 @@ public final class Dht {
         if (addrs.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        KadMessage msg = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
-                List.of(new KadPeer(self(), addrs)));
+        KadMessage msg =
+                new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(), List.of(new KadPeer(self(), addrs)));
         CompletableFuture<?>[] sends = peers.stream()
                 .map(p -> client.send(p, msg).exceptionally(e -> null))
                 .toArray(CompletableFuture[]::new);

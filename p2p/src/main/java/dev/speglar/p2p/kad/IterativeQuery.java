@@ -17,7 +17,12 @@ import java.util.function.Consumer;
  * Completes with the peers that answered, closest first.
  */
 final class IterativeQuery {
-    private enum State { NEW, WAITING, DONE, FAILED }
+    private enum State {
+        NEW,
+        WAITING,
+        DONE,
+        FAILED
+    }
 
     private final Dht dht;
     private final KadMessage request;
@@ -30,6 +35,7 @@ final class IterativeQuery {
     private final Map<PeerId, State> states = new HashMap<>();
     /** Hops from us: routing-table candidates are 1, peers learned from a depth-d answer are d + 1. */
     private final Map<PeerId, Integer> depths = new HashMap<>();
+
     private int deepestAnswer;
     private int providerRound = -1;
     private final CompletableFuture<List<PeerId>> result = new CompletableFuture<>();
@@ -89,7 +95,10 @@ final class IterativeQuery {
                 }
             }
             if (stop.getAsBoolean() || (!pending && inflight == 0)) {
-                finished = ordered.values().stream().filter(p -> states.get(p) == State.DONE).limit(k).toList();
+                finished = ordered.values().stream()
+                        .filter(p -> states.get(p) == State.DONE)
+                        .limit(k)
+                        .toList();
             }
         }
         if (finished != null) {
@@ -127,7 +136,8 @@ final class IterativeQuery {
                 if (onProvider != null) {
                     // A responder's record about itself is held to its own address; others' are as their storer
                     // checked them.
-                    resp.providerPeers().forEach(p -> onProvider.accept(p.id().equals(peer) ? dht.ownRecord(peer, p) : p));
+                    resp.providerPeers()
+                            .forEach(p -> onProvider.accept(p.id().equals(peer) ? dht.ownRecord(peer, p) : p));
                 }
             } else {
                 dht.failed(peer, err);

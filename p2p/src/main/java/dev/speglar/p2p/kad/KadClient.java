@@ -34,11 +34,14 @@ final class KadClient {
     /** Writes a message that gets no response on the peer's long-lived sender stream. */
     CompletableFuture<Void> send(PeerId peer, KadMessage msg) {
         byte[] frame = ProtoWriter.lengthPrefixed(msg.encode());
-        CompletableFuture<YamuxStream> stream = senders.compute(peer, (p, cur) ->
-                cur == null || cur.isCompletedExceptionally() || (cur.isDone() && !cur.join().isOpen())
-                        ? openSender(p) : cur);
-        return stream.thenAccept(s -> s.write(frame))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<YamuxStream> stream = senders.compute(
+                peer,
+                (p, cur) -> cur == null
+                                || cur.isCompletedExceptionally()
+                                || (cur.isDone() && !cur.join().isOpen())
+                        ? openSender(p)
+                        : cur);
+        return stream.thenAccept(s -> s.write(frame)).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private CompletableFuture<YamuxStream> openSender(PeerId peer) {
@@ -58,7 +61,8 @@ final class KadClient {
 
     /** Sends {@code req} and waits for one response; ADD_PROVIDER completes with null once written. */
     CompletableFuture<KadMessage> request(PeerId peer, KadMessage req) {
-        Exchange ex = new Exchange(ProtoWriter.lengthPrefixed(req.encode()), req.type() != KadMessage.Type.ADD_PROVIDER);
+        Exchange ex =
+                new Exchange(ProtoWriter.lengthPrefixed(req.encode()), req.type() != KadMessage.Type.ADD_PROVIDER);
         host.connect(peer, peers.get(peer))
                 .thenCompose(c -> c.openStream(protocol, ex))
                 .whenComplete((s, e) -> {

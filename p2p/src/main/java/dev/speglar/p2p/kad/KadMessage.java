@@ -17,7 +17,14 @@ public record KadMessage(Type type, byte[] key, List<KadPeer> closerPeers, List<
     private static final int MAX_PEERS = 1000;
     private static final int MAX_ADDRS = 64;
 
-    public enum Type { PUT_VALUE, GET_VALUE, ADD_PROVIDER, GET_PROVIDERS, FIND_NODE, PING }
+    public enum Type {
+        PUT_VALUE,
+        GET_VALUE,
+        ADD_PROVIDER,
+        GET_PROVIDERS,
+        FIND_NODE,
+        PING
+    }
 
     public KadMessage {
         key = key == null ? new byte[0] : key.clone();

@@ -18,6 +18,7 @@ final class KadServer implements StreamHandler {
     static final int MAX_KEY = 80;
     /** Requests are small (a key and one provider entry); responses may use the full 4 MiB. */
     static final int MAX_REQUEST = 64 * 1024;
+
     private final Dht dht;
     private final Connection connection;
     private final DelimitedReader reader = new DelimitedReader(MAX_REQUEST);
@@ -41,13 +42,17 @@ final class KadServer implements StreamHandler {
     private KadMessage handle(KadMessage req) {
         byte[] key = req.key();
         return switch (req.type()) {
-            case FIND_NODE -> new KadMessage(req.type(), new byte[0],
-                    dht.closerPeersForFindNode(key, connection.remotePeer()), List.of());
+            case FIND_NODE ->
+                new KadMessage(
+                        req.type(), new byte[0], dht.closerPeersForFindNode(key, connection.remotePeer()), List.of());
             case GET_PROVIDERS -> {
                 if (key.length == 0 || key.length > MAX_KEY) {
                     throw new P2pProtocolException("GET_PROVIDERS key must be 1.." + MAX_KEY + " bytes");
                 }
-                yield new KadMessage(req.type(), key, dht.closerPeers(KadId.of(key), connection.remotePeer()),
+                yield new KadMessage(
+                        req.type(),
+                        key,
+                        dht.closerPeers(KadId.of(key), connection.remotePeer()),
                         dht.providersFor(key));
             }
             case ADD_PROVIDER -> {
@@ -55,8 +60,8 @@ final class KadServer implements StreamHandler {
                 yield null;
             }
             case PING -> req;
-            case GET_VALUE, PUT_VALUE -> new KadMessage(req.type(), key,
-                    dht.closerPeers(KadId.of(key), connection.remotePeer()), List.of());
+            case GET_VALUE, PUT_VALUE ->
+                new KadMessage(req.type(), key, dht.closerPeers(KadId.of(key), connection.remotePeer()), List.of());
         };
     }
 
@@ -68,9 +73,13 @@ final class KadServer implements StreamHandler {
         List<KadPeer> valid = new ArrayList<>();
         for (KadPeer p : req.providerPeers()) {
             if (p.id().equals(connection.remotePeer()) && !p.addrs().isEmpty()) {
-                valid.add(dht.config().ownAddressesOnly()
-                        ? new KadPeer(p.id(), OwnedAddresses.filter(connection.remoteAddress().getAddress(), p.addrs()))
-                        : p);
+                valid.add(
+                        dht.config().ownAddressesOnly()
+                                ? new KadPeer(
+                                        p.id(),
+                                        OwnedAddresses.filter(
+                                                connection.remoteAddress().getAddress(), p.addrs()))
+                                : p);
             }
         }
         valid.removeIf(p -> p.addrs().isEmpty());

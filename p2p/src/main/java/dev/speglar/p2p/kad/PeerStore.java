@@ -33,8 +33,11 @@ public final class PeerStore {
     }
 
     public void add(PeerId peer, List<Multiaddr> list) {
-        List<Multiaddr> usable = list.stream().map(Multiaddr::withoutPeerId)
-                .filter(a -> a.tcpSocketAddress().filter(s -> !s.getAddress().isAnyLocalAddress()).isPresent())
+        List<Multiaddr> usable = list.stream()
+                .map(Multiaddr::withoutPeerId)
+                .filter(a -> a.tcpSocketAddress()
+                        .filter(s -> !s.getAddress().isAnyLocalAddress())
+                        .isPresent())
                 .toList();
         if (usable.isEmpty()) {
             return;

@@ -88,13 +88,16 @@ public final class Reprovider {
                 continue;
             }
             // Async continuation: offline provides complete at once, and an inline pump() would recurse per key.
-            dht.provide(next).whenCompleteAsync((v, e) -> {
-                if (e != null) {
-                    LOG.debug("provide failed: {}", e.toString());
-                }
-                done();
-                pump();
-            }, scheduler);
+            dht.provide(next)
+                    .whenCompleteAsync(
+                            (v, e) -> {
+                                if (e != null) {
+                                    LOG.debug("provide failed: {}", e.toString());
+                                }
+                                done();
+                                pump();
+                            },
+                            scheduler);
         }
     }
 

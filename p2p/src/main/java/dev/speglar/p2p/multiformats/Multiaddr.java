@@ -106,8 +106,9 @@ public final class Multiaddr {
 
     public static Multiaddr tcp(InetAddress ip, int port) {
         Protocol p = ip.getAddress().length == 4 ? Protocol.IP4 : Protocol.IP6;
-        return new Multiaddr(List.of(new Component(p, ip.getAddress()),
-                new Component(Protocol.TCP, new byte[] {(byte) (port >> 8), (byte) port})));
+        return new Multiaddr(List.of(new Component(p, ip.getAddress()), new Component(Protocol.TCP, new byte[] {
+            (byte) (port >> 8), (byte) port
+        })));
     }
 
     public List<Component> components() {
@@ -155,7 +156,8 @@ public final class Multiaddr {
     }
 
     public Multiaddr withoutPeerId() {
-        return new Multiaddr(components.stream().filter(c -> c.protocol() != Protocol.P2P).toList());
+        return new Multiaddr(
+                components.stream().filter(c -> c.protocol() != Protocol.P2P).toList());
     }
 
     public Multiaddr withPeerId(PeerId id) {

@@ -9,7 +9,10 @@ import java.util.Arrays;
  * Callers must invoke the steps for their role in order; anything else is an IllegalStateException.
  */
 public final class NoiseHandshake {
-    public enum Role { INITIATOR, RESPONDER }
+    public enum Role {
+        INITIATOR,
+        RESPONDER
+    }
 
     private static final int DH = 32;
     private static final int ENC_KEY = DH + CipherState.TAG;

@@ -165,7 +165,8 @@ final class BenchNodes implements BenchCluster {
         int h = 0;
         for (int i = from; i < to(); i++) {
             h += i != owner && !dead[i - from] && BenchAccess.holdsRecord(node(i), key(owner, keyIndex), ownerPeerId)
-                    ? 1 : 0;
+                    ? 1
+                    : 0;
         }
         return h;
     }

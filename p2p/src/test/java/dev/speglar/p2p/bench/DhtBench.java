@@ -40,7 +40,10 @@ public final class DhtBench {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("--worker")) {
-            WorkerCluster.serve(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+            WorkerCluster.serve(
+                    Integer.parseInt(args[1]),
+                    Integer.parseInt(args[2]),
+                    Integer.parseInt(args[3]),
                     Long.parseLong(args[4]));
             System.exit(0);
         }
@@ -51,7 +54,8 @@ public final class DhtBench {
         int procs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         long heap0 = procs == 1 ? usedHeapAfterGc() : 0;
         long t0 = System.nanoTime();
-        try (BenchCluster c = procs == 1 ? BenchNodes.start(n, 0, n, seed, Map.of())
+        try (BenchCluster c = procs == 1
+                ? BenchNodes.start(n, 0, n, seed, Map.of())
                 : WorkerCluster.start(n, procs, seed, System.getProperty("bench.workerXmx", "1g"))) {
             log("started %d nodes in %d process(es) in %.1f s", n, procs, secs(t0));
             new DhtBench(c, keys, lookups, seed).run(heap0);
@@ -72,14 +76,16 @@ public final class DhtBench {
         waitUntil("advertising drained", () -> {
             int pending = cluster.advertisingPending();
             if (System.nanoTime() - lastLog[0] > 15e9) {
-                log("advertising: %d provides pending after %.0f s, %d DHT requests served", pending, secs(t1),
-                        cluster.dhtRequests());
+                log(
+                        "advertising: %d provides pending after %.0f s, %d DHT requests served",
+                        pending, secs(t1), cluster.dhtRequests());
                 lastLog[0] = System.nanoTime();
             }
             return pending == 0;
         });
-        log("advertised %d keys in %.1f s (%d DHT requests served so far)", (long) n * keysPerNode, secs(t1),
-                cluster.dhtRequests());
+        log(
+                "advertised %d keys in %.1f s (%d DHT requests served so far)",
+                (long) n * keysPerNode, secs(t1), cluster.dhtRequests());
         long heapPerNode = (cluster.usedHeapAfterGc() - heap0) / n;
 
         Result cold = measure("cold", plan());
@@ -99,9 +105,16 @@ public final class DhtBench {
         Result afterKill = measure("after killing " + kill + ", first", plan());
         Result afterKillWarm = measure("after killing " + kill + ", warm", plan());
 
-        System.out.printf(Locale.ROOT, "%nN=%d keys/node=%d lookups=%d heap/node=%.2f MiB target rounds<=%d%n",
-                n, keysPerNode, lookups, heapPerNode / 1048576.0, (int) Math.ceil(log2(n / 20.0)) + 1);
-        System.out.println("| phase | success | p50 ms | p99 ms | max ms | DHT requests/lookup | rounds mean | rounds max |");
+        System.out.printf(
+                Locale.ROOT,
+                "%nN=%d keys/node=%d lookups=%d heap/node=%.2f MiB target rounds<=%d%n",
+                n,
+                keysPerNode,
+                lookups,
+                heapPerNode / 1048576.0,
+                (int) Math.ceil(log2(n / 20.0)) + 1);
+        System.out.println(
+                "| phase | success | p50 ms | p99 ms | max ms | DHT requests/lookup | rounds mean | rounds max |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result r : List.of(cold, warm, cached, afterKill, afterKillWarm)) {
             System.out.println(r.row());
@@ -134,8 +147,9 @@ public final class DhtBench {
             lat[i] = r >= 0 ? r : -r - 1;
             ok += r >= 0 ? 1 : 0;
             if (r < 0 && misses++ < 5) {
-                log("miss: node %d looked up key %d of node %d; %d other live nodes hold the record", plan[i][0],
-                        plan[i][2], plan[i][1], cluster.holders(plan[i][1], plan[i][2]));
+                log(
+                        "miss: node %d looked up key %d of node %d; %d other live nodes hold the record",
+                        plan[i][0], plan[i][2], plan[i][1], cluster.holders(plan[i][1], plan[i][2]));
             }
         }
         Arrays.sort(lat);
@@ -152,17 +166,44 @@ public final class DhtBench {
                 max = i;
             }
         }
-        Result r = new Result(phase, ok, plan.length, pct(lat, 50), pct(lat, 99), lat[lat.length - 1] / 1e6,
-                perLookup, counted == 0 ? 0 : sum / (double) counted, max);
+        Result r = new Result(
+                phase,
+                ok,
+                plan.length,
+                pct(lat, 50),
+                pct(lat, 99),
+                lat[lat.length - 1] / 1e6,
+                perLookup,
+                counted == 0 ? 0 : sum / (double) counted,
+                max);
         log("%s", r.row());
         return r;
     }
 
-    record Result(String phase, int ok, int total, double p50, double p99, double max, double requests,
-            double meanRounds, int maxRounds) {
+    record Result(
+            String phase,
+            int ok,
+            int total,
+            double p50,
+            double p99,
+            double max,
+            double requests,
+            double meanRounds,
+            int maxRounds) {
         String row() {
-            return String.format(Locale.ROOT, "| %s | %d/%d (%.1f%%) | %.2f | %.2f | %.1f | %.1f | %.2f | %d |",
-                    phase, ok, total, 100.0 * ok / total, p50, p99, max, requests, meanRounds, maxRounds);
+            return String.format(
+                    Locale.ROOT,
+                    "| %s | %d/%d (%.1f%%) | %.2f | %.2f | %.1f | %.1f | %.2f | %d |",
+                    phase,
+                    ok,
+                    total,
+                    100.0 * ok / total,
+                    p50,
+                    p99,
+                    max,
+                    requests,
+                    meanRounds,
+                    maxRounds);
         }
     }
 

@@ -58,11 +58,24 @@ final class WorkerCluster implements BenchCluster {
     private void launch(String java, int from, long seed, String workerXmx, Map<Integer, String> known)
             throws IOException {
         int to = Math.min(n, from + per);
-        Process p = new ProcessBuilder(java, "-Xmx" + workerXmx, "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                DhtBench.class.getName(), "--worker", "" + n, "" + from, "" + to, "" + seed)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Worker w = new Worker(p, new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx" + workerXmx,
+                        "-XX:+UseSerialGC",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DhtBench.class.getName(),
+                        "--worker",
+                        "" + n,
+                        "" + from,
+                        "" + to,
+                        "" + seed)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        Worker w = new Worker(
+                p,
+                new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
         workers.add(w);
         for (var e : known.entrySet()) {
@@ -84,8 +97,8 @@ final class WorkerCluster implements BenchCluster {
 
     /** Worker side: hosts nodes {@code [from, to)} of n and serves the driver's commands until stdin closes. */
     static void serve(int n, int from, int to, long seed) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // anything else printed goes to stderr; stdout carries only replies
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Map<Integer, String> known = new HashMap<>();
@@ -101,25 +114,31 @@ final class WorkerCluster implements BenchCluster {
             out.println("@ready");
             while ((line = in.readLine()) != null && !line.equals("quit")) {
                 String[] f = line.split(" ");
-                out.println("@" + switch (f[0]) {
-                    case "advertise" -> {
-                        nodes.advertise(Integer.parseInt(f[1]));
-                        yield "ok";
-                    }
-                    case "pending" -> nodes.advertisingPending();
-                    case "heap" -> nodes.usedHeapAfterGc();
-                    case "q" -> nodes.lookup(Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]),
-                            Integer.parseInt(f[3]));
-                    case "req" -> nodes.dhtRequests();
-                    case "holders" -> nodes.holders(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
-                    case "rounds" -> String.join(" ", Arrays.stream(nodes.lookupRounds())
-                            .mapToObj(Long::toString).toList());
-                    case "kill" -> {
-                        nodes.kill(Integer.parseInt(f[1]));
-                        yield "ok";
-                    }
-                    default -> throw new IllegalArgumentException("unknown command: " + line);
-                });
+                out.println("@"
+                        + switch (f[0]) {
+                            case "advertise" -> {
+                                nodes.advertise(Integer.parseInt(f[1]));
+                                yield "ok";
+                            }
+                            case "pending" -> nodes.advertisingPending();
+                            case "heap" -> nodes.usedHeapAfterGc();
+                            case "q" ->
+                                nodes.lookup(
+                                        Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+                            case "req" -> nodes.dhtRequests();
+                            case "holders" -> nodes.holders(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
+                            case "rounds" ->
+                                String.join(
+                                        " ",
+                                        Arrays.stream(nodes.lookupRounds())
+                                                .mapToObj(Long::toString)
+                                                .toList());
+                            case "kill" -> {
+                                nodes.kill(Integer.parseInt(f[1]));
+                                yield "ok";
+                            }
+                            default -> throw new IllegalArgumentException("unknown command: " + line);
+                        });
             }
         }
     }

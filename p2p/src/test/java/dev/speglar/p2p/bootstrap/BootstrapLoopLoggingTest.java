@@ -57,15 +57,24 @@ class BootstrapLoopLoggingTest {
         InetSocketAddress self = host.listen(new InetSocketAddress("127.0.0.46", 0));
         List<Multiaddr> own = List.of(Multiaddr.tcp(self.getAddress(), self.getPort()));
         Dht dht = new Dht(host, DhtConfig.defaults("/spegel/kad/1.0.0"), () -> own);
-        BootstrapLoop loop = new BootstrapLoop(new StaticBootstrapper(List.of("/ip4/127.0.0.45/tcp/" + deadPort)),
-                host, dht, () -> own, self.getPort(), scheduler);
+        BootstrapLoop loop = new BootstrapLoop(
+                new StaticBootstrapper(List.of("/ip4/127.0.0.45/tcp/" + deadPort)),
+                host,
+                dht,
+                () -> own,
+                self.getPort(),
+                scheduler);
         loop.start();
         // 50 ms doubling: six attempts are done after about 3 s.
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(loop) >= 6);
         loop.close();
         assertThat(loop.state()).isEqualTo(BootstrapLoop.State.SEARCHING);
-        assertThat(messages()).filteredOn(m -> m.startsWith("bootstrapping from")).hasSize(1);
-        assertThat(messages()).filteredOn(m -> !m.startsWith("bootstrapping from")).isEmpty();
+        assertThat(messages())
+                .filteredOn(m -> m.startsWith("bootstrapping from"))
+                .hasSize(1);
+        assertThat(messages())
+                .filteredOn(m -> !m.startsWith("bootstrapping from"))
+                .isEmpty();
     }
 
     @Test
@@ -74,8 +83,13 @@ class BootstrapLoopLoggingTest {
         List<Multiaddr> own = List.of(Multiaddr.tcp(self.getAddress(), self.getPort()));
         Dht dht = new Dht(host, DhtConfig.defaults("/spegel/kad/1.0.0"), () -> own);
         // Its only seed is itself (a one-node static list or headless service).
-        BootstrapLoop loop = new BootstrapLoop(new StaticBootstrapper(List.of(own.getFirst() + "/p2p/" + host.peerId())),
-                host, dht, () -> own, self.getPort(), scheduler);
+        BootstrapLoop loop = new BootstrapLoop(
+                new StaticBootstrapper(List.of(own.getFirst() + "/p2p/" + host.peerId())),
+                host,
+                dht,
+                () -> own,
+                self.getPort(),
+                scheduler);
         loop.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(loop) >= 6);
         loop.close();

@@ -31,11 +31,31 @@ class HttpBootstrapTlsTest {
     /** A self-signed key pair made by the JDK's keytool, in a PKCS#12 store. */
     private static Path keyPair(Path dir, String name) throws Exception {
         Path store = dir.resolve(name + ".p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname",
-                "secp256r1", "-dname", "CN=" + name, "-ext", "SAN=ip:127.0.0.90", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        name,
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=" + name,
+                        "-ext",
+                        "SAN=ip:127.0.0.90",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         return store;
@@ -50,16 +70,23 @@ class HttpBootstrapTlsTest {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** Writes ca.crt (the server's cert), tls.crt and tls.key (the client's) into {@code certs}. */
     private static void writeCertDir(KeyStore server, KeyStore client, Path certs) throws Exception {
         Files.createDirectories(certs);
-        Files.writeString(certs.resolve("ca.crt"), pem("CERTIFICATE", server.getCertificate("server").getEncoded()));
-        Files.writeString(certs.resolve("tls.crt"), pem("CERTIFICATE", client.getCertificate("client").getEncoded()));
-        Files.writeString(certs.resolve("tls.key"), pem("PRIVATE KEY", client.getKey("client", PW).getEncoded()));
+        Files.writeString(
+                certs.resolve("ca.crt"),
+                pem("CERTIFICATE", server.getCertificate("server").getEncoded()));
+        Files.writeString(
+                certs.resolve("tls.crt"),
+                pem("CERTIFICATE", client.getCertificate("client").getEncoded()));
+        Files.writeString(
+                certs.resolve("tls.key"),
+                pem("PRIVATE KEY", client.getKey("client", PW).getEncoded()));
     }
 
     @Test
@@ -102,7 +129,9 @@ class HttpBootstrapTlsTest {
             List<BootstrapPeer> peers = new HttpBootstrapper(url, certs).get();
             assertThat(peers).hasSize(1);
             assertThat(peers.getFirst().id()).isEqualTo(id);
-            assertThat(peers.getFirst().addrs()).extracting(Object::toString).containsExactly("/ip4/127.0.0.91/tcp/5001");
+            assertThat(peers.getFirst().addrs())
+                    .extracting(Object::toString)
+                    .containsExactly("/ip4/127.0.0.91/tcp/5001");
 
             // Without the client certificate the server refuses the handshake.
             Files.delete(certs.resolve("tls.crt"));
@@ -120,12 +149,16 @@ class HttpBootstrapTlsTest {
     void inconsistentCertDirsAreRejectedWithUpstreamMessages(@TempDir Path dir) throws Exception {
         KeyStore client = load(keyPair(dir, "client"));
         Path onlyCert = Files.createDirectories(dir.resolve("only-cert"));
-        Files.writeString(onlyCert.resolve("tls.crt"), pem("CERTIFICATE", client.getCertificate("client").getEncoded()));
+        Files.writeString(
+                onlyCert.resolve("tls.crt"),
+                pem("CERTIFICATE", client.getCertificate("client").getEncoded()));
         assertThatThrownBy(() -> new HttpBootstrapper("https://127.0.0.90:1/id", onlyCert))
                 .isInstanceOf(IOException.class)
                 .hasMessage("both client TLS certificate and client TLS key must be provided");
         Path onlyKey = Files.createDirectories(dir.resolve("only-key"));
-        Files.writeString(onlyKey.resolve("tls.key"), pem("PRIVATE KEY", client.getKey("client", PW).getEncoded()));
+        Files.writeString(
+                onlyKey.resolve("tls.key"),
+                pem("PRIVATE KEY", client.getKey("client", PW).getEncoded()));
         assertThatThrownBy(() -> new HttpBootstrapper("https://127.0.0.90:1/id", onlyKey))
                 .hasMessage("both client TLS certificate and client TLS key must be provided");
         Path badCa = Files.createDirectories(dir.resolve("bad-ca"));

@@ -39,14 +39,17 @@ class IdentityTest {
         Path file = data.resolve("private.key");
         String pem = Files.readString(file);
         assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(KeyFile.loadOrCreate(data).peerId()).isEqualTo(first.peerId());
     }
 
     @Test
     void readsUpstreamPemOfVectorA() {
-        String pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f\n-----END PRIVATE KEY-----\n";
-        assertThat(KeyFile.parse(pem).peerId().toBase58()).isEqualTo("12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
+        String pem =
+                "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f\n-----END PRIVATE KEY-----\n";
+        assertThat(KeyFile.parse(pem).peerId().toBase58())
+                .isEqualTo("12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
         assertThatThrownBy(() -> KeyFile.parse("junk")).isInstanceOf(P2pProtocolException.class);
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 public final class Decoding {
     /** Any decode of garbage must finish well inside this. */
     private static final long TIMEOUT_MS = 5_000;
+
     private static final long BASE_ALLOCATION = 1 << 20;
     private static final long PER_INPUT_BYTE = 64;
 
@@ -43,16 +44,16 @@ public final class Decoding {
 
     /** For local inputs (configuration) whose typed error is not the wire exception. */
     public static boolean decodesOrRejects(String input, Class<? extends Exception> typed, Decoder decoder) {
-        return decodesOrRejects(input.length(), input.length() > 256 ? input.substring(0, 256) + "…" : input,
-                typed, decoder);
+        return decodesOrRejects(
+                input.length(), input.length() > 256 ? input.substring(0, 256) + "…" : input, typed, decoder);
     }
 
     private static boolean decodesOrRejects(int inputLength, String shown, Decoder decoder) {
         return decodesOrRejects(inputLength, shown, P2pProtocolException.class, decoder);
     }
 
-    private static boolean decodesOrRejects(int inputLength, String shown, Class<? extends Exception> typed,
-            Decoder decoder) {
+    private static boolean decodesOrRejects(
+            int inputLength, String shown, Class<? extends Exception> typed, Decoder decoder) {
         Future<Outcome> f;
         synchronized (Decoding.class) {
             f = worker.submit(() -> run(decoder));
@@ -79,8 +80,9 @@ public final class Decoding {
             fail("decoder allocated " + o.allocated + " bytes (limit " + limit + ") on input " + shown);
         }
         if (o.error != null && !typed.isInstance(o.error)) {
-            throw new AssertionError("decoder threw " + o.error + " instead of " + typed.getSimpleName()
-                    + " on input " + shown, o.error);
+            throw new AssertionError(
+                    "decoder threw " + o.error + " instead of " + typed.getSimpleName() + " on input " + shown,
+                    o.error);
         }
         return o.error == null;
     }

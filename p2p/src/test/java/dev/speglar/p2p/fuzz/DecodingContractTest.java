@@ -14,32 +14,39 @@ class DecodingContractTest {
     void acceptsValueOrTypedRejection() {
         assertThat(Decoding.decodesOrRejects(INPUT, () -> {})).isTrue();
         assertThat(Decoding.decodesOrRejects(INPUT, () -> {
-            throw new P2pProtocolException("bad");
-        })).isFalse();
+                    throw new P2pProtocolException("bad");
+                }))
+                .isFalse();
     }
 
     @Test
     void flagsUntypedExceptions() {
         assertThatThrownBy(() -> Decoding.decodesOrRejects(INPUT, () -> {
-            throw new ArrayIndexOutOfBoundsException(7);
-        })).isInstanceOf(AssertionError.class).hasMessageContaining("instead of P2pProtocolException");
+                    throw new ArrayIndexOutOfBoundsException(7);
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("instead of P2pProtocolException");
     }
 
     @Test
     void flagsLargeAllocations() {
         assertThatThrownBy(() -> Decoding.decodesOrRejects(INPUT, () -> {
-            byte[] big = new byte[8 << 20];
-            big[big.length - 1] = 1;
-        })).isInstanceOf(AssertionError.class).hasMessageContaining("allocated");
+                    byte[] big = new byte[8 << 20];
+                    big[big.length - 1] = 1;
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("allocated");
     }
 
     @Test
     void flagsHangsAndRecovers() {
         assertThatThrownBy(() -> Decoding.decodesOrRejects(INPUT, () -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.onSpinWait();
-            }
-        })).isInstanceOf(AssertionError.class).hasMessageContaining("did not finish");
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.onSpinWait();
+                    }
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("did not finish");
         assertThat(Decoding.decodesOrRejects(INPUT, () -> {})).isTrue();
     }
 }

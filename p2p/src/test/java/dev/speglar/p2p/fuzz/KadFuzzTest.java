@@ -18,9 +18,12 @@ import net.jqwik.api.Provide;
 /** Garbage and tampered Kademlia messages: a message or P2pProtocolException, never more than the input allows. */
 class KadFuzzTest {
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] KEY = Cid.ofKey("sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b")
-            .multihash().bytes();
-    private static final KadPeer PEER = new KadPeer(Ed25519Identity.fromSeed(new byte[32]).peerId(),
+    private static final byte[] KEY = Cid.ofKey(
+                    "sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b")
+            .multihash()
+            .bytes();
+    private static final KadPeer PEER = new KadPeer(
+            Ed25519Identity.fromSeed(new byte[32]).peerId(),
             List.of(Multiaddr.parse("/ip4/10.244.1.7/tcp/5001"), Multiaddr.parse("/ip6/::1/tcp/4001")));
     private static final List<byte[]> SEEDS = List.of(
             KadMessage.request(Type.FIND_NODE, PEER.id().bytes()).encode(),

@@ -28,7 +28,8 @@ class MultiformatsFuzzTest {
     private static final List<byte[]> MULTIADDRS = List.of(
             HEX.parseHex("047f000001060fa1"),
             HEX.parseHex("2900000000000000000000000000000001060fa1"),
-            HEX.parseHex("047f000001060fa1a50326002408011220" + "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"),
+            HEX.parseHex("047f000001060fa1a50326002408011220"
+                    + "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"),
             HEX.parseHex("3609" + HEX.formatHex("localhost".getBytes()) + "060fa1"));
     private static final List<byte[]> IDS = List.of(
             HEX.parseHex("00240801122003a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"),
@@ -58,10 +59,15 @@ class MultiformatsFuzzTest {
     Arbitrary<String> texts() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(300),
-                Arbitraries.strings().withChars("/ip4tcp6p2dnsuq0123456789.:abcdef").ofMaxLength(120),
-                Arbitraries.strings().withChars("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl")
+                Arbitraries.strings()
+                        .withChars("/ip4tcp6p2dnsuq0123456789.:abcdef")
+                        .ofMaxLength(120),
+                Arbitraries.strings()
+                        .withChars("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl")
                         .ofMaxLength(600),
-                Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz234567=").ofMaxLength(300));
+                Arbitraries.strings()
+                        .withChars("abcdefghijklmnopqrstuvwxyz234567=")
+                        .ofMaxLength(300));
     }
 
     @Property(tries = 600)
@@ -118,8 +124,8 @@ class MultiformatsFuzzTest {
         Decoding.decodesOrRejects(text, () -> Base32.decode(text));
         Decoding.decodesOrRejects(text, () -> Cid.parse(text));
         Decoding.decodesOrRejects(text, () -> PeerId.parse(text));
-        Decoding.decodesOrRejects(text, () -> KeyFile.parse("-----BEGIN PRIVATE KEY-----\n" + text
-                + "\n-----END PRIVATE KEY-----\n"));
+        Decoding.decodesOrRejects(
+                text, () -> KeyFile.parse("-----BEGIN PRIVATE KEY-----\n" + text + "\n-----END PRIVATE KEY-----\n"));
     }
 
     @Property(tries = 600)

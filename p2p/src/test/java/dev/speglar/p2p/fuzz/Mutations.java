@@ -23,8 +23,8 @@ public final class Mutations {
         Arbitrary<byte[]> seed = Arbitraries.of(seeds);
         Arbitrary<Integer> kind = Arbitraries.integers().between(0, 5);
         Arbitrary<Integer> where = Arbitraries.integers().between(0, Integer.MAX_VALUE);
-        Arbitrary<Byte> value = Arbitraries.oneOf(Arbitraries.bytes(),
-                Arbitraries.of((byte) 0xff, (byte) 0x80, (byte) 0x7f, (byte) 0x00));
+        Arbitrary<Byte> value = Arbitraries.oneOf(
+                Arbitraries.bytes(), Arbitraries.of((byte) 0xff, (byte) 0x80, (byte) 0x7f, (byte) 0x00));
         return Combinators.combine(seed, kind, where, value).as(Mutations::mutate);
     }
 

@@ -48,11 +48,11 @@ class NoiseFuzzTest {
         NoiseHandshake b = new NoiseHandshake(Role.RESPONDER, B_STATIC, B_EPH);
         byte[] m1 = a.writeMessage1();
         b.readMessage1(m1);
-        byte[] m2 = b.writeMessage2(
-                NoiseIdentity.payload(BOB, b.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode());
+        byte[] m2 = b.writeMessage2(NoiseIdentity.payload(BOB, b.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode());
         a.readMessage2(m2);
-        byte[] m3 = a.writeMessage3(
-                NoiseIdentity.payload(ALICE, a.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode());
+        byte[] m3 = a.writeMessage3(NoiseIdentity.payload(ALICE, a.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode());
         b.readMessage3(m3);
         byte[] frame = a.split()[0].encryptWithAd(new byte[0], "hello".getBytes());
         return new byte[][] {m1, m2, m3, frame};
@@ -78,7 +78,8 @@ class NoiseFuzzTest {
 
     @Provide
     Arbitrary<byte[]> payloads() {
-        byte[] p = NoiseIdentity.payload(BOB, X25519.publicKey(B_STATIC), List.of(NoiseIdentity.YAMUX)).encode();
+        byte[] p = NoiseIdentity.payload(BOB, X25519.publicKey(B_STATIC), List.of(NoiseIdentity.YAMUX))
+                .encode();
         return Mutations.garbage(List.of(p), 300);
     }
 
@@ -109,7 +110,8 @@ class NoiseFuzzTest {
         boolean accepted = Decoding.decodesOrRejects(m, () -> {
             NoiseHandshake b = new NoiseHandshake(Role.RESPONDER, B_STATIC, B_EPH);
             b.readMessage1(HONEST[0]);
-            b.writeMessage2(NoiseIdentity.payload(BOB, b.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode());
+            b.writeMessage2(NoiseIdentity.payload(BOB, b.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                    .encode());
             byte[] payload = b.readMessage3(m);
             NoiseIdentity.verify(payload, b.remoteStatic(), null);
         });
@@ -132,8 +134,10 @@ class NoiseFuzzTest {
         NoiseHandshake a = new NoiseHandshake(Role.INITIATOR, A_STATIC, A_EPH);
         NoiseHandshake b = new NoiseHandshake(Role.RESPONDER, B_STATIC, B_EPH);
         b.readMessage1(a.writeMessage1());
-        a.readMessage2(b.writeMessage2(NoiseIdentity.payload(BOB, b.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode()));
-        b.readMessage3(a.writeMessage3(NoiseIdentity.payload(ALICE, a.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode()));
+        a.readMessage2(b.writeMessage2(NoiseIdentity.payload(BOB, b.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode()));
+        b.readMessage3(a.writeMessage3(NoiseIdentity.payload(ALICE, a.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode()));
         return b.split()[1];
     }
 }

@@ -20,18 +20,17 @@ import net.jqwik.api.constraints.IntRange;
 /** Garbage into multistream, length-delimited framing, yamux and identify: value or typed error, bounded. */
 class StreamCodecsFuzzTest {
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] MS_DIALER = HEX.parseHex(
-            "132f6d756c746973747265616d2f312e302e300a" + "0b2f746c732f312e302e300a" + "072f6e6f6973650a");
+    private static final byte[] MS_DIALER =
+            HEX.parseHex("132f6d756c746973747265616d2f312e302e300a" + "0b2f746c732f312e302e300a" + "072f6e6f6973650a");
     private static final byte[] MS_KAD = HEX.parseHex(
             "132f6d756c746973747265616d2f312e302e300a" + "122f73706567656c2f6b61642f312e302e300a" + "2a0804");
     // SYN on stream 1 with a window update, DATA with 4 bytes, PING, FIN, GO_AWAY.
-    private static final byte[] YAMUX = HEX.parseHex(
-            "000100010000000100000000" + "00000000000000010000000461626364" + "000200010000000000000007"
-                    + "000000040000000100000000" + "000300000000000000000000");
-    private static final byte[] IDENTIFY = HEX.parseHex(
-            "2a0a697066732f302e312e30" + "321d6a732d6c69627032702f332e332e3131206e6f64652f32302e32302e32"
-                    + "0a24080112200102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
-                    + "1208047f000001069c17" + "1a0e2f697066732f69642f312e302e30" + "1a112f73706567656c2f6b61642f312e302e30");
+    private static final byte[] YAMUX = HEX.parseHex("000100010000000100000000" + "00000000000000010000000461626364"
+            + "000200010000000000000007" + "000000040000000100000000" + "000300000000000000000000");
+    private static final byte[] IDENTIFY = HEX.parseHex("2a0a697066732f302e312e30"
+            + "321d6a732d6c69627032702f332e332e3131206e6f64652f32302e32302e32"
+            + "0a24080112200102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
+            + "1208047f000001069c17" + "1a0e2f697066732f69642f312e302e30" + "1a112f73706567656c2f6b61642f312e302e30");
 
     @Provide
     Arbitrary<byte[]> multistream() {
@@ -91,17 +90,21 @@ class StreamCodecsFuzzTest {
 
     @Property(tries = 500)
     void yamuxFrames(@ForAll("yamux") byte[] in, @ForAll @IntRange(min = 1, max = 40) int chunk) {
-        Decoding.decodesOrRejects(in, () -> ChannelFeeding.feed(in, chunk,
-                new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW)));
+        Decoding.decodesOrRejects(
+                in, () -> ChannelFeeding.feed(in, chunk, new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW)));
     }
 
     @Property(tries = 500)
-    void yamuxSession(@ForAll("yamux") byte[] in, @ForAll boolean client,
-            @ForAll @IntRange(min = 1, max = 40) int chunk) {
+    void yamuxSession(
+            @ForAll("yamux") byte[] in, @ForAll boolean client, @ForAll @IntRange(min = 1, max = 40) int chunk) {
         // Garbage frames into a live session state machine (unknown streams, bad flags, window abuse, pings).
-        Decoding.decodesOrRejects(in, () -> ChannelFeeding.feed(in, chunk,
-                new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
-                new YamuxSession(client, StreamCodecsFuzzTest::echo)));
+        Decoding.decodesOrRejects(
+                in,
+                () -> ChannelFeeding.feed(
+                        in,
+                        chunk,
+                        new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
+                        new YamuxSession(client, StreamCodecsFuzzTest::echo)));
     }
 
     /** An acceptor that echoes every inbound stream, so garbage DATA also drives writes and window updates. */
@@ -124,5 +127,4 @@ class StreamCodecsFuzzTest {
         }
         Decoding.decodesOrRejects(many, () -> IdentifyMessage.decode(many));
     }
-
 }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.speglar.p2p.bootstrap.BootstrapPeer;
 import dev.speglar.p2p.bootstrap.IdJson;
+import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.host.ListenAddress;
 import dev.speglar.p2p.noise.CipherState;
 import dev.speglar.p2p.noise.NoiseHandshake;
 import dev.speglar.p2p.noise.NoiseHandshake.Role;
 import dev.speglar.p2p.noise.NoiseIdentity;
 import dev.speglar.p2p.noise.NoiseTransportCodec;
-import dev.speglar.p2p.crypto.Ed25519Identity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -44,8 +44,10 @@ class TransportAndBootstrapFuzzTest {
         NoiseHandshake a = new NoiseHandshake(Role.INITIATOR, KEYS[0], KEYS[1]);
         NoiseHandshake b = new NoiseHandshake(Role.RESPONDER, KEYS[2], KEYS[3]);
         b.readMessage1(a.writeMessage1());
-        a.readMessage2(b.writeMessage2(NoiseIdentity.payload(ID_B, b.localStaticPublic(), List.of()).encode()));
-        b.readMessage3(a.writeMessage3(NoiseIdentity.payload(ID_A, a.localStaticPublic(), List.of()).encode()));
+        a.readMessage2(b.writeMessage2(
+                NoiseIdentity.payload(ID_B, b.localStaticPublic(), List.of()).encode()));
+        b.readMessage3(a.writeMessage3(
+                NoiseIdentity.payload(ID_A, a.localStaticPublic(), List.of()).encode()));
         return new CipherState[][] {a.split(), b.split()};
     }
 
@@ -77,7 +79,9 @@ class TransportAndBootstrapFuzzTest {
                 + "\"Addrs\":[\"/ip4/127.0.0.1/tcp/5001\",\"/ip6/::1/tcp/5001\"]}]";
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(200),
-                Arbitraries.strings().withChars("[]{}\",:nul IDAdrs/ip4tcp0123456789.\\").ofMaxLength(200),
+                Arbitraries.strings()
+                        .withChars("[]{}\",:nul IDAdrs/ip4tcp0123456789.\\")
+                        .ofMaxLength(200),
                 Mutations.mutated(List.of(good.getBytes(StandardCharsets.UTF_8)))
                         .map(b -> new String(b, StandardCharsets.ISO_8859_1)));
     }

@@ -15,8 +15,10 @@ class AddressesTest {
             assertThat(a.getAddress().isAnyLocalAddress()).isTrue();
             assertThat(a.getPort()).isEqualTo(5001);
         });
-        assertThat(ListenAddress.parse("127.0.0.5:5001").getAddress().getHostAddress()).isEqualTo("127.0.0.5");
-        assertThat(ListenAddress.parse("[::1]:5001").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(ListenAddress.parse("127.0.0.5:5001").getAddress().getHostAddress())
+                .isEqualTo("127.0.0.5");
+        assertThat(ListenAddress.parse("[::1]:5001").getAddress().getHostAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
         assertThatThrownBy(() -> ListenAddress.parse("5001")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListenAddress.parse(":99999")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListenAddress.parse(":http")).isInstanceOf(IllegalArgumentException.class);
@@ -25,21 +27,25 @@ class AddressesTest {
     @Test
     void loopbackIsAdvertisedOnlyWhenNothingElseIs() {
         assertThat(SelfAddresses.of(List.of(new InetSocketAddress("127.0.0.5", 5001))))
-                .extracting(Object::toString).containsExactly("/ip4/127.0.0.5/tcp/5001");
-        assertThat(SelfAddresses.of(List.of(new InetSocketAddress("127.0.0.5", 5001),
-                new InetSocketAddress("10.1.2.3", 5001))))
-                .extracting(Object::toString).containsExactly("/ip4/10.1.2.3/tcp/5001");
+                .extracting(Object::toString)
+                .containsExactly("/ip4/127.0.0.5/tcp/5001");
+        assertThat(SelfAddresses.of(
+                        List.of(new InetSocketAddress("127.0.0.5", 5001), new InetSocketAddress("10.1.2.3", 5001))))
+                .extracting(Object::toString)
+                .containsExactly("/ip4/10.1.2.3/tcp/5001");
         // A wildcard expands to interface addresses (at least loopback in a bare sandbox), never to 0.0.0.0.
         assertThat(SelfAddresses.of(List.of(new InetSocketAddress(5001))))
                 .isNotEmpty()
-                .allSatisfy(a -> assertThat(a.ip().orElseThrow().isAnyLocalAddress()).isFalse())
+                .allSatisfy(a ->
+                        assertThat(a.ip().orElseThrow().isAnyLocalAddress()).isFalse())
                 .allSatisfy(a -> assertThat(a.tcpPort()).contains(5001));
     }
 
     @Test
     void configValidatesItsValues() {
         assertThat(P2pConfig.builder().build().kadProtocol()).isEqualTo("/spegel/kad/1.0.0");
-        assertThat(P2pConfig.builder().protocolPrefix("/other").build().kadProtocol()).isEqualTo("/other/kad/1.0.0");
+        assertThat(P2pConfig.builder().protocolPrefix("/other").build().kadProtocol())
+                .isEqualTo("/other/kad/1.0.0");
         assertThatThrownBy(() -> P2pConfig.builder().protocolPrefix("spegel").build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> P2pConfig.builder().maxConnections(0).build())

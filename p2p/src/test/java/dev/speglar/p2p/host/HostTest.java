@@ -43,8 +43,11 @@ class HostTest {
     private static Host newHost(HostConfig config) {
         Host h = new Host(Ed25519Identity.generate(), config);
         new PingService(h);
-        new IdentifyService(h, () -> h.boundAddresses().stream()
-                .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort())).toList());
+        new IdentifyService(
+                h,
+                () -> h.boundAddresses().stream()
+                        .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort()))
+                        .toList());
         return h;
     }
 
@@ -63,7 +66,8 @@ class HostTest {
         IdentifyMessage id = new IdentifyService(a, List::of).identify(c).get(10, TimeUnit.SECONDS);
         assertThat(id.protocols()).contains(PingService.PROTOCOL, IdentifyService.PROTOCOL);
         assertThat(id.listenAddrs()).containsExactly(Multiaddr.tcp(bAddr.getAddress(), bAddr.getPort()));
-        assertThat(id.observedAddr().ip()).hasValueSatisfying(ip -> assertThat(ip.getHostAddress()).isEqualTo("127.0.0.2"));
+        assertThat(id.observedAddr().ip())
+                .hasValueSatisfying(ip -> assertThat(ip.getHostAddress()).isEqualTo("127.0.0.2"));
         // The same connection is reused for the peer.
         assertThat(a.connect(b.peerId(), List.of()).get(5, TimeUnit.SECONDS)).isSameAs(c);
         assertThat(b.connection(a.peerId())).isPresent();
@@ -72,7 +76,9 @@ class HostTest {
     @Test
     void manyConcurrentStreamsOnOneConnection() throws Exception {
         Connection c = a.dial(bAddr, b.peerId()).get(10, TimeUnit.SECONDS);
-        var pings = java.util.stream.IntStream.range(0, 300).mapToObj(i -> PingService.ping(c)).toList();
+        var pings = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> PingService.ping(c))
+                .toList();
         for (var p : pings) {
             assertThat(p.get(20, TimeUnit.SECONDS)).isPositive();
         }
@@ -82,7 +88,8 @@ class HostTest {
     void unknownIdIsLearnedFromTheHandshakeAndWrongIdIsRefused() throws Exception {
         Connection c = a.dial(bAddr, null).get(10, TimeUnit.SECONDS);
         assertThat(c.remotePeer()).isEqualTo(b.peerId());
-        assertThatThrownBy(() -> a.dial(bAddr, Ed25519Identity.generate().peerId()).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(
+                        () -> a.dial(bAddr, Ed25519Identity.generate().peerId()).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(PeerIdMismatchException.class);
     }
@@ -104,7 +111,8 @@ class HostTest {
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
             out.write(hex.parseHex("132f6d756c746973747265616d2f312e302e300a" + "0b2f746c732f312e302e300a"));
-            assertThat(in.readNBytes(20 + 4)).isEqualTo(hex.parseHex("132f6d756c746973747265616d2f312e302e300a036e610a"));
+            assertThat(in.readNBytes(20 + 4))
+                    .isEqualTo(hex.parseHex("132f6d756c746973747265616d2f312e302e300a036e610a"));
             out.write(hex.parseHex("072f6e6f6973650a"));
             assertThat(in.readNBytes(8)).isEqualTo(hex.parseHex("072f6e6f6973650a"));
             // Garbage instead of a Noise message: the listener closes the connection instead of hanging.
@@ -183,8 +191,8 @@ class HostTest {
         try {
             InetSocketAddress addr = capped.listen(new InetSocketAddress("127.0.0.8", 0));
             for (int i = 0; i < 3; i++) {
-                Socket s = new Socket(addr.getAddress(), addr.getPort(),
-                        java.net.InetAddress.getByName("127.0.0.9"), 0);
+                Socket s =
+                        new Socket(addr.getAddress(), addr.getPort(), java.net.InetAddress.getByName("127.0.0.9"), 0);
                 s.setSoTimeout(10_000);
                 held.add(s);
             }
@@ -218,7 +226,9 @@ class HostTest {
     @Test
     void goAwayRetiresTheConnectionAndTheNextConnectDialsAgain() throws Exception {
         Connection first = a.dial(bAddr, b.peerId()).get(10, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> b.connection(a.peerId()).isPresent());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> b.connection(a.peerId()).isPresent());
         b.connection(a.peerId()).orElseThrow().close();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !first.isUsable());
         Connection second = a.connect(b.peerId(), List.of(Multiaddr.tcp(bAddr.getAddress(), bAddr.getPort())))

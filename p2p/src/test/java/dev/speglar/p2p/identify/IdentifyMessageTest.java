@@ -16,8 +16,12 @@ class IdentifyMessageTest {
 
     @Test
     void encodesFieldsInGoJsOrderAndRoundTrips() {
-        IdentifyMessage m = new IdentifyMessage("ipfs/0.1.0", "speglar/0.1", id.publicKeyProtobuf(),
-                List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/39959")), Multiaddr.parse("/ip4/127.0.0.2/tcp/1"),
+        IdentifyMessage m = new IdentifyMessage(
+                "ipfs/0.1.0",
+                "speglar/0.1",
+                id.publicKeyProtobuf(),
+                List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/39959")),
+                Multiaddr.parse("/ip4/127.0.0.2/tcp/1"),
                 List.of("/ipfs/id/1.0.0", "/spegel/kad/1.0.0"));
         byte[] b = m.encode();
         // Same leading bytes as the js capture: field 5 "ipfs/0.1.0".
@@ -31,12 +35,17 @@ class IdentifyMessageTest {
 
     @Test
     void mergesSplitMessagesAndSkipsUnknownAddresses() {
-        byte[] first = new ProtoWriter().bytes(1, id.publicKeyProtobuf())
+        byte[] first = new ProtoWriter()
+                .bytes(1, id.publicKeyProtobuf())
                 .bytes(2, Multiaddr.parse("/ip4/10.0.0.1/tcp/5001").bytes())
                 .bytes(2, HexFormat.of().parseHex("e00701"))
-                .string(3, "/spegel/kad/1.0.0").toByteArray();
+                .string(3, "/spegel/kad/1.0.0")
+                .toByteArray();
         // go sends the signed peer record alone in a second message when the first would exceed 2 KiB.
-        byte[] second = new ProtoWriter().bytes(8, new byte[300]).string(3, "/ipfs/ping/1.0.0").toByteArray();
+        byte[] second = new ProtoWriter()
+                .bytes(8, new byte[300])
+                .string(3, "/ipfs/ping/1.0.0")
+                .toByteArray();
         IdentifyMessage m = IdentifyMessage.merge(IdentifyMessage.decode(first), second);
         assertThat(m.listenAddrs()).extracting(Object::toString).containsExactly("/ip4/10.0.0.1/tcp/5001");
         assertThat(m.protocols()).containsExactly("/spegel/kad/1.0.0", "/ipfs/ping/1.0.0");

@@ -38,12 +38,12 @@ class GarbageConnectionTest {
         JavaHosts.Listening victim = nodes.start("127.0.0.101");
         Random rnd = new Random(42);
         byte[][] attacks = {
-            randomBytes(rnd, 4096),                                          // noise from the first byte
-            HEX.parseHex("ffffffffffffffffffff01"),                           // unterminated varint length
-            concat(HEADER, HEX.parseHex("056162636465")),                    // protocol line without newline
-            concat(HEADER, HEX.parseHex("ff7f"), randomBytes(rnd, 64)),     // protocol line over 1024 bytes
+            randomBytes(rnd, 4096), // noise from the first byte
+            HEX.parseHex("ffffffffffffffffffff01"), // unterminated varint length
+            concat(HEADER, HEX.parseHex("056162636465")), // protocol line without newline
+            concat(HEADER, HEX.parseHex("ff7f"), randomBytes(rnd, 64)), // protocol line over 1024 bytes
             concat(HEADER, NOISE, HEX.parseHex("0010"), randomBytes(rnd, 16)), // Noise message 1 too short
-            concat(HEADER, NOISE, HEX.parseHex("0020"), new byte[32]),      // low-order ephemeral key
+            concat(HEADER, NOISE, HEX.parseHex("0020"), new byte[32]), // low-order ephemeral key
         };
         for (byte[] attack : attacks) {
             assertClosedAfter(victim, attack);
@@ -53,7 +53,8 @@ class GarbageConnectionTest {
         var c = honest.host().dial(victim.address(), victim.host().peerId()).get(10, TimeUnit.SECONDS);
         assertThat(PingService.ping(c).get(10, TimeUnit.SECONDS)).isPositive();
         try (JsPeer js = JsPeer.start("127.0.0.103")) {
-            assertThat(((Number) js.call("ping " + victim.multiaddr()).get("rtt")).doubleValue()).isNotNegative();
+            assertThat(((Number) js.call("ping " + victim.multiaddr()).get("rtt")).doubleValue())
+                    .isNotNegative();
         }
     }
 
@@ -78,7 +79,8 @@ class GarbageConnectionTest {
             }
         }
         try (JsPeer js = JsPeer.start("127.0.0.105")) {
-            assertThat(js.call("dial " + victim.multiaddr()).get("peer")).isEqualTo(victim.host().peerId().toBase58());
+            assertThat(js.call("dial " + victim.multiaddr()).get("peer"))
+                    .isEqualTo(victim.host().peerId().toBase58());
         }
     }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class GoDialerNegotiationTest {
     private static final HexFormat HEX = HexFormat.of();
-    // Multistream-select bytes (github.com/multiformats/multistream-select), written out so this test does not share the codec under test.
+    // Multistream-select bytes (github.com/multiformats/multistream-select), written out so this test does not share
+    // the codec under test.
     private static final byte[] HEADER = HEX.parseHex("132f6d756c746973747265616d2f312e302e300a");
     private static final byte[] TLS = HEX.parseHex("0b2f746c732f312e302e300a");
     private static final byte[] NA = HEX.parseHex("036e610a");
@@ -62,8 +63,11 @@ class GoDialerNegotiationTest {
             // Like js, the listener offers yamux inside Noise, so no multistream round follows the handshake.
             assertThat(remote.streamMuxers()).contains(NoiseIdentity.YAMUX);
             Ed25519Identity me = Ed25519Identity.generate();
-            writeFrame(out, hs.writeMessage3(NoiseIdentity.payload(me, hs.localStaticPublic(),
-                    java.util.List.of(NoiseIdentity.YAMUX)).encode()));
+            writeFrame(
+                    out,
+                    hs.writeMessage3(
+                            NoiseIdentity.payload(me, hs.localStaticPublic(), java.util.List.of(NoiseIdentity.YAMUX))
+                                    .encode()));
             var ciphers = hs.split();
             // The connection is now secure: a yamux PING (type 2, SYN) must come back as a PING ACK.
             byte[] ping = HEX.parseHex("000200010000000000000007");
@@ -103,7 +107,10 @@ class GoDialerNegotiationTest {
             while (b.length - i >= 12) {
                 int type = b[i + 1];
                 int flags = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
-                long len = ((b[i + 8] & 0xffL) << 24) | ((b[i + 9] & 0xff) << 16) | ((b[i + 10] & 0xff) << 8) | (b[i + 11] & 0xff);
+                long len = ((b[i + 8] & 0xffL) << 24)
+                        | ((b[i + 9] & 0xff) << 16)
+                        | ((b[i + 10] & 0xff) << 8)
+                        | (b[i + 11] & 0xff);
                 if (type == 2 && (flags & 2) != 0) {
                     return (int) len;
                 }

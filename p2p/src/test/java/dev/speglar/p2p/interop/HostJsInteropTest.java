@@ -32,8 +32,11 @@ class HostJsInteropTest {
     void start() {
         host = new Host(Ed25519Identity.generate(), HostConfig.defaults());
         new PingService(host);
-        new IdentifyService(host, () -> host.boundAddresses().stream()
-                .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort())).toList());
+        new IdentifyService(
+                host,
+                () -> host.boundAddresses().stream()
+                        .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort()))
+                        .toList());
         hostAddr = host.listen(new InetSocketAddress("127.0.0.51", 0));
     }
 
@@ -43,7 +46,9 @@ class HostJsInteropTest {
     }
 
     private String hostMultiaddr() {
-        return Multiaddr.tcp(hostAddr.getAddress(), hostAddr.getPort()).withPeerId(host.peerId()).toString();
+        return Multiaddr.tcp(hostAddr.getAddress(), hostAddr.getPort())
+                .withPeerId(host.peerId())
+                .toString();
     }
 
     @Test
@@ -61,11 +66,12 @@ class HostJsInteropTest {
             assertThat(id.protocols()).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/spegel/kad/1.0.0");
             assertThat(id.listenAddrs()).contains(jsAddr.withoutPeerId());
             assertThat(PeerId.fromPublicKeyProtobuf(id.publicKey()).toBase58()).isEqualTo(js.peerId());
-            assertThat(id.observedAddr().ip()).hasValueSatisfying(ip ->
-                    assertThat(ip.getHostAddress()).isEqualTo("127.0.0.51"));
+            assertThat(id.observedAddr().ip())
+                    .hasValueSatisfying(ip -> assertThat(ip.getHostAddress()).isEqualTo("127.0.0.51"));
             // js identified us over the same connection.
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(JsPeer.strings(js.call("peer " + host.peerId().toBase58()).get("protocols")))
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(JsPeer.strings(
+                                    js.call("peer " + host.peerId().toBase58()).get("protocols")))
                             .contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0"));
         }
     }
@@ -73,15 +79,16 @@ class HostJsInteropTest {
     @Test
     void jsDialsJavaThenPingsAndIdentifies() throws Exception {
         try (JsPeer js = JsPeer.start("127.0.0.53")) {
-            assertThat(js.call("dial " + hostMultiaddr()).get("peer")).isEqualTo(host.peerId().toBase58());
+            assertThat(js.call("dial " + hostMultiaddr()).get("peer"))
+                    .isEqualTo(host.peerId().toBase58());
             for (int i = 0; i < 3; i++) {
-                assertThat(((Number) js.call("ping " + hostMultiaddr()).get("rtt")).doubleValue()).isNotNegative();
+                assertThat(((Number) js.call("ping " + hostMultiaddr()).get("rtt")).doubleValue())
+                        .isNotNegative();
             }
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Map<String, Object> seen = js.call("peer " + host.peerId().toBase58());
                 assertThat(JsPeer.strings(seen.get("protocols"))).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0");
-                assertThat(JsPeer.strings(seen.get("addrs"))).contains(
-                        "/ip4/127.0.0.51/tcp/" + hostAddr.getPort());
+                assertThat(JsPeer.strings(seen.get("addrs"))).contains("/ip4/127.0.0.51/tcp/" + hostAddr.getPort());
                 assertThat(seen.get("agent")).isNotNull();
             });
             // The inbound connection is usable from our side too (we are the yamux server here).

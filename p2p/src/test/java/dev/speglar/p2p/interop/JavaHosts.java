@@ -14,7 +14,9 @@ import java.util.List;
 final class JavaHosts implements AutoCloseable {
     record Listening(Host host, InetSocketAddress address) {
         String multiaddr() {
-            return Multiaddr.tcp(address.getAddress(), address.getPort()).withPeerId(host.peerId()).toString();
+            return Multiaddr.tcp(address.getAddress(), address.getPort())
+                    .withPeerId(host.peerId())
+                    .toString();
         }
     }
 
@@ -24,8 +26,11 @@ final class JavaHosts implements AutoCloseable {
         Host h = new Host(Ed25519Identity.generate(), HostConfig.defaults());
         hosts.add(h);
         new PingService(h);
-        new IdentifyService(h, () -> h.boundAddresses().stream()
-                .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort())).toList());
+        new IdentifyService(
+                h,
+                () -> h.boundAddresses().stream()
+                        .map(s -> Multiaddr.tcp(s.getAddress(), s.getPort()))
+                        .toList());
         return new Listening(h, h.listen(new InetSocketAddress(ip, 0)));
     }
 

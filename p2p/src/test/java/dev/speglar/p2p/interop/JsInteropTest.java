@@ -53,11 +53,15 @@ class JsInteropTest {
         P2pNode node = nodes.start("127.0.0.63", List.of());
         try (JsPeer js = JsPeer.start("127.0.0.64")) {
             assertThat(js.call("dial " + JavaNodes.dialAddr(node)).get("peer")).isEqualTo(node.peerId());
-            await().atMost(WAIT).until(() -> node.peers().stream().anyMatch(p -> p.peerId().equals(js.peerId())));
+            await().atMost(WAIT)
+                    .until(() -> node.peers().stream().anyMatch(p -> p.peerId().equals(js.peerId())));
             // Java keeps only addresses at the IP the connection comes from; js-libp2p does not bind its dials to
             // its listen address, so on loopback that is 127.0.0.1, not the 127.0.0.64 it claims.
-            assertThat(node.peers()).filteredOn(p -> p.peerId().equals(js.peerId()))
-                    .first().extracting(Provider::addresses).asList()
+            assertThat(node.peers())
+                    .filteredOn(p -> p.peerId().equals(js.peerId()))
+                    .first()
+                    .extracting(Provider::addresses)
+                    .asList()
                     .containsExactly(InetAddress.getByName("127.0.0.1"));
             // js only adds a contact to its table after pinging it, so this also proves Java answers ping.
             await().atMost(WAIT).until(() -> routingSize(js) >= 1);
@@ -98,7 +102,8 @@ class JsInteropTest {
             node.advertise(List.of(DIGEST, "docker.io/library/alpine:3.20"));
             for (String key : List.of(DIGEST, "docker.io/library/alpine:3.20")) {
                 await().atMost(WAIT).untilAsserted(() -> {
-                    List<Map<String, Object>> providers = JsPeer.objects(js.call("find " + key + " 1 3000").get("providers"));
+                    List<Map<String, Object>> providers =
+                            JsPeer.objects(js.call("find " + key + " 1 3000").get("providers"));
                     assertThat(providers).anySatisfy(p -> {
                         assertThat(p.get("id")).isEqualTo(node.peerId());
                         assertThat(JsPeer.strings(p.get("addrs"))).anyMatch(a -> a.startsWith("/ip4/127.0.0.70/tcp/"));
@@ -106,7 +111,8 @@ class JsInteropTest {
                 });
             }
             // An unknown key has no providers (and the lookup ends instead of hanging).
-            assertThat(JsPeer.objects(js.call("find sha256:unknown 1 3000").get("providers"))).isEmpty();
+            assertThat(JsPeer.objects(js.call("find sha256:unknown 1 3000").get("providers")))
+                    .isEmpty();
         }
     }
 

@@ -75,22 +75,33 @@ class KadStreamAbuseTest {
         String key = "sha256:" + "ab".repeat(32);
         victim.advertise(List.of(key));
         JavaHosts.Listening attacker = hosts.start("127.0.0.112");
-        Connection c = attacker.host().dial(JavaNodes.socketAddr(victim), PeerId.parse(victim.peerId()))
+        Connection c = attacker.host()
+                .dial(JavaNodes.socketAddr(victim), PeerId.parse(victim.peerId()))
                 .get(10, TimeUnit.SECONDS);
         Random rnd = new Random(3);
 
         byte[] garbage = new byte[300];
         rnd.nextBytes(garbage);
         byte[] hugeLength = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x7f};
-        byte[] badType = ProtoWriter.lengthPrefixed(new ProtoWriter().varint(1, 99).toByteArray());
+        byte[] badType =
+                ProtoWriter.lengthPrefixed(new ProtoWriter().varint(1, 99).toByteArray());
         Multiaddr someAddr = Multiaddr.parse("/ip4/127.0.0.113/tcp/4001");
-        byte[] forgedProvider = ProtoWriter.lengthPrefixed(new KadMessage(Type.ADD_PROVIDER, mh("forged"), List.of(),
-                List.of(new KadPeer(Ed25519Identity.generate().peerId(), List.of(someAddr)))).encode());
-        byte[] providerWithoutAddress = ProtoWriter.lengthPrefixed(new KadMessage(Type.ADD_PROVIDER, mh("noaddr"),
-                List.of(), List.of(new KadPeer(attacker.host().peerId(), List.of()))).encode());
+        byte[] forgedProvider = ProtoWriter.lengthPrefixed(new KadMessage(
+                        Type.ADD_PROVIDER,
+                        mh("forged"),
+                        List.of(),
+                        List.of(new KadPeer(Ed25519Identity.generate().peerId(), List.of(someAddr))))
+                .encode());
+        byte[] providerWithoutAddress = ProtoWriter.lengthPrefixed(new KadMessage(
+                        Type.ADD_PROVIDER,
+                        mh("noaddr"),
+                        List.of(),
+                        List.of(new KadPeer(attacker.host().peerId(), List.of())))
+                .encode());
         byte[] oversizedKey = ProtoWriter.lengthPrefixed(
                 KadMessage.request(Type.GET_PROVIDERS, new byte[81]).encode());
-        for (byte[] abuse : List.of(garbage, hugeLength, badType, forgedProvider, providerWithoutAddress, oversizedKey)) {
+        for (byte[] abuse :
+                List.of(garbage, hugeLength, badType, forgedProvider, providerWithoutAddress, oversizedKey)) {
             Recorder r = new Recorder();
             YamuxStream s = c.openStream(KAD, r).get(10, TimeUnit.SECONDS);
             s.write(abuse);
@@ -101,7 +112,8 @@ class KadStreamAbuseTest {
         assertThat(PingService.ping(c).get(10, TimeUnit.SECONDS)).isPositive();
         Recorder honest = new Recorder();
         YamuxStream s = c.openStream(KAD, honest).get(10, TimeUnit.SECONDS);
-        s.write(ProtoWriter.lengthPrefixed(KadMessage.request(Type.GET_PROVIDERS, Cid.ofKey(key).multihash().bytes())
+        s.write(ProtoWriter.lengthPrefixed(KadMessage.request(
+                        Type.GET_PROVIDERS, Cid.ofKey(key).multihash().bytes())
                 .encode()));
         await().atMost(Duration.ofSeconds(10)).until(() -> honest.received().length > 2);
         KadMessage resp = KadMessage.decode(unframe(honest.received()));

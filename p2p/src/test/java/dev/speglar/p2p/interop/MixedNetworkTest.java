@@ -62,8 +62,9 @@ class MixedNetworkTest {
                     if (n.peerId().equals(e.getValue())) {
                         continue;
                     }
-                    await().atMost(WAIT).untilAsserted(() ->
-                            assertThat(javaFinds(n, e.getKey())).as("java %s finds %s", n.peerId(), e.getKey())
+                    await().atMost(WAIT)
+                            .untilAsserted(() -> assertThat(javaFinds(n, e.getKey()))
+                                    .as("java %s finds %s", n.peerId(), e.getKey())
                                     .contains(e.getValue()));
                 }
                 for (JsPeer p : js) {
@@ -71,10 +72,12 @@ class MixedNetworkTest {
                         continue;
                     }
                     await().atMost(WAIT).untilAsserted(() -> {
-                        List<Map<String, Object>> found =
-                                JsPeer.objects(p.call("find " + e.getKey() + " 1 5000").get("providers"));
-                        assertThat(found).as("js %s finds %s", p.peerId(), e.getKey())
-                                .extracting(m -> m.get("id")).contains(e.getValue());
+                        List<Map<String, Object>> found = JsPeer.objects(
+                                p.call("find " + e.getKey() + " 1 5000").get("providers"));
+                        assertThat(found)
+                                .as("js %s finds %s", p.peerId(), e.getKey())
+                                .extracting(m -> m.get("id"))
+                                .contains(e.getValue());
                     });
                 }
             }

@@ -93,7 +93,10 @@ class KadServerTest {
     void answersManyRequestsOnOneLazilyNegotiatedStream() throws Exception {
         byte[] key = Cid.ofKey("sha256:x").multihash().bytes();
         PeerId me = client.peerId();
-        KadMessage add = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
+        KadMessage add = new KadMessage(
+                KadMessage.Type.ADD_PROVIDER,
+                key,
+                List.of(),
                 List.of(new KadPeer(me, List.of(Multiaddr.parse("/ip4/127.0.0.41/tcp/5001")))));
         Recorder r = new Recorder();
         YamuxStream s = conn.openRawStream(r).get(5, TimeUnit.SECONDS);
@@ -117,38 +120,60 @@ class KadServerTest {
     @Test
     void addProviderKeepsOnlyTheAddressesTheSenderOwns() throws Exception {
         byte[] key = Cid.ofKey("sha256:owned").multihash().bytes();
-        KadMessage add = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
-                List.of(new KadPeer(client.peerId(), List.of(Multiaddr.parse("/ip4/127.0.0.98/tcp/5001"),
-                        Multiaddr.parse("/ip4/127.0.0.41/tcp/5002"), Multiaddr.parse("/ip6/::1/tcp/5001")))));
-        new KadClient(client, new PeerStore(), KAD, Duration.ofSeconds(5)).send(server.peerId(), add)
+        KadMessage add = new KadMessage(
+                KadMessage.Type.ADD_PROVIDER,
+                key,
+                List.of(),
+                List.of(new KadPeer(
+                        client.peerId(),
+                        List.of(
+                                Multiaddr.parse("/ip4/127.0.0.98/tcp/5001"),
+                                Multiaddr.parse("/ip4/127.0.0.41/tcp/5002"),
+                                Multiaddr.parse("/ip6/::1/tcp/5001")))));
+        new KadClient(client, new PeerStore(), KAD, Duration.ofSeconds(5))
+                .send(server.peerId(), add)
                 .get(5, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !dht.providerStore().get(key).isEmpty());
-        assertThat(dht.providerStore().get(key)).singleElement().satisfies(p ->
-                assertThat(p.addrs()).extracting(Object::toString).containsExactly("/ip4/127.0.0.41/tcp/5002"));
-        assertThat(dht.peerStore().get(client.peerId())).extracting(Object::toString)
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !dht.providerStore().get(key).isEmpty());
+        assertThat(dht.providerStore().get(key))
+                .singleElement()
+                .satisfies(p ->
+                        assertThat(p.addrs()).extracting(Object::toString).containsExactly("/ip4/127.0.0.41/tcp/5002"));
+        assertThat(dht.peerStore().get(client.peerId()))
+                .extracting(Object::toString)
                 .doesNotContain("/ip4/127.0.0.98/tcp/5001", "/ip6/::1/tcp/5001");
     }
 
     @Test
     void aRecordNamingOnlyAThirdHostIsRewrittenToTheSendersAddress() throws Exception {
         byte[] key = Cid.ofKey("sha256:forged").multihash().bytes();
-        KadMessage add = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
+        KadMessage add = new KadMessage(
+                KadMessage.Type.ADD_PROVIDER,
+                key,
+                List.of(),
                 List.of(new KadPeer(client.peerId(), List.of(Multiaddr.parse("/ip4/127.0.0.98/tcp/5001")))));
-        new KadClient(client, new PeerStore(), KAD, Duration.ofSeconds(5)).send(server.peerId(), add)
+        new KadClient(client, new PeerStore(), KAD, Duration.ofSeconds(5))
+                .send(server.peerId(), add)
                 .get(5, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !dht.providerStore().get(key).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !dht.providerStore().get(key).isEmpty());
         KadMessage resp = new KadClient(client, new PeerStore(), KAD, Duration.ofSeconds(5))
                 .request(server.peerId(), KadMessage.request(KadMessage.Type.GET_PROVIDERS, key))
                 .get(5, TimeUnit.SECONDS);
-        assertThat(resp.providerPeers()).singleElement().satisfies(p ->
-                assertThat(p.addrs()).extracting(Object::toString).containsExactly("/ip4/127.0.0.41/tcp/5001"));
+        assertThat(resp.providerPeers())
+                .singleElement()
+                .satisfies(p ->
+                        assertThat(p.addrs()).extracting(Object::toString).containsExactly("/ip4/127.0.0.41/tcp/5001"));
     }
 
     @Test
     void addProviderForAnotherPeerResetsTheStreamAndStoresNothing() throws Exception {
         byte[] key = Cid.ofKey("sha256:y").multihash().bytes();
         PeerId other = Ed25519Identity.generate().peerId();
-        KadMessage add = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, List.of(),
+        KadMessage add = new KadMessage(
+                KadMessage.Type.ADD_PROVIDER,
+                key,
+                List.of(),
                 List.of(new KadPeer(other, List.of(Multiaddr.parse("/ip4/10.0.0.9/tcp/5001")))));
         Recorder r = new Recorder();
         YamuxStream s = conn.openRawStream(r).get(5, TimeUnit.SECONDS);

@@ -37,8 +37,14 @@ class SmallBucketDhtTest {
         List<Multiaddr> self = new ArrayList<>();
         new PingService(h);
         IdentifyService id = new IdentifyService(h, () -> self);
-        DhtConfig cfg = new DhtConfig(KAD, 3, 3, Duration.ofMinutes(19), Duration.ofMinutes(15),
-                Duration.ofSeconds(5), Duration.ofMinutes(10));
+        DhtConfig cfg = new DhtConfig(
+                KAD,
+                3,
+                3,
+                Duration.ofMinutes(19),
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10));
         Dht dht = new Dht(h, cfg, () -> self);
         h.onConnection(c -> id.identify(c).thenAccept(msg -> dht.peerIdentified(c, msg)));
         InetSocketAddress a = h.listen(new InetSocketAddress("127.0.0." + octet, 0));
@@ -56,7 +62,8 @@ class SmallBucketDhtTest {
         for (int i = 1; i < 7; i++) {
             connect(i, i - 1);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
         for (Dht d : dhts) {
             d.refresh().get(20, TimeUnit.SECONDS);
         }
@@ -64,17 +71,25 @@ class SmallBucketDhtTest {
         // the key's closest peers, so it must walk rather than announce to the one it knows (found at N = 60+).
         Dht newcomer = node(127);
         connect(7, 0);
-        await().atMost(Duration.ofSeconds(20)).until(() -> newcomer.routingTable().size() > 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> newcomer.routingTable().size() > 0);
         byte[] key = Cid.ofKey("sha256:newcomer").multihash().bytes();
         newcomer.provide(key).get(20, TimeUnit.SECONDS);
-        long holders = dhts.stream().filter(d -> d != newcomer && !d.providerStore().get(key).isEmpty()).count();
+        long holders = dhts.stream()
+                .filter(d -> d != newcomer && !d.providerStore().get(key).isEmpty())
+                .count();
         assertThat(holders).isEqualTo(3);
     }
 
     private void connect(int from, int to) throws Exception {
         Host t = hosts.get(to);
-        hosts.get(from).connect(t.peerId(), List.of(Multiaddr.tcp(t.boundAddresses().getFirst().getAddress(),
-                t.boundAddresses().getFirst().getPort()))).get(10, TimeUnit.SECONDS);
+        hosts.get(from)
+                .connect(
+                        t.peerId(),
+                        List.of(Multiaddr.tcp(
+                                t.boundAddresses().getFirst().getAddress(),
+                                t.boundAddresses().getFirst().getPort())))
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -85,14 +100,21 @@ class SmallBucketDhtTest {
         // A chain: each node only dials its predecessor, then refreshes.
         for (int i = 1; i < 8; i++) {
             Host prev = hosts.get(i - 1);
-            hosts.get(i).connect(prev.peerId(), List.of(Multiaddr.tcp(prev.boundAddresses().getFirst().getAddress(),
-                    prev.boundAddresses().getFirst().getPort()))).get(10, TimeUnit.SECONDS);
+            hosts.get(i)
+                    .connect(
+                            prev.peerId(),
+                            List.of(Multiaddr.tcp(
+                                    prev.boundAddresses().getFirst().getAddress(),
+                                    prev.boundAddresses().getFirst().getPort())))
+                    .get(10, TimeUnit.SECONDS);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
         for (Dht d : dhts) {
             d.refresh().get(20, TimeUnit.SECONDS);
         }
-        // With buckets this small a self walk only meets peers near a node, and a node at the end of the chain can know nobody in
+        // With buckets this small a self walk only meets peers near a node, and a node at the end of the chain can know
+        // nobody in
         // a far range; then its provide walk stores the record on peers other lookups never reach (with k = 2,
         // about 1 run in 20).
         // A walk into each bucket range, as go-libp2p's bucket refresh does, completes the tables first.
@@ -105,7 +127,9 @@ class SmallBucketDhtTest {
         byte[] key = Cid.ofKey("sha256:multi-hop").multihash().bytes();
         Dht provider = dhts.get(7);
         provider.provide(key).get(20, TimeUnit.SECONDS);
-        int holders = (int) dhts.stream().filter(d -> d != provider && !d.providerStore().get(key).isEmpty()).count();
+        int holders = (int) dhts.stream()
+                .filter(d -> d != provider && !d.providerStore().get(key).isEmpty())
+                .count();
         assertThat(holders).isBetween(1, 3);
 
         // As on live nodes, a record the walks cannot reach yet is fixed by the next refresh and re-provide (go and
@@ -119,7 +143,8 @@ class SmallBucketDhtTest {
             missed = new ArrayList<>();
             for (Dht d : dhts.subList(0, 7)) {
                 Set<PeerId> found = ConcurrentHashMap.newKeySet();
-                d.findProviders(key, p -> found.add(p.id()), () -> !found.isEmpty()).get(20, TimeUnit.SECONDS);
+                d.findProviders(key, p -> found.add(p.id()), () -> !found.isEmpty())
+                        .get(20, TimeUnit.SECONDS);
                 if (!found.contains(provider.self())) {
                     missed.add(d.self());
                 }
@@ -135,7 +160,9 @@ class SmallBucketDhtTest {
     private static void walkEveryRange(Dht d) throws Exception {
         byte[] me = d.self().kadId();
         int deepest = d.routingTable().peers().stream()
-                .mapToInt(p -> KadId.commonPrefixLength(me, p.kadId())).max().orElse(0);
+                .mapToInt(p -> KadId.commonPrefixLength(me, p.kadId()))
+                .max()
+                .orElse(0);
         for (int cpl = 0; cpl <= Math.min(deepest, 15); cpl++) {
             d.closestPeers(keyWithCommonPrefix(me, cpl)).get(20, TimeUnit.SECONDS);
         }

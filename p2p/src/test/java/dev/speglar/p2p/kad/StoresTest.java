@@ -53,9 +53,13 @@ class StoresTest {
     void addressesLiveForTheTtlAndOnlyDialableOnesAreKept() {
         ManualClock clock = new ManualClock();
         PeerStore store = new PeerStore(Duration.ofHours(1), clock);
-        store.add(peer, List.of(Multiaddr.parse("/ip4/10.0.0.1/tcp/5001/p2p/" + peer),
-                Multiaddr.parse("/ip4/0.0.0.0/tcp/5001"), Multiaddr.parse("/dns4/x.example/tcp/1"),
-                Multiaddr.parse("/ip4/10.0.0.1/udp/5001/quic-v1")));
+        store.add(
+                peer,
+                List.of(
+                        Multiaddr.parse("/ip4/10.0.0.1/tcp/5001/p2p/" + peer),
+                        Multiaddr.parse("/ip4/0.0.0.0/tcp/5001"),
+                        Multiaddr.parse("/dns4/x.example/tcp/1"),
+                        Multiaddr.parse("/ip4/10.0.0.1/udp/5001/quic-v1")));
         assertThat(store.get(peer)).extracting(Object::toString).containsExactly("/ip4/10.0.0.1/tcp/5001");
         clock.now = clock.now.plus(Duration.ofMinutes(59));
         store.add(peer, List.of(Multiaddr.parse("/ip4/10.0.0.2/tcp/5001")));

@@ -40,13 +40,16 @@ class MultiformatsVectorTest {
 
     @Test
     void multiaddrAccessors() {
-        Multiaddr m = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
+        Multiaddr m =
+                Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
         assertThat(m.tcpPort()).contains(4001);
-        assertThat(m.peerId().orElseThrow().toBase58()).isEqualTo("12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
+        assertThat(m.peerId().orElseThrow().toBase58())
+                .isEqualTo("12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
         assertThat(m.withoutPeerId().toString()).isEqualTo("/ip4/127.0.0.1/tcp/4001");
         assertThat(m.tcpSocketAddress().orElseThrow().getPort()).isEqualTo(4001);
         assertThat(Multiaddr.parse("/ip6/2001:db8::1/tcp/1").toString()).isEqualTo("/ip6/2001:db8::1/tcp/1");
-        assertThat(Multiaddr.parse("/dns6/host.example/tcp/1").tcpSocketAddress()).isEmpty();
+        assertThat(Multiaddr.parse("/dns6/host.example/tcp/1").tcpSocketAddress())
+                .isEmpty();
     }
 
     @Test
@@ -72,8 +75,8 @@ class MultiformatsVectorTest {
             assertThat(PeerId.parse((String) v.get("peerIdCidV1Base32"))).isEqualTo(id);
             assertThat(new Cid(Cid.LIBP2P_KEY, Multihash.decode(id.bytes())).toString())
                     .isEqualTo(v.get("peerIdCidV1Base32"));
-            assertThat(id.ed25519PublicKey()).hasValueSatisfying(
-                    k -> assertThat(k).isEqualTo(hex(v.get("ed25519PublicKeyRaw"))));
+            assertThat(id.ed25519PublicKey())
+                    .hasValueSatisfying(k -> assertThat(k).isEqualTo(hex(v.get("ed25519PublicKeyRaw"))));
         }
     }
 
@@ -90,8 +93,18 @@ class MultiformatsVectorTest {
         assertThatThrownBy(() -> PeerId.parse("0OIl")).isInstanceOf(P2pProtocolException.class);
         assertThatThrownBy(() -> PeerId.parse("1".repeat(600))).isInstanceOf(P2pProtocolException.class);
         assertThatThrownBy(() -> PeerId.fromBytes(new byte[] {0x00, 0x7f})).isInstanceOf(P2pProtocolException.class);
-        assertThatThrownBy(() -> Multihash.decode(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01}))
+        assertThatThrownBy(() -> Multihash.decode(new byte[] {
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    0x01
+                }))
                 .isInstanceOf(P2pProtocolException.class);
     }
 
@@ -107,7 +120,8 @@ class MultiformatsVectorTest {
     @Test
     void xorDistanceExample() {
         Map<String, Object> x = Vectors.map(Vectors.root().get("xorExample"));
-        byte[] a = Multihash.sha256Digest(Cid.ofKey((String) x.get("contentKey")).multihash().bytes());
+        byte[] a = Multihash.sha256Digest(
+                Cid.ofKey((String) x.get("contentKey")).multihash().bytes());
         byte[] b = PeerId.parse((String) x.get("peer")).kadId();
         byte[] xor = new byte[32];
         for (int i = 0; i < 32; i++) {

@@ -18,7 +18,8 @@ class MultistreamTest {
         for (Map<String, Object> v : Vectors.list("multistream")) {
             String text = ((String) v.get("text")).replace("\\n", "");
             assertThat(MultistreamMessages.encode(text)).as(text).isEqualTo(hex(v.get("bytes")));
-            assertThat(MultistreamMessages.tryRead(Unpooled.wrappedBuffer(hex(v.get("bytes"))))).isEqualTo(text);
+            assertThat(MultistreamMessages.tryRead(Unpooled.wrappedBuffer(hex(v.get("bytes")))))
+                    .isEqualTo(text);
         }
     }
 
@@ -34,8 +35,8 @@ class MultistreamTest {
         in.writeBytes(MultistreamMessages.encode("/noise"));
         in.writeBytes(new byte[] {1, 2, 3});
         assertThat(l.feed(in, out)).isEqualTo("/noise");
-        assertThat(ByteBufUtil.hexDump(out)).isEqualTo(
-                "132f6d756c746973747265616d2f312e302e300a" + "036e610a" + "072f6e6f6973650a");
+        assertThat(ByteBufUtil.hexDump(out))
+                .isEqualTo("132f6d756c746973747265616d2f312e302e300a" + "036e610a" + "072f6e6f6973650a");
         assertThat(ByteBufUtil.getBytes(in)).containsExactly(1, 2, 3);
     }
 

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 class NoiseVectorTest {
     private final Map<String, Object> n = Vectors.map(Vectors.root().get("noise"));
     private final Map<String, Object> keys = Vectors.map(n.get("keys"));
-    private final Ed25519Identity a = Ed25519Identity.fromSeed(hex(Vectors.list("identities").get(0).get("ed25519Seed")));
-    private final Ed25519Identity b = Ed25519Identity.fromSeed(hex(Vectors.list("identities").get(1).get("ed25519Seed")));
+    private final Ed25519Identity a =
+            Ed25519Identity.fromSeed(hex(Vectors.list("identities").get(0).get("ed25519Seed")));
+    private final Ed25519Identity b =
+            Ed25519Identity.fromSeed(hex(Vectors.list("identities").get(1).get("ed25519Seed")));
 
     private static byte[] unframe(byte[] framed) {
         assertThat(((framed[0] & 0xff) << 8) | (framed[1] & 0xff)).isEqualTo(framed.length - 2);
@@ -26,8 +28,10 @@ class NoiseVectorTest {
 
     @Test
     void deterministicHandshakeReproducesJsBytesAndKeys() {
-        NoiseHandshake i = new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
-        NoiseHandshake r = new NoiseHandshake(NoiseHandshake.Role.RESPONDER, hex(keys.get("rStatic")), hex(keys.get("rEph")));
+        NoiseHandshake i =
+                new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
+        NoiseHandshake r =
+                new NoiseHandshake(NoiseHandshake.Role.RESPONDER, hex(keys.get("rStatic")), hex(keys.get("rEph")));
 
         byte[] m1 = i.writeMessage1();
         assertThat(m1).isEqualTo(unframe(hex(n.get("msg1Framed"))));
@@ -43,11 +47,14 @@ class NoiseVectorTest {
         NoiseIdentity.Remote remoteB = NoiseIdentity.verify(got2, i.remoteStatic(), b.peerId());
         assertThat(remoteB.streamMuxers()).containsExactly(NoiseIdentity.YAMUX);
 
-        byte[] p3 = NoiseIdentity.payload(a, i.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode();
+        byte[] p3 = NoiseIdentity.payload(a, i.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode();
         assertThat(p3).isEqualTo(hex(n.get("payload3")));
         byte[] m3 = i.writeMessage3(p3);
         assertThat(m3).isEqualTo(unframe(hex(n.get("msg3Framed"))));
-        assertThat(NoiseIdentity.verify(r.readMessage3(m3), r.remoteStatic(), null).peerId()).isEqualTo(a.peerId());
+        assertThat(NoiseIdentity.verify(r.readMessage3(m3), r.remoteStatic(), null)
+                        .peerId())
+                .isEqualTo(a.peerId());
 
         assertThat(i.handshakeHash()).isEqualTo(hex(n.get("handshakeHash")));
         CipherState[] ic = i.split();
@@ -61,32 +68,42 @@ class NoiseVectorTest {
     @Test
     void handshakeTraceMatchesEveryStep() {
         List<Map<String, Object>> trace = Vectors.cast(n.get("trace"));
-        NoiseHandshake i = new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
+        NoiseHandshake i =
+                new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
         Map<String, Object> last = trace.getLast();
-        NoiseHandshake r = new NoiseHandshake(NoiseHandshake.Role.RESPONDER, hex(keys.get("rStatic")), hex(keys.get("rEph")));
+        NoiseHandshake r =
+                new NoiseHandshake(NoiseHandshake.Role.RESPONDER, hex(keys.get("rStatic")), hex(keys.get("rEph")));
         r.readMessage1(i.writeMessage1());
-        i.readMessage2(r.writeMessage2(NoiseIdentity.payload(b, r.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode()));
-        i.writeMessage3(NoiseIdentity.payload(a, i.localStaticPublic(), List.of(NoiseIdentity.YAMUX)).encode());
+        i.readMessage2(r.writeMessage2(NoiseIdentity.payload(b, r.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode()));
+        i.writeMessage3(NoiseIdentity.payload(a, i.localStaticPublic(), List.of(NoiseIdentity.YAMUX))
+                .encode());
         assertThat(i.symmetricState().chainingKey()).isEqualTo(hex(last.get("ck")));
         assertThat(trace.getFirst().get("step")).isEqualTo("InitializeSymmetric");
     }
 
     @Test
     void wrongExpectedPeerRevealsActualIdAndTamperingFails() {
-        NoiseHandshake i = new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
-        NoiseHandshake r = new NoiseHandshake(NoiseHandshake.Role.RESPONDER, hex(keys.get("rStatic")), hex(keys.get("rEph")));
+        NoiseHandshake i =
+                new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
+        NoiseHandshake r =
+                new NoiseHandshake(NoiseHandshake.Role.RESPONDER, hex(keys.get("rStatic")), hex(keys.get("rEph")));
         r.readMessage1(i.writeMessage1());
-        byte[] m2 = r.writeMessage2(NoiseIdentity.payload(b, r.localStaticPublic(), List.of()).encode());
+        byte[] m2 = r.writeMessage2(
+                NoiseIdentity.payload(b, r.localStaticPublic(), List.of()).encode());
         byte[] tampered = m2.clone();
         tampered[tampered.length - 1] ^= 1;
-        NoiseHandshake i2 = new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
+        NoiseHandshake i2 =
+                new NoiseHandshake(NoiseHandshake.Role.INITIATOR, hex(keys.get("iStatic")), hex(keys.get("iEph")));
         i2.writeMessage1();
         assertThatThrownBy(() -> i2.readMessage2(tampered)).isInstanceOf(P2pProtocolException.class);
 
         byte[] got = i.readMessage2(m2);
         PeerId random = Ed25519Identity.generate().peerId();
         assertThatThrownBy(() -> NoiseIdentity.verify(got, i.remoteStatic(), random))
-                .isInstanceOfSatisfying(PeerIdMismatchException.class, e -> assertThat(e.actual()).isEqualTo(b.peerId()));
+                .isInstanceOfSatisfying(
+                        PeerIdMismatchException.class,
+                        e -> assertThat(e.actual()).isEqualTo(b.peerId()));
         // A signature over another static key is refused.
         assertThatThrownBy(() -> NoiseIdentity.verify(got, i.localStaticPublic(), null))
                 .isInstanceOf(P2pProtocolException.class);

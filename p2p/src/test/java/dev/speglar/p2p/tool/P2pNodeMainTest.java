@@ -22,9 +22,12 @@ class P2pNodeMainTest {
     @Test
     void separateProcessAdvertisesAndIsFound() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process proc = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                P2pNodeMain.class.getName(), "127.0.0.90:0").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+        Process proc = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), P2pNodeMain.class.getName(), "127.0.0.90:0")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
                 Writer in = proc.outputWriter()) {
             String id = out.readLine();
             String addr = out.readLine();
@@ -33,11 +36,15 @@ class P2pNodeMainTest {
             in.write("advertise sha256:from-process\n");
             in.flush();
             assertThat(out.readLine()).isEqualTo("OK");
-            try (P2pNode node = P2pNode.start(P2pConfig.builder().listenAddress("127.0.0.91:0")
-                    .bootstrap(BootstrapConfig.staticPeers(List.of(addr.substring(5)))).build())) {
+            try (P2pNode node = P2pNode.start(P2pConfig.builder()
+                    .listenAddress("127.0.0.91:0")
+                    .bootstrap(BootstrapConfig.staticPeers(List.of(addr.substring(5))))
+                    .build())) {
                 await().atMost(Duration.ofSeconds(30)).until(node::ready);
                 try (ProviderStream s = node.lookup("sha256:from-process", 1)) {
-                    assertThat(s.poll(Duration.ofSeconds(20))).map(Provider::peerId).contains(id.substring(3));
+                    assertThat(s.poll(Duration.ofSeconds(20)))
+                            .map(Provider::peerId)
+                            .contains(id.substring(3));
                 }
                 in.write("ready\n");
                 in.flush();

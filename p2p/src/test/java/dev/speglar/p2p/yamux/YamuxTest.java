@@ -66,7 +66,9 @@ class YamuxTest {
         assertThat(sent).isEqualTo(YamuxSession.INITIAL_WINDOW);
         assertThat(out).allMatch(h -> h.length() / 2 - 12 <= 64 * 1024);
         ch.writeInbound(frames("00010000000000010000000a"));
-        assertThat(drainHeaders(ch)).singleElement().satisfies(h -> assertThat(h).startsWith("00000000000000010000000a"));
+        assertThat(drainHeaders(ch))
+                .singleElement()
+                .satisfies(h -> assertThat(h).startsWith("00000000000000010000000a"));
 
         s.closeWrite();
         assertThat(drainHeaders(ch)).containsExactly("000100040000000100000000");
@@ -76,16 +78,22 @@ class YamuxTest {
 
     @Test
     void wrongParityAndOversizedFramesAreProtocolErrors() {
-        EmbeddedChannel ch = new EmbeddedChannel(new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
                 new YamuxSession(true, s -> s.handler((st, d) -> {})));
         // We dialed (client, odd ids), so the remote must open even ids.
-        assertThatThrownBy(() -> ch.writeInbound(frames("000100010000000100000000"))).isInstanceOf(RuntimeException.class);
-        EmbeddedChannel ch2 = new EmbeddedChannel(new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
+        assertThatThrownBy(() -> ch.writeInbound(frames("000100010000000100000000")))
+                .isInstanceOf(RuntimeException.class);
+        EmbeddedChannel ch2 = new EmbeddedChannel(
+                new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
                 new YamuxSession(true, s -> s.handler((st, d) -> {})));
-        assertThatThrownBy(() -> ch2.writeInbound(frames("0000000100000002ffffffff"))).isInstanceOf(DecoderException.class);
-        EmbeddedChannel ch3 = new EmbeddedChannel(new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
+        assertThatThrownBy(() -> ch2.writeInbound(frames("0000000100000002ffffffff")))
+                .isInstanceOf(DecoderException.class);
+        EmbeddedChannel ch3 = new EmbeddedChannel(
+                new YamuxFrameCodec(YamuxSession.INITIAL_WINDOW),
                 new YamuxSession(true, s -> s.handler((st, d) -> {})));
-        assertThatThrownBy(() -> ch3.writeInbound(frames("010000000000000000000000"))).isInstanceOf(DecoderException.class);
+        assertThatThrownBy(() -> ch3.writeInbound(frames("010000000000000000000000")))
+                .isInstanceOf(DecoderException.class);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.speglar.agent.debug;
 
+import dev.speglar.common.json.Json;
 import dev.speglar.oci.ImageName;
 import dev.speglar.oci.InvalidReferenceException;
 import dev.speglar.registry.metrics.DebugHandler;
@@ -8,7 +9,6 @@ import dev.speglar.registry.metrics.DebugResponse;
 import dev.speglar.routing.Router;
 import dev.speglar.store.ContentStore;
 import dev.speglar.store.Image;
-import dev.speglar.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,104 +28,123 @@ import java.util.function.Supplier;
  * {@code metadata}, the JSON upstream's e2e reads to compare peer ids across restarts.
  */
 public final class DebugWeb implements DebugHandler, AutoCloseable {
-  public static final String PREFIX = "/debug/web/";
-  static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
+    public static final String PREFIX = "/debug/web/";
+    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
 
-  /** What the pages show about this node. */
-  public record Node(Supplier<String> peerId, Supplier<List<InetAddress>> addresses,
-      Supplier<Optional<Instant>> lastMirrorSuccess) {}
+    /** What the pages show about this node. */
+    public record Node(
+            Supplier<String> peerId,
+            Supplier<List<InetAddress>> addresses,
+            Supplier<Optional<Instant>> lastMirrorSuccess) {}
 
-  private final Node node;
-  private final Router router;
-  private final ContentStore store;
-  private final Predicate<ImageName> excluded;
-  private final ImagePull puller;
-  private final String index;
+    private final Node node;
+    private final Router router;
+    private final ContentStore store;
+    private final Predicate<ImageName> excluded;
+    private final ImagePull puller;
+    private final String index;
 
-  /**
-   * @param registryUrl this node's registry as reachable from itself, e.g. {@code http://127.0.0.1:5000}
-   * @param authorization the registry's {@code Authorization} header value, or null
-   */
-  public DebugWeb(Node node, Router router, ContentStore store, Predicate<ImageName> excluded, String registryUrl,
-      String authorization) {
-    this.node = node;
-    this.router = router;
-    this.store = store;
-    this.excluded = excluded;
-    this.puller = new ImagePull(registryUrl, authorization);
-    this.index = resource("index.html");
-  }
-
-  @Override
-  public DebugResponse handle(DebugRequest request) throws Exception {
-    return switch (request.path().substring(PREFIX.length())) {
-      case "" -> DebugResponse.ok(DebugResponse.HTML, index);
-      case "metadata" -> DebugResponse.ok(DebugResponse.JSON, metadata());
-      case "stats" -> DebugResponse.ok(DebugResponse.HTML, stats());
-      case "measure" -> measure(request.param("image"));
-      default -> DebugResponse.of(404, DebugResponse.TEXT, "not found\n");
-    };
-  }
-
-  /** {@code {"libp2p":{"id":"<peer id>"}}}, the shape upstream's page serves. */
-  String metadata() {
-    StringBuilder b = new StringBuilder("{\"libp2p\":{\"id\":");
-    Json.quote(b, node.peerId().get());
-    return b.append("}}").toString();
-  }
-
-  String stats() throws IOException {
-    List<Image> images = store.images().stream().filter(i -> !excluded.test(i.name())).toList();
-    return new StatsView(node.peerId().get(), node.addresses().get(), node.lastMirrorSuccess().get(), router.peers(),
-        images, Instant.now()).render();
-  }
-
-  DebugResponse measure(Optional<String> param) throws InterruptedException {
-    if (param.isEmpty()) {
-      return DebugResponse.of(400, DebugResponse.HTML, Html.error("image name cannot be empty"));
+    /**
+     * @param registryUrl this node's registry as reachable from itself, e.g. {@code http://127.0.0.1:5000}
+     * @param authorization the registry's {@code Authorization} header value, or null
+     */
+    public DebugWeb(
+            Node node,
+            Router router,
+            ContentStore store,
+            Predicate<ImageName> excluded,
+            String registryUrl,
+            String authorization) {
+        this.node = node;
+        this.router = router;
+        this.store = store;
+        this.excluded = excluded;
+        this.puller = new ImagePull(registryUrl, authorization);
+        this.index = resource("index.html");
     }
-    ImageName image;
-    try {
-      image = ImageName.parseNormalized(param.get().strip());
-    } catch (InvalidReferenceException e) {
-      return DebugResponse.of(400, DebugResponse.HTML, Html.error("invalid image " + param.get() + ": " + e.getMessage()));
-    }
-    LookupMeasure lookup = LookupMeasure.run(router, image.identifier(), LOOKUP_TIMEOUT);
-    boolean local = heldLocally(image);
-    MeasureView view = new MeasureView(image, lookup, local);
-    if (lookup.providers().isEmpty() && !local) {
-      return DebugResponse.ok(DebugResponse.HTML, view.render(List.of(), null));
-    }
-    long start = System.nanoTime();
-    try {
-      List<ImagePull.Step> steps = puller.pull(image);
-      return DebugResponse.ok(DebugResponse.HTML, view.render(steps, Duration.ofNanos(System.nanoTime() - start)));
-    } catch (IOException e) {
-      return DebugResponse.of(502, DebugResponse.HTML, view.renderLookup() + Html.error("pull failed: " + e.getMessage()));
-    }
-  }
 
-  private boolean heldLocally(ImageName image) {
-    try {
-      return image.digest() != null ? store.descriptor(image.digest()).isPresent() : store.resolve(image).isPresent();
-    } catch (IOException e) {
-      return false;
+    @Override
+    public DebugResponse handle(DebugRequest request) throws Exception {
+        return switch (request.path().substring(PREFIX.length())) {
+            case "" -> DebugResponse.ok(DebugResponse.HTML, index);
+            case "metadata" -> DebugResponse.ok(DebugResponse.JSON, metadata());
+            case "stats" -> DebugResponse.ok(DebugResponse.HTML, stats());
+            case "measure" -> measure(request.param("image"));
+            default -> DebugResponse.of(404, DebugResponse.TEXT, "not found\n");
+        };
     }
-  }
 
-  private static String resource(String name) {
-    try (InputStream in = DebugWeb.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** {@code {"libp2p":{"id":"<peer id>"}}}, the shape upstream's page serves. */
+    String metadata() {
+        StringBuilder b = new StringBuilder("{\"libp2p\":{\"id\":");
+        Json.quote(b, node.peerId().get());
+        return b.append("}}").toString();
     }
-  }
 
-  @Override
-  public void close() {
-    puller.close();
-  }
+    String stats() throws IOException {
+        List<Image> images =
+                store.images().stream().filter(i -> !excluded.test(i.name())).toList();
+        return new StatsView(
+                        node.peerId().get(),
+                        node.addresses().get(),
+                        node.lastMirrorSuccess().get(),
+                        router.peers(),
+                        images,
+                        Instant.now())
+                .render();
+    }
+
+    DebugResponse measure(Optional<String> param) throws InterruptedException {
+        if (param.isEmpty()) {
+            return DebugResponse.of(400, DebugResponse.HTML, Html.error("image name cannot be empty"));
+        }
+        ImageName image;
+        try {
+            image = ImageName.parseNormalized(param.get().strip());
+        } catch (InvalidReferenceException e) {
+            return DebugResponse.of(
+                    400, DebugResponse.HTML, Html.error("invalid image " + param.get() + ": " + e.getMessage()));
+        }
+        LookupMeasure lookup = LookupMeasure.run(router, image.identifier(), LOOKUP_TIMEOUT);
+        boolean local = heldLocally(image);
+        MeasureView view = new MeasureView(image, lookup, local);
+        if (lookup.providers().isEmpty() && !local) {
+            return DebugResponse.ok(DebugResponse.HTML, view.render(List.of(), null));
+        }
+        long start = System.nanoTime();
+        try {
+            List<ImagePull.Step> steps = puller.pull(image);
+            return DebugResponse.ok(
+                    DebugResponse.HTML, view.render(steps, Duration.ofNanos(System.nanoTime() - start)));
+        } catch (IOException e) {
+            return DebugResponse.of(
+                    502, DebugResponse.HTML, view.renderLookup() + Html.error("pull failed: " + e.getMessage()));
+        }
+    }
+
+    private boolean heldLocally(ImageName image) {
+        try {
+            return image.digest() != null
+                    ? store.descriptor(image.digest()).isPresent()
+                    : store.resolve(image).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = DebugWeb.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        puller.close();
+    }
 }

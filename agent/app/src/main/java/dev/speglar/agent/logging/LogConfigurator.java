@@ -17,32 +17,32 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
-  @Override
-  public ExecutionStatus configure(LoggerContext context) {
-    if (System.getProperty("logback.configurationFile") != null
-        || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
-      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty("logback.configurationFile") != null
+                || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        JsonLayout layout = new JsonLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(stderr);
+        context.getLogger("io.netty").setLevel(Level.WARN);
+        context.getLogger("io.grpc").setLevel(Level.WARN);
+        // grpc-netty sets SO_KEEPALIVE on Unix sockets, which only yields a harmless warning per channel.
+        context.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
-    JsonLayout layout = new JsonLayout();
-    layout.setContext(context);
-    layout.start();
-    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-    encoder.setContext(context);
-    encoder.setLayout(layout);
-    encoder.start();
-    ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-    stderr.setContext(context);
-    stderr.setName("STDERR");
-    stderr.setTarget("System.err");
-    stderr.setEncoder(encoder);
-    stderr.start();
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.INFO);
-    root.addAppender(stderr);
-    context.getLogger("io.netty").setLevel(Level.WARN);
-    context.getLogger("io.grpc").setLevel(Level.WARN);
-    // grpc-netty sets SO_KEEPALIVE on Unix sockets, which only yields a harmless warning per channel.
-    context.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
-  }
 }

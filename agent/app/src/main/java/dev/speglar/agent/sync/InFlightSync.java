@@ -24,78 +24,80 @@ import org.slf4j.LoggerFactory;
  * that misses a moment later already finds it.
  */
 public final class InFlightSync implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(InFlightSync.class);
+    private static final Logger log = LoggerFactory.getLogger(InFlightSync.class);
 
-  private final ArrivingContent arrivals;
-  private final ContentStore store;
-  private final Router router;
-  private final ScheduledExecutorService exec;
-  private Set<Digest> advertised = new HashSet<>();
+    private final ArrivingContent arrivals;
+    private final ContentStore store;
+    private final Router router;
+    private final ScheduledExecutorService exec;
+    private Set<Digest> advertised = new HashSet<>();
 
-  public InFlightSync(ArrivingContent arrivals, ContentStore store, Router router, Duration interval) {
-    this.arrivals = arrivals;
-    this.store = store;
-    this.router = router;
-    this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "inflight-sync");
-      t.setDaemon(true);
-      return t;
-    });
-    long every = Math.max(1, interval.toMillis());
-    exec.scheduleWithFixedDelay(this::sync, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  /** Advertises {@code d} as in flight now (the caller saw its arrival). */
-  public void announce(Digest d) {
-    boolean added;
-    synchronized (this) {
-      added = advertised.add(d);
+    public InFlightSync(ArrivingContent arrivals, ContentStore store, Router router, Duration interval) {
+        this.arrivals = arrivals;
+        this.store = store;
+        this.router = router;
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "inflight-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, interval.toMillis());
+        exec.scheduleWithFixedDelay(this::sync, every, every, TimeUnit.MILLISECONDS);
     }
-    if (added) {
-      router.advertise(List.of(InFlightKeys.of(d)));
-      log.debug("announced in-flight {}", d);
-    }
-  }
 
-  /** Digests currently advertised as in flight (for diagnostics and tests). */
-  public synchronized Set<Digest> advertised() {
-    return Set.copyOf(advertised);
-  }
-
-  void sync() {
-    try {
-      Set<Digest> live = new LinkedHashSet<>();
-      for (Arrival a : arrivals.arrivals()) {
-        if (store.descriptor(a.digest()).isEmpty()) {
-          live.add(a.digest());
+    /** Advertises {@code d} as in flight now (the caller saw its arrival). */
+    public void announce(Digest d) {
+        boolean added;
+        synchronized (this) {
+            added = advertised.add(d);
         }
-      }
-      Set<Digest> added;
-      Set<Digest> removed;
-      synchronized (this) {
-        added = new LinkedHashSet<>(live);
-        added.removeAll(advertised);
-        removed = new HashSet<>(advertised);
-        removed.removeAll(live);
-        advertised = new HashSet<>(live);
-      }
-      if (!added.isEmpty()) {
-        router.advertise(added.stream().map(InFlightKeys::of).toList());
-      }
-      if (!removed.isEmpty()) {
-        router.withdraw(removed.stream().map(InFlightKeys::of).toList());
-      }
-      if (!added.isEmpty() || !removed.isEmpty()) {
-        log.atDebug().addKeyValue("advertised", added.size()).addKeyValue("withdrawn", removed.size())
-            .log("synchronised in-flight records");
-      }
-    } catch (Exception e) {
-      log.atWarn().setCause(e).log("could not synchronise in-flight records; will retry");
+        if (added) {
+            router.advertise(List.of(InFlightKeys.of(d)));
+            log.debug("announced in-flight {}", d);
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    exec.shutdownNow();
-  }
+    /** Digests currently advertised as in flight (for diagnostics and tests). */
+    public synchronized Set<Digest> advertised() {
+        return Set.copyOf(advertised);
+    }
+
+    void sync() {
+        try {
+            Set<Digest> live = new LinkedHashSet<>();
+            for (Arrival a : arrivals.arrivals()) {
+                if (store.descriptor(a.digest()).isEmpty()) {
+                    live.add(a.digest());
+                }
+            }
+            Set<Digest> added;
+            Set<Digest> removed;
+            synchronized (this) {
+                added = new LinkedHashSet<>(live);
+                added.removeAll(advertised);
+                removed = new HashSet<>(advertised);
+                removed.removeAll(live);
+                advertised = new HashSet<>(live);
+            }
+            if (!added.isEmpty()) {
+                router.advertise(added.stream().map(InFlightKeys::of).toList());
+            }
+            if (!removed.isEmpty()) {
+                router.withdraw(removed.stream().map(InFlightKeys::of).toList());
+            }
+            if (!added.isEmpty() || !removed.isEmpty()) {
+                log.atDebug()
+                        .addKeyValue("advertised", added.size())
+                        .addKeyValue("withdrawn", removed.size())
+                        .log("synchronised in-flight records");
+            }
+        } catch (Exception e) {
+            log.atWarn().setCause(e).log("could not synchronise in-flight records; will retry");
+        }
+    }
+
+    @Override
+    public void close() {
+        exec.shutdownNow();
+    }
 }

@@ -10,11 +10,11 @@ import java.util.Map;
  * media type of every digest reachable from an entry (as declared by its parent descriptor).
  */
 record LayoutIndex(List<Image> images, Map<String, Digest> tags, Map<Digest, String> mediaTypes) {
-  static final LayoutIndex EMPTY = new LayoutIndex(List.of(), Map.of(), Map.of());
+    static final LayoutIndex EMPTY = new LayoutIndex(List.of(), Map.of(), Map.of());
 
-  LayoutIndex {
-    images = List.copyOf(images);
-    tags = Map.copyOf(tags);
-    mediaTypes = Map.copyOf(mediaTypes);
-  }
+    LayoutIndex {
+        images = List.copyOf(images);
+        tags = Map.copyOf(tags);
+        mediaTypes = Map.copyOf(mediaTypes);
+    }
 }

@@ -26,52 +26,52 @@ import java.util.Optional;
  * @param repository {@code registry/repo}, or null
  */
 public record LayoutSource(Path dir, String repository) {
-  public LayoutSource {
-    Objects.requireNonNull(dir, "dir");
-    if (repository != null) {
-      // Validates registry and repository together; the tag is a placeholder.
-      ImageName.parse(repository + ":x");
+    public LayoutSource {
+        Objects.requireNonNull(dir, "dir");
+        if (repository != null) {
+            // Validates registry and repository together; the tag is a placeholder.
+            ImageName.parse(repository + ":x");
+        }
     }
-  }
 
-  /** Parses {@code path} or {@code registry/repo=path}. Throws {@link InvalidReferenceException} on a bad repo. */
-  public static LayoutSource parse(String spec) {
-    Objects.requireNonNull(spec, "spec");
-    int eq = spec.indexOf('=');
-    if (eq < 0) {
-      return new LayoutSource(Path.of(spec), null);
+    /** Parses {@code path} or {@code registry/repo=path}. Throws {@link InvalidReferenceException} on a bad repo. */
+    public static LayoutSource parse(String spec) {
+        Objects.requireNonNull(spec, "spec");
+        int eq = spec.indexOf('=');
+        if (eq < 0) {
+            return new LayoutSource(Path.of(spec), null);
+        }
+        if (eq == 0 || eq == spec.length() - 1) {
+            throw new InvalidReferenceException("layout spec must be registry/repo=path: " + spec);
+        }
+        return new LayoutSource(Path.of(spec.substring(eq + 1)), spec.substring(0, eq));
     }
-    if (eq == 0 || eq == spec.length() - 1) {
-      throw new InvalidReferenceException("layout spec must be registry/repo=path: " + spec);
+
+    /** {@code <repository>:<tag>} if this source has a repository and {@code tag} is valid. */
+    public Optional<ImageName> tagged(String tag) {
+        if (repository == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ImageName.parse(repository + ":" + tag));
+        } catch (InvalidReferenceException e) {
+            return Optional.empty();
+        }
     }
-    return new LayoutSource(Path.of(spec.substring(eq + 1)), spec.substring(0, eq));
-  }
 
-  /** {@code <repository>:<tag>} if this source has a repository and {@code tag} is valid. */
-  public Optional<ImageName> tagged(String tag) {
-    if (repository == null) {
-      return Optional.empty();
+    /** {@code <repository>@<digest>} if this source has a repository. */
+    public Optional<ImageName> digestOnly(Digest digest) {
+        return repository == null ? Optional.empty() : Optional.of(ImageName.parse(repository + "@" + digest));
     }
-    try {
-      return Optional.of(ImageName.parse(repository + ":" + tag));
-    } catch (InvalidReferenceException e) {
-      return Optional.empty();
+
+    /** The image namespace reported for this layout: the directory name. */
+    public String namespace() {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return name == null ? "/" : name.toString();
     }
-  }
 
-  /** {@code <repository>@<digest>} if this source has a repository. */
-  public Optional<ImageName> digestOnly(Digest digest) {
-    return repository == null ? Optional.empty() : Optional.of(ImageName.parse(repository + "@" + digest));
-  }
-
-  /** The image namespace reported for this layout: the directory name. */
-  public String namespace() {
-    Path name = dir.toAbsolutePath().normalize().getFileName();
-    return name == null ? "/" : name.toString();
-  }
-
-  @Override
-  public String toString() {
-    return repository == null ? dir.toString() : repository + "=" + dir;
-  }
+    @Override
+    public String toString() {
+        return repository == null ? dir.toString() : repository + "=" + dir;
+    }
 }

@@ -16,28 +16,28 @@ import java.util.List;
  */
 record LayoutStamp(List<String> parts) {
 
-  static LayoutStamp of(Path dir) throws IOException {
-    List<String> parts = new ArrayList<>();
-    parts.add(describe(dir.resolve("index.json")));
-    Path blobs = dir.resolve("blobs");
-    parts.add(describe(blobs));
-    if (Files.isDirectory(blobs)) {
-      try (DirectoryStream<Path> algs = Files.newDirectoryStream(blobs)) {
-        for (Path alg : algs) {
-          parts.add(alg.getFileName() + "=" + describe(alg));
+    static LayoutStamp of(Path dir) throws IOException {
+        List<String> parts = new ArrayList<>();
+        parts.add(describe(dir.resolve("index.json")));
+        Path blobs = dir.resolve("blobs");
+        parts.add(describe(blobs));
+        if (Files.isDirectory(blobs)) {
+            try (DirectoryStream<Path> algs = Files.newDirectoryStream(blobs)) {
+                for (Path alg : algs) {
+                    parts.add(alg.getFileName() + "=" + describe(alg));
+                }
+            }
         }
-      }
+        parts.sort(null);
+        return new LayoutStamp(List.copyOf(parts));
     }
-    parts.sort(null);
-    return new LayoutStamp(List.copyOf(parts));
-  }
 
-  private static String describe(Path p) throws IOException {
-    try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-      return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime();
-    } catch (NoSuchFileException e) {
-      return "-";
+    private static String describe(Path p) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime();
+        } catch (NoSuchFileException e) {
+            return "-";
+        }
     }
-  }
 }

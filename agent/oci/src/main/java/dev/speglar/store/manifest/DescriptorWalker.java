@@ -16,53 +16,53 @@ import java.util.Set;
  */
 public final class DescriptorWalker {
 
-  /** Where a walk looks content up. */
-  public interface Source {
-    /** Whether the content is present (servable) right now. */
-    boolean present(Digest digest) throws IOException;
+    /** Where a walk looks content up. */
+    public interface Source {
+        /** Whether the content is present (servable) right now. */
+        boolean present(Digest digest) throws IOException;
 
-    /** Reads present content, at most {@link ManifestChildren#MAX_MANIFEST_BYTES} bytes. */
-    byte[] readManifest(Digest digest) throws IOException;
-  }
-
-  private final Source source;
-  private final BoundedCache<Digest, List<Descriptor>> cache;
-
-  public DescriptorWalker(Source source, BoundedCache<Digest, List<Descriptor>> cache) {
-    this.source = source;
-    this.cache = cache;
-  }
-
-  /** Every present descriptor reachable from {@code root}, root first; empty if the root itself is missing. */
-  public List<Descriptor> walk(Descriptor root) throws IOException {
-    List<Descriptor> out = new ArrayList<>();
-    visit(root, out, new HashSet<>(), 0);
-    return out;
-  }
-
-  private void visit(Descriptor d, List<Descriptor> out, Set<Digest> seen, int depth) throws IOException {
-    // Depth bound: real trees are 3 levels; a malicious index nesting itself must not recurse forever.
-    if (depth > 8 || !seen.add(d.digest()) || !source.present(d.digest())) {
-      return;
+        /** Reads present content, at most {@link ManifestChildren#MAX_MANIFEST_BYTES} bytes. */
+        byte[] readManifest(Digest digest) throws IOException;
     }
-    out.add(d);
-    for (Descriptor child : children(d)) {
-      visit(child, out, seen, depth + 1);
-    }
-  }
 
-  /** The children of present content {@code d}; empty for blobs. Parse results are cached (content is immutable). */
-  public List<Descriptor> children(Descriptor d) throws IOException {
-    if (!ManifestChildren.hasChildren(d.mediaType()) || d.size() > ManifestChildren.MAX_MANIFEST_BYTES) {
-      return List.of();
+    private final Source source;
+    private final BoundedCache<Digest, List<Descriptor>> cache;
+
+    public DescriptorWalker(Source source, BoundedCache<Digest, List<Descriptor>> cache) {
+        this.source = source;
+        this.cache = cache;
     }
-    List<Descriptor> cached = cache.get(d.digest());
-    if (cached != null) {
-      return cached;
+
+    /** Every present descriptor reachable from {@code root}, root first; empty if the root itself is missing. */
+    public List<Descriptor> walk(Descriptor root) throws IOException {
+        List<Descriptor> out = new ArrayList<>();
+        visit(root, out, new HashSet<>(), 0);
+        return out;
     }
-    byte[] bytes = source.readManifest(d.digest());
-    List<Descriptor> children = ManifestChildren.of(d.mediaType(), bytes);
-    cache.put(d.digest(), children);
-    return children;
-  }
+
+    private void visit(Descriptor d, List<Descriptor> out, Set<Digest> seen, int depth) throws IOException {
+        // Depth bound: real trees are 3 levels; a malicious index nesting itself must not recurse forever.
+        if (depth > 8 || !seen.add(d.digest()) || !source.present(d.digest())) {
+            return;
+        }
+        out.add(d);
+        for (Descriptor child : children(d)) {
+            visit(child, out, seen, depth + 1);
+        }
+    }
+
+    /** The children of present content {@code d}; empty for blobs. Parse results are cached (content is immutable). */
+    public List<Descriptor> children(Descriptor d) throws IOException {
+        if (!ManifestChildren.hasChildren(d.mediaType()) || d.size() > ManifestChildren.MAX_MANIFEST_BYTES) {
+            return List.of();
+        }
+        List<Descriptor> cached = cache.get(d.digest());
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes = source.readManifest(d.digest());
+        List<Descriptor> children = ManifestChildren.of(d.mediaType(), bytes);
+        cache.put(d.digest(), children);
+        return children;
+    }
 }

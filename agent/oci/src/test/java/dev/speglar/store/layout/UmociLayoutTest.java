@@ -19,28 +19,33 @@ import org.junit.jupiter.api.Test;
 @Tag("real")
 class UmociLayoutTest {
 
-  @Test
-  void servesAnUmociBuiltLayout() throws Exception {
-    TestImages images = TestImages.shared();
-    try (OciLayoutStore store = OciLayoutStore.open(
-        LayoutSource.parse("registry.example/library/test=" + images.layout().dir()))) {
-      ImageFixture test = images.test();
-      Digest manifest = Digest.parse(test.manifest().digest());
-      assertThat(store.resolve(ImageName.parse("registry.example/library/test:1.0"))).contains(manifest);
-      assertThat(store.resolve(ImageName.parse("registry.example/library/test:multi")))
-          .contains(Digest.parse(images.multi().index().digest()));
-      List<Descriptor> walk = store.walk(manifest);
-      // umoci omits mediaType inside its manifests; index.json's descriptor supplies it.
-      assertThat(walk.getFirst().mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
-      assertThat(walk).extracting(d -> d.digest().toString()).containsExactlyElementsOf(
-          java.util.stream.Stream.concat(java.util.stream.Stream.of(test.manifest(), test.config()),
-              test.layers().stream()).map(b -> b.digest()).toList());
-      for (Descriptor d : walk) {
-        var file = store.open(d.digest()).orElseThrow().file().orElseThrow();
-        byte[] h = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-        assertThat("sha256:" + HexFormat.of().formatHex(h)).isEqualTo(d.digest().toString());
-        assertThat(Files.size(file)).isEqualTo(d.size());
-      }
+    @Test
+    void servesAnUmociBuiltLayout() throws Exception {
+        TestImages images = TestImages.shared();
+        try (OciLayoutStore store = OciLayoutStore.open(LayoutSource.parse(
+                "registry.example/library/test=" + images.layout().dir()))) {
+            ImageFixture test = images.test();
+            Digest manifest = Digest.parse(test.manifest().digest());
+            assertThat(store.resolve(ImageName.parse("registry.example/library/test:1.0")))
+                    .contains(manifest);
+            assertThat(store.resolve(ImageName.parse("registry.example/library/test:multi")))
+                    .contains(Digest.parse(images.multi().index().digest()));
+            List<Descriptor> walk = store.walk(manifest);
+            // umoci omits mediaType inside its manifests; index.json's descriptor supplies it.
+            assertThat(walk.getFirst().mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+            assertThat(walk)
+                    .extracting(d -> d.digest().toString())
+                    .containsExactlyElementsOf(java.util.stream.Stream.concat(
+                                    java.util.stream.Stream.of(test.manifest(), test.config()), test.layers().stream())
+                            .map(b -> b.digest())
+                            .toList());
+            for (Descriptor d : walk) {
+                var file = store.open(d.digest()).orElseThrow().file().orElseThrow();
+                byte[] h = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+                assertThat("sha256:" + HexFormat.of().formatHex(h))
+                        .isEqualTo(d.digest().toString());
+                assertThat(Files.size(file)).isEqualTo(d.size());
+            }
+        }
     }
-  }
 }

@@ -7,12 +7,12 @@ package dev.speglar.registry.filter;
 @FunctionalInterface
 public interface ReferenceFilter {
 
-  /**
-   * True if the reference is excluded.
-   *
-   * @param registry registry host (with port), empty for digest requests that carried no {@code ns}
-   * @param repository repository name
-   * @param tag the tag, or null for digest references
-   */
-  boolean excludes(String registry, String repository, String tag);
+    /**
+     * True if the reference is excluded.
+     *
+     * @param registry registry host (with port), empty for digest requests that carried no {@code ns}
+     * @param repository repository name
+     * @param tag the tag, or null for digest references
+     */
+    boolean excludes(String registry, String repository, String tag);
 }

@@ -8,24 +8,24 @@ import java.util.regex.PatternSyntaxException;
  * never part of the string, so {@code :latest$} excludes only tag requests for {@code latest}).
  */
 public final class RegexFilter implements ReferenceFilter {
-  private final Pattern pattern;
+    private final Pattern pattern;
 
-  public RegexFilter(String regex) {
-    try {
-      this.pattern = Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("invalid registry filter " + regex + ": " + e.getDescription());
+    public RegexFilter(String regex) {
+        try {
+            this.pattern = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("invalid registry filter " + regex + ": " + e.getDescription());
+        }
     }
-  }
 
-  @Override
-  public boolean excludes(String registry, String repository, String tag) {
-    String s = registry + "/" + repository + (tag != null ? ":" + tag : "");
-    return pattern.matcher(s).find();
-  }
+    @Override
+    public boolean excludes(String registry, String repository, String tag) {
+        String s = registry + "/" + repository + (tag != null ? ":" + tag : "");
+        return pattern.matcher(s).find();
+    }
 
-  @Override
-  public String toString() {
-    return pattern.pattern();
-  }
+    @Override
+    public String toString() {
+        return pattern.pattern();
+    }
 }

@@ -9,9 +9,9 @@ import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedStream;
-import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -25,61 +25,61 @@ import java.util.Optional;
  * answered with a clean 404 by the caller.
  */
 final class BodyWriter {
-  private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
-  private BodyWriter() {}
+    private BodyWriter() {}
 
-  /** Opens the byte source for {@code [offset, offset+length)}; throws if the blob is gone. */
-  static Source open(Blob blob, long offset, long length) throws IOException {
-    Optional<Path> file = blob.file();
-    if (file.isPresent()) {
-      return new Source(FileChannel.open(file.get(), StandardOpenOption.READ), null, offset, length);
-    }
-    return new Source(null, blob.openStream(offset), offset, length);
-  }
-
-  /** An opened byte source; exactly one of {@code channel} and {@code stream} is set. */
-  record Source(FileChannel channel, InputStream stream, long offset, long length) {
-    void closeQuietly() {
-      try {
-        if (channel != null) {
-          channel.close();
-        } else {
-          stream.close();
+    /** Opens the byte source for {@code [offset, offset+length)}; throws if the blob is gone. */
+    static Source open(Blob blob, long offset, long length) throws IOException {
+        Optional<Path> file = blob.file();
+        if (file.isPresent()) {
+            return new Source(FileChannel.open(file.get(), StandardOpenOption.READ), null, offset, length);
         }
-      } catch (IOException ignored) {
-        // nothing was written from it
-      }
+        return new Source(null, blob.openStream(offset), offset, length);
     }
-  }
 
-  /** Writes head and body and flushes; closes the connection afterwards unless keep-alive, or on any failure. */
-  static void write(ChannelHandlerContext ctx, HttpResponse head, Source source, boolean keepAlive) {
-    HttpUtil.setKeepAlive(head, keepAlive);
-    ctx.write(head);
-    ChannelFuture last;
-    if (source.length() == 0) {
-      source.closeQuietly();
-      last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-    } else if (source.channel() != null && ctx.pipeline().get(SslHandler.class) != null) {
-      // No sendfile through TLS: the file is read in chunks and encrypted.
-      try {
-        last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(source.channel(), source.offset(),
-            source.length(), CHUNK)));
-      } catch (java.io.IOException e) {
-        source.closeQuietly();
-        ctx.close();
-        return;
-      }
-    } else if (source.channel() != null) {
-      // DefaultFileRegion closes the FileChannel once transferred or released.
-      ctx.write(new DefaultFileRegion(source.channel(), source.offset(), source.length()))
-          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-      last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-    } else {
-      InputStream bounded = new BoundedInputStream(source.stream(), source.length());
-      last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedStream(bounded, CHUNK)));
+    /** An opened byte source; exactly one of {@code channel} and {@code stream} is set. */
+    record Source(FileChannel channel, InputStream stream, long offset, long length) {
+        void closeQuietly() {
+            try {
+                if (channel != null) {
+                    channel.close();
+                } else {
+                    stream.close();
+                }
+            } catch (IOException ignored) {
+                // nothing was written from it
+            }
+        }
     }
-    last.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-  }
+
+    /** Writes head and body and flushes; closes the connection afterwards unless keep-alive, or on any failure. */
+    static void write(ChannelHandlerContext ctx, HttpResponse head, Source source, boolean keepAlive) {
+        HttpUtil.setKeepAlive(head, keepAlive);
+        ctx.write(head);
+        ChannelFuture last;
+        if (source.length() == 0) {
+            source.closeQuietly();
+            last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else if (source.channel() != null && ctx.pipeline().get(SslHandler.class) != null) {
+            // No sendfile through TLS: the file is read in chunks and encrypted.
+            try {
+                last = ctx.writeAndFlush(new HttpChunkedInput(
+                        new ChunkedNioFile(source.channel(), source.offset(), source.length(), CHUNK)));
+            } catch (java.io.IOException e) {
+                source.closeQuietly();
+                ctx.close();
+                return;
+            }
+        } else if (source.channel() != null) {
+            // DefaultFileRegion closes the FileChannel once transferred or released.
+            ctx.write(new DefaultFileRegion(source.channel(), source.offset(), source.length()))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            InputStream bounded = new BoundedInputStream(source.stream(), source.length());
+            last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedStream(bounded, CHUNK)));
+        }
+        last.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+    }
 }

@@ -10,53 +10,53 @@ import java.io.InputStream;
  * promised {@code Content-Length} bytes, so a short body must break the connection rather than end quietly.
  */
 final class BoundedInputStream extends FilterInputStream {
-  private long remaining;
+    private long remaining;
 
-  BoundedInputStream(InputStream in, long length) {
-    super(in);
-    this.remaining = length;
-  }
-
-  @Override
-  public int read() throws IOException {
-    if (remaining <= 0) {
-      return -1;
+    BoundedInputStream(InputStream in, long length) {
+        super(in);
+        this.remaining = length;
     }
-    int b = in.read();
-    if (b < 0) {
-      throw new EOFException("content ended " + remaining + " bytes early");
+
+    @Override
+    public int read() throws IOException {
+        if (remaining <= 0) {
+            return -1;
+        }
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("content ended " + remaining + " bytes early");
+        }
+        remaining--;
+        return b;
     }
-    remaining--;
-    return b;
-  }
 
-  @Override
-  public int read(byte[] buf, int off, int len) throws IOException {
-    if (remaining <= 0) {
-      return -1;
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+        if (remaining <= 0) {
+            return -1;
+        }
+        int n = in.read(buf, off, (int) Math.min(len, remaining));
+        if (n < 0) {
+            throw new EOFException("content ended " + remaining + " bytes early");
+        }
+        remaining -= n;
+        return n;
     }
-    int n = in.read(buf, off, (int) Math.min(len, remaining));
-    if (n < 0) {
-      throw new EOFException("content ended " + remaining + " bytes early");
+
+    @Override
+    public int available() throws IOException {
+        return (int) Math.min(in.available(), remaining);
     }
-    remaining -= n;
-    return n;
-  }
 
-  @Override
-  public int available() throws IOException {
-    return (int) Math.min(in.available(), remaining);
-  }
+    @Override
+    public long skip(long n) throws IOException {
+        long s = in.skip(Math.min(n, remaining));
+        remaining -= s;
+        return s;
+    }
 
-  @Override
-  public long skip(long n) throws IOException {
-    long s = in.skip(Math.min(n, remaining));
-    remaining -= s;
-    return s;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
 }

@@ -27,212 +27,219 @@ import org.slf4j.LoggerFactory;
  * log.
  */
 public final class HttpExchangeHandler extends ChannelDuplexHandler {
-  private static final Logger ACCESS = LoggerFactory.getLogger("dev.speglar.registry.access");
-  private static final AttributeKey<Exchange> CURRENT = AttributeKey.valueOf(HttpExchangeHandler.class, "exchange");
-  /** Pipelined requests buffered before reading from the socket is paused. */
-  private static final int MAX_PENDING = 16;
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.speglar.registry.access");
+    private static final AttributeKey<Exchange> CURRENT = AttributeKey.valueOf(HttpExchangeHandler.class, "exchange");
+    /** Pipelined requests buffered before reading from the socket is paused. */
+    private static final int MAX_PENDING = 16;
 
-  private final HttpMetrics metrics;
-  private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
-  private Exchange current;
+    private final HttpMetrics metrics;
+    private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
+    private Exchange current;
 
-  /** @param metrics where to record exchanges, or null */
-  public HttpExchangeHandler(HttpMetrics metrics) {
-    this.metrics = metrics;
-  }
-
-  /** Labels the channel's current exchange for the access log ({@code handler} = manifest|blob|mirror|...). */
-  public static void tag(Channel channel, String handler, String registry) {
-    Exchange e = channel.attr(CURRENT).get();
-    if (e != null) {
-      e.logHandler = handler;
-      e.registry = registry;
+    /** @param metrics where to record exchanges, or null */
+    public HttpExchangeHandler(HttpMetrics metrics) {
+        this.metrics = metrics;
     }
-  }
 
-  /** Runs {@code r} once the channel's current exchange ends, however it ends (at once if there is none). */
-  public static void onFinish(Channel channel, Runnable r) {
-    Exchange e = channel.attr(CURRENT).get();
-    if (e == null) {
-      r.run();
-    } else {
-      e.onFinish = e.onFinish == null ? r : chain(e.onFinish, r);
-    }
-  }
-
-  private static Runnable chain(Runnable a, Runnable b) {
-    return () -> {
-      a.run();
-      b.run();
-    };
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request) {
-      // Bodies are never needed: drop content now, so only the request head is queued or passed on.
-      if (msg instanceof HttpContent) {
-        ReferenceCountUtil.release(msg);
-        request = copyHead(request);
-      }
-      if (current != null) {
-        pending.add(request);
-        if (pending.size() >= MAX_PENDING) {
-          ctx.channel().config().setAutoRead(false);
+    /** Labels the channel's current exchange for the access log ({@code handler} = manifest|blob|mirror|...). */
+    public static void tag(Channel channel, String handler, String registry) {
+        Exchange e = channel.attr(CURRENT).get();
+        if (e != null) {
+            e.logHandler = handler;
+            e.registry = registry;
         }
-        return;
-      }
-      begin(ctx, request);
-      ctx.fireChannelRead(request);
-    } else {
-      ReferenceCountUtil.release(msg);
     }
-  }
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    Exchange e = current;
-    if (e == null) {
-      ctx.write(msg, promise);
-      return;
+    /** Runs {@code r} once the channel's current exchange ends, however it ends (at once if there is none). */
+    public static void onFinish(Channel channel, Runnable r) {
+        Exchange e = channel.attr(CURRENT).get();
+        if (e == null) {
+            r.run();
+        } else {
+            e.onFinish = e.onFinish == null ? r : chain(e.onFinish, r);
+        }
     }
-    if (msg instanceof HttpResponse r) {
-      e.status = r.status().code();
-    }
-    if (msg instanceof HttpContent c) {
-      e.bytes += c.content().readableBytes();
-    } else if (msg instanceof ByteBuf b) {
-      e.bytes += b.readableBytes();
-    } else if (msg instanceof FileRegion f) {
-      e.bytes += f.count();
-    }
-    if (msg instanceof LastHttpContent) {
-      ChannelPromise p = promise.unvoid();
-      ctx.write(msg, p);
-      p.addListener(f -> complete(ctx, e, f.isSuccess()));
-    } else {
-      ctx.write(msg, promise);
-    }
-  }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (current != null) {
-      finish(ctx, current, false);
+    private static Runnable chain(Runnable a, Runnable b) {
+        return () -> {
+            a.run();
+            b.run();
+        };
     }
-    pending.clear();
-    super.channelInactive(ctx);
-  }
 
-  private void begin(ChannelHandlerContext ctx, HttpRequest request) {
-    Exchange e = new Exchange(request, System.nanoTime());
-    current = e;
-    ctx.channel().attr(CURRENT).set(e);
-    if (metrics != null) {
-      metrics.started(e.handler);
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            // Bodies are never needed: drop content now, so only the request head is queued or passed on.
+            if (msg instanceof HttpContent) {
+                ReferenceCountUtil.release(msg);
+                request = copyHead(request);
+            }
+            if (current != null) {
+                pending.add(request);
+                if (pending.size() >= MAX_PENDING) {
+                    ctx.channel().config().setAutoRead(false);
+                }
+                return;
+            }
+            begin(ctx, request);
+            ctx.fireChannelRead(request);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
     }
-  }
 
-  private void complete(ChannelHandlerContext ctx, Exchange e, boolean success) {
-    if (current != e) {
-      return;
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        Exchange e = current;
+        if (e == null) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            e.status = r.status().code();
+        }
+        if (msg instanceof HttpContent c) {
+            e.bytes += c.content().readableBytes();
+        } else if (msg instanceof ByteBuf b) {
+            e.bytes += b.readableBytes();
+        } else if (msg instanceof FileRegion f) {
+            e.bytes += f.count();
+        }
+        if (msg instanceof LastHttpContent) {
+            ChannelPromise p = promise.unvoid();
+            ctx.write(msg, p);
+            p.addListener(f -> complete(ctx, e, f.isSuccess()));
+        } else {
+            ctx.write(msg, promise);
+        }
     }
-    finish(ctx, e, success);
-    if (!ctx.channel().isActive()) {
-      return;
-    }
-    HttpRequest next = pending.poll();
-    if (next != null) {
-      begin(ctx, next);
-      ctx.fireChannelRead(next);
-    } else if (!ctx.channel().config().isAutoRead()) {
-      ctx.channel().config().setAutoRead(true);
-    }
-  }
 
-  private void finish(ChannelHandlerContext ctx, Exchange e, boolean success) {
-    current = null;
-    ctx.channel().attr(CURRENT).set(null);
-    Runnable after = e.onFinish;
-    if (after != null) {
-      e.onFinish = null;
-      after.run();
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (current != null) {
+            finish(ctx, current, false);
+        }
+        pending.clear();
+        super.channelInactive(ctx);
     }
-    long nanos = System.nanoTime() - e.startNanos;
-    if (metrics != null) {
-      if (success && e.status > 0) {
-        metrics.finished(e.handler, e.method, e.status, nanos, e.bytes);
-      } else {
-        metrics.aborted(e.handler);
-      }
-    }
-    if (ACCESS.isDebugEnabled() && !e.handler.equals("/readyz") && !e.handler.equals("/livez")) {
-      ACCESS.atDebug()
-          .addKeyValue("path", e.path)
-          .addKeyValue("status", e.status)
-          .addKeyValue("method", e.method)
-          .addKeyValue("latency", java.time.Duration.ofNanos(nanos))
-          .addKeyValue("ip", ip(ctx.channel().remoteAddress(), e.forwardedFor))
-          .addKeyValue("handler", e.logHandler)
-          .addKeyValue("registry", e.registry)
-          .addKeyValue("bytes", e.bytes)
-          .addKeyValue("complete", success)
-          .log(success ? "request" : "request aborted");
-    }
-  }
 
-  private static HttpRequest copyHead(HttpRequest r) {
-    var copy = new io.netty.handler.codec.http.DefaultHttpRequest(r.protocolVersion(), r.method(), r.uri(), r.headers());
-    copy.setDecoderResult(r.decoderResult());
-    return copy;
-  }
-
-  private static String ip(SocketAddress remote, String forwardedFor) {
-    if (forwardedFor != null && !forwardedFor.isBlank()) {
-      int comma = forwardedFor.indexOf(',');
-      return (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).trim();
+    private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+        Exchange e = new Exchange(request, System.nanoTime());
+        current = e;
+        ctx.channel().attr(CURRENT).set(e);
+        if (metrics != null) {
+            metrics.started(e.handler);
+        }
     }
-    return remote instanceof InetSocketAddress a ? a.getHostString() : String.valueOf(remote);
-  }
 
-  /** State of one exchange; touched only on the channel's event loop. */
-  private static final class Exchange {
-    final long startNanos;
-    final String handler;
-    final String method;
-    final String path;
-    final String forwardedFor;
-    volatile String logHandler = "";
-    volatile String registry = "";
-    volatile Runnable onFinish;
-    int status;
-    long bytes;
-
-    Exchange(HttpRequest r, long startNanos) {
-      this.startNanos = startNanos;
-      String uri = r.uri();
-      int q = uri.indexOf('?');
-      this.path = q < 0 ? uri : uri.substring(0, q);
-      this.handler = handlerLabel(path);
-      this.method = methodLabel(r.method());
-      this.forwardedFor = r.headers().get("X-Forwarded-For");
+    private void complete(ChannelHandlerContext ctx, Exchange e, boolean success) {
+        if (current != e) {
+            return;
+        }
+        finish(ctx, e, success);
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        HttpRequest next = pending.poll();
+        if (next != null) {
+            begin(ctx, next);
+            ctx.fireChannelRead(next);
+        } else if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
-  }
 
-  /** Route pattern as upstream labels it; bounded so odd paths cannot blow up label cardinality. */
-  static String handlerLabel(String path) {
-    if (path.equals("/v2") || path.startsWith("/v2/")) {
-      return "/v2/*";
+    private void finish(ChannelHandlerContext ctx, Exchange e, boolean success) {
+        current = null;
+        ctx.channel().attr(CURRENT).set(null);
+        Runnable after = e.onFinish;
+        if (after != null) {
+            e.onFinish = null;
+            after.run();
+        }
+        long nanos = System.nanoTime() - e.startNanos;
+        if (metrics != null) {
+            if (success && e.status > 0) {
+                metrics.finished(e.handler, e.method, e.status, nanos, e.bytes);
+            } else {
+                metrics.aborted(e.handler);
+            }
+        }
+        if (ACCESS.isDebugEnabled() && !e.handler.equals("/readyz") && !e.handler.equals("/livez")) {
+            ACCESS.atDebug()
+                    .addKeyValue("path", e.path)
+                    .addKeyValue("status", e.status)
+                    .addKeyValue("method", e.method)
+                    .addKeyValue("latency", java.time.Duration.ofNanos(nanos))
+                    .addKeyValue("ip", ip(ctx.channel().remoteAddress(), e.forwardedFor))
+                    .addKeyValue("handler", e.logHandler)
+                    .addKeyValue("registry", e.registry)
+                    .addKeyValue("bytes", e.bytes)
+                    .addKeyValue("complete", success)
+                    .log(success ? "request" : "request aborted");
+        }
     }
-    if (path.equals("/readyz") || path.equals("/livez")) {
-      return path;
-    }
-    return "other";
-  }
 
-  static String methodLabel(HttpMethod m) {
-    return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.PUT)
-        || m.equals(HttpMethod.POST) || m.equals(HttpMethod.PATCH) || m.equals(HttpMethod.DELETE)
-        || m.equals(HttpMethod.OPTIONS) ? m.name() : "OTHER";
-  }
+    private static HttpRequest copyHead(HttpRequest r) {
+        var copy = new io.netty.handler.codec.http.DefaultHttpRequest(
+                r.protocolVersion(), r.method(), r.uri(), r.headers());
+        copy.setDecoderResult(r.decoderResult());
+        return copy;
+    }
+
+    private static String ip(SocketAddress remote, String forwardedFor) {
+        if (forwardedFor != null && !forwardedFor.isBlank()) {
+            int comma = forwardedFor.indexOf(',');
+            return (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).trim();
+        }
+        return remote instanceof InetSocketAddress a ? a.getHostString() : String.valueOf(remote);
+    }
+
+    /** State of one exchange; touched only on the channel's event loop. */
+    private static final class Exchange {
+        final long startNanos;
+        final String handler;
+        final String method;
+        final String path;
+        final String forwardedFor;
+        volatile String logHandler = "";
+        volatile String registry = "";
+        volatile Runnable onFinish;
+        int status;
+        long bytes;
+
+        Exchange(HttpRequest r, long startNanos) {
+            this.startNanos = startNanos;
+            String uri = r.uri();
+            int q = uri.indexOf('?');
+            this.path = q < 0 ? uri : uri.substring(0, q);
+            this.handler = handlerLabel(path);
+            this.method = methodLabel(r.method());
+            this.forwardedFor = r.headers().get("X-Forwarded-For");
+        }
+    }
+
+    /** Route pattern as upstream labels it; bounded so odd paths cannot blow up label cardinality. */
+    static String handlerLabel(String path) {
+        if (path.equals("/v2") || path.startsWith("/v2/")) {
+            return "/v2/*";
+        }
+        if (path.equals("/readyz") || path.equals("/livez")) {
+            return path;
+        }
+        return "other";
+    }
+
+    static String methodLabel(HttpMethod m) {
+        return m.equals(HttpMethod.GET)
+                        || m.equals(HttpMethod.HEAD)
+                        || m.equals(HttpMethod.PUT)
+                        || m.equals(HttpMethod.POST)
+                        || m.equals(HttpMethod.PATCH)
+                        || m.equals(HttpMethod.DELETE)
+                        || m.equals(HttpMethod.OPTIONS)
+                ? m.name()
+                : "OTHER";
+    }
 }

@@ -22,32 +22,35 @@ import java.util.function.Supplier;
  * then {@code [!]} per finding that leaves the node serving but needs an operator (it does not change the status).
  */
 final class ReadinessProbe {
-  private final ReadinessCheck check;
-  private final Supplier<List<String>> notes;
+    private final ReadinessCheck check;
+    private final Supplier<List<String>> notes;
 
-  ReadinessProbe(Router router, ContentStore store, Readiness mode, Supplier<List<String>> notes) {
-    this.check = new ReadinessCheck(router, store, mode);
-    this.notes = notes;
-  }
-
-  void answer(ChannelHandlerContext ctx, boolean head, boolean verbose, boolean keepAlive) {
-    ReadinessCheck.Status ready = check.check();
-    HttpResponseStatus status = ready.ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
-    StringBuilder body = new StringBuilder();
-    if (verbose) {
-      String why = ready.reason().substring(ready.reason().indexOf(": ") + 2);
-      body.append(ready.ready() ? "[+]ready ok: " : "[-]ready failed: ").append(why).append('\n');
-      for (String note : notes.get()) {
-        body.append("[!]").append(note.replace('\n', ' ')).append('\n');
-      }
-    } else {
-      body.append(ready.reason()).append('\n');
+    ReadinessProbe(Router router, ContentStore store, Readiness mode, Supplier<List<String>> notes) {
+        this.check = new ReadinessCheck(router, store, mode);
+        this.notes = notes;
     }
-    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    OciErrors.send(ctx, r, keepAlive);
-  }
+
+    void answer(ChannelHandlerContext ctx, boolean head, boolean verbose, boolean keepAlive) {
+        ReadinessCheck.Status ready = check.check();
+        HttpResponseStatus status = ready.ready() ? HttpResponseStatus.OK : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        StringBuilder body = new StringBuilder();
+        if (verbose) {
+            String why = ready.reason().substring(ready.reason().indexOf(": ") + 2);
+            body.append(ready.ready() ? "[+]ready ok: " : "[-]ready failed: ")
+                    .append(why)
+                    .append('\n');
+            for (String note : notes.get()) {
+                body.append("[!]").append(note.replace('\n', ' ')).append('\n');
+            }
+        } else {
+            body.append(ready.reason()).append('\n');
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        OciErrors.send(ctx, r, keepAlive);
+    }
 }

@@ -12,27 +12,27 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /** The Netty transport: native epoll where available (sendfile, fewer copies), else NIO. */
 public enum Transport {
-  AUTO,
-  EPOLL,
-  NIO;
+    AUTO,
+    EPOLL,
+    NIO;
 
-  /** AUTO resolved against this machine. */
-  public Transport resolve() {
-    if (this == AUTO) {
-      return Epoll.isAvailable() ? EPOLL : NIO;
+    /** AUTO resolved against this machine. */
+    public Transport resolve() {
+        if (this == AUTO) {
+            return Epoll.isAvailable() ? EPOLL : NIO;
+        }
+        if (this == EPOLL && !Epoll.isAvailable()) {
+            throw new IllegalStateException("epoll transport unavailable", Epoll.unavailabilityCause());
+        }
+        return this;
     }
-    if (this == EPOLL && !Epoll.isAvailable()) {
-      throw new IllegalStateException("epoll transport unavailable", Epoll.unavailabilityCause());
+
+    public EventLoopGroup newGroup(int threads) {
+        IoHandlerFactory f = resolve() == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, f);
     }
-    return this;
-  }
 
-  public EventLoopGroup newGroup(int threads) {
-    IoHandlerFactory f = resolve() == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    return new MultiThreadIoEventLoopGroup(threads, f);
-  }
-
-  public Class<? extends ServerChannel> serverChannel() {
-    return resolve() == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-  }
+    public Class<? extends ServerChannel> serverChannel() {
+        return resolve() == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
 }

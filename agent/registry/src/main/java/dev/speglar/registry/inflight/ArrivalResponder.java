@@ -36,103 +36,121 @@ import org.slf4j.LoggerFactory;
  * waiting on the peer it promised); a node with nothing arriving answers 404.
  */
 public final class ArrivalResponder {
-  private static final Logger LOG = LoggerFactory.getLogger(ArrivalResponder.class);
-  /** How often a paused stream looks whether the file grew. */
-  private static final long POLL_MILLIS = 10;
-  /** An ingest without a local decision this young belongs to a pull about to ask this node's mirror. */
-  private static final long UNDECIDED_GRACE_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final Logger LOG = LoggerFactory.getLogger(ArrivalResponder.class);
+    /** How often a paused stream looks whether the file grew. */
+    private static final long POLL_MILLIS = 10;
+    /** An ingest without a local decision this young belongs to a pull about to ask this node's mirror. */
+    private static final long UNDECIDED_GRACE_NANOS = Duration.ofSeconds(1).toNanos();
 
-  private final InFlightSharing sharing;
+    private final InFlightSharing sharing;
 
-  public ArrivalResponder(InFlightSharing sharing) {
-    this.sharing = sharing;
-  }
-
-  /** True if it answered; false if nothing arrives for the request's digest (the caller answers 404). */
-  public boolean serve(ChannelHandlerContext ctx, DistributionRequest req, boolean keepAlive) {
-    Optional<Arrival> found = sharing.arrivals().find(req.digest());
-    if (found.isEmpty()) {
-      return false;
+    public ArrivalResponder(InFlightSharing sharing) {
+        this.sharing = sharing;
     }
-    Arrival a = found.get();
-    if (a.size() == 0 && undecided(a)) {
-      OciErrors.send(ctx, busy(), keepAlive);
-      return true;
-    }
-    long first = 0;
-    long last = a.total() - 1;
-    if (req.range().isPresent()) {
-      try {
-        ByteRange.Resolved r = req.range().get().resolve(a.total());
-        first = r.first();
-        last = r.last();
-      } catch (InvalidRangeException e) {
-        var refused = OciErrors.response(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, OciErrors.RANGE_INVALID,
-            e.getMessage(), null, req.head());
-        refused.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + a.total());
-        OciErrors.send(ctx, refused, keepAlive);
+
+    /** True if it answered; false if nothing arrives for the request's digest (the caller answers 404). */
+    public boolean serve(ChannelHandlerContext ctx, DistributionRequest req, boolean keepAlive) {
+        Optional<Arrival> found = sharing.arrivals().find(req.digest());
+        if (found.isEmpty()) {
+            return false;
+        }
+        Arrival a = found.get();
+        if (a.size() == 0 && undecided(a)) {
+            OciErrors.send(ctx, busy(), keepAlive);
+            return true;
+        }
+        long first = 0;
+        long last = a.total() - 1;
+        if (req.range().isPresent()) {
+            try {
+                ByteRange.Resolved r = req.range().get().resolve(a.total());
+                first = r.first();
+                last = r.last();
+            } catch (InvalidRangeException e) {
+                var refused = OciErrors.response(
+                        HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                        OciErrors.RANGE_INVALID,
+                        e.getMessage(),
+                        null,
+                        req.head());
+                refused.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + a.total());
+                OciErrors.send(ctx, refused, keepAlive);
+                return true;
+            }
+        }
+        HttpResponseStatus status =
+                req.range().isPresent() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
+        if (req.head()) {
+            var head = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+            headers(head.headers(), a, first, last, req.range().isPresent());
+            OciErrors.send(ctx, head, keepAlive);
+            return true;
+        }
+        FileChannel file;
+        try {
+            file = FileChannel.open(a.data(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            return false; // committed or removed in between: a retry finds the complete blob or nothing
+        }
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        headers(head.headers(), a, first, last, req.range().isPresent());
+        HttpUtil.setKeepAlive(head, keepAlive);
+        GrowingFileInput input =
+                new GrowingFileInput(file, first, last + 1, sharing.stall().toNanos());
+        LOG.debug("serving arriving {} from {} ({} of {} bytes there)", req.digest(), first, a.size(), a.total());
+        ctx.write(head);
+        var done = ctx.writeAndFlush(new HttpChunkedInput(input));
+        ScheduledFuture<?> poll = ctx.executor()
+                .scheduleAtFixedRate(
+                        () -> {
+                            ChunkedWriteHandler chunked = ctx.pipeline().get(ChunkedWriteHandler.class);
+                            if (chunked != null) {
+                                chunked.resumeTransfer();
+                            }
+                        },
+                        POLL_MILLIS,
+                        POLL_MILLIS,
+                        TimeUnit.MILLISECONDS);
+        done.addListener(f -> {
+            poll.cancel(false);
+            if (!f.isSuccess()) {
+                LOG.info(
+                        "stream of arriving {} ended early: {}",
+                        req.digest(),
+                        f.cause() == null ? "closed" : f.cause().toString());
+            }
+        });
+        done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
         return true;
-      }
     }
-    HttpResponseStatus status = req.range().isPresent() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
-    if (req.head()) {
-      var head = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
-      headers(head.headers(), a, first, last, req.range().isPresent());
-      OciErrors.send(ctx, head, keepAlive);
-      return true;
-    }
-    FileChannel file;
-    try {
-      file = FileChannel.open(a.data(), StandardOpenOption.READ);
-    } catch (IOException e) {
-      return false; // committed or removed in between: a retry finds the complete blob or nothing
-    }
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-    headers(head.headers(), a, first, last, req.range().isPresent());
-    HttpUtil.setKeepAlive(head, keepAlive);
-    GrowingFileInput input = new GrowingFileInput(file, first, last + 1, sharing.stall().toNanos());
-    LOG.debug("serving arriving {} from {} ({} of {} bytes there)", req.digest(), first, a.size(), a.total());
-    ctx.write(head);
-    var done = ctx.writeAndFlush(new HttpChunkedInput(input));
-    ScheduledFuture<?> poll = ctx.executor().scheduleAtFixedRate(() -> {
-      ChunkedWriteHandler chunked = ctx.pipeline().get(ChunkedWriteHandler.class);
-      if (chunked != null) {
-        chunked.resumeTransfer();
-      }
-    }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-    done.addListener(f -> {
-      poll.cancel(false);
-      if (!f.isSuccess()) {
-        LOG.info("stream of arriving {} ended early: {}", req.digest(), f.cause() == null ? "closed" : f.cause().toString());
-      }
-    });
-    done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-    return true;
-  }
 
-  /** No byte yet and no decision: the local mirror is still looking (or about to), so promise nothing. */
-  private boolean undecided(Arrival a) {
-    LocalFetches f = sharing.fetches();
-    if (f.isDeciding(a.digest())) {
-      return true;
+    /** No byte yet and no decision: the local mirror is still looking (or about to), so promise nothing. */
+    private boolean undecided(Arrival a) {
+        LocalFetches f = sharing.fetches();
+        if (f.isDeciding(a.digest())) {
+            return true;
+        }
+        return !f.isKnown(a.digest()) && System.nanoTime() - a.startedNanos() < UNDECIDED_GRACE_NANOS;
     }
-    return !f.isKnown(a.digest()) && System.nanoTime() - a.startedNanos() < UNDECIDED_GRACE_NANOS;
-  }
 
-  private static io.netty.handler.codec.http.FullHttpResponse busy() {
-    var r = OciErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, OciErrors.TOO_MANY_REQUESTS,
-        "blob is arriving but its source is not decided yet", null, false);
-    r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
-    return r;
-  }
-
-  private static void headers(HttpHeaders h, Arrival a, long first, long last, boolean ranged) {
-    h.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
-        .set(HttpHeaderNames.CONTENT_LENGTH, last - first + 1)
-        .set("Docker-Content-Digest", a.digest().toString())
-        .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-    if (ranged) {
-      h.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + a.total());
+    private static io.netty.handler.codec.http.FullHttpResponse busy() {
+        var r = OciErrors.response(
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                OciErrors.TOO_MANY_REQUESTS,
+                "blob is arriving but its source is not decided yet",
+                null,
+                false);
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        return r;
     }
-  }
+
+    private static void headers(HttpHeaders h, Arrival a, long first, long last, boolean ranged) {
+        h.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
+                .set(HttpHeaderNames.CONTENT_LENGTH, last - first + 1)
+                .set("Docker-Content-Digest", a.digest().toString())
+                .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        if (ranged) {
+            h.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + a.total());
+        }
+    }
 }

@@ -14,85 +14,85 @@ import java.nio.channels.FileChannel;
  * connection: the peer sees a short body and resumes elsewhere. Confined to one event loop.
  */
 final class GrowingFileInput implements ChunkedInput<ByteBuf> {
-  private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
-  private final FileChannel file;
-  private final long start;
-  private final long end;
-  private final long stallNanos;
-  private long position;
-  private long lastSize = -1;
-  private long lastChange = System.nanoTime();
+    private final FileChannel file;
+    private final long start;
+    private final long end;
+    private final long stallNanos;
+    private long position;
+    private long lastSize = -1;
+    private long lastChange = System.nanoTime();
 
-  GrowingFileInput(FileChannel file, long start, long end, long stallNanos) {
-    this.file = file;
-    this.start = start;
-    this.end = end;
-    this.position = start;
-    this.stallNanos = stallNanos;
-  }
-
-  @Override
-  public boolean isEndOfInput() {
-    return position >= end;
-  }
-
-  @Override
-  public void close() throws IOException {
-    file.close();
-  }
-
-  @Deprecated
-  @Override
-  public ByteBuf readChunk(ChannelHandlerContext ctx) throws IOException {
-    return readChunk(ctx.alloc());
-  }
-
-  @Override
-  public ByteBuf readChunk(ByteBufAllocator allocator) throws IOException {
-    if (position >= end) {
-      return null;
+    GrowingFileInput(FileChannel file, long start, long end, long stallNanos) {
+        this.file = file;
+        this.start = start;
+        this.end = end;
+        this.position = start;
+        this.stallNanos = stallNanos;
     }
-    long size = file.size();
-    long now = System.nanoTime();
-    if (size != lastSize) {
-      lastSize = size;
-      lastChange = now;
+
+    @Override
+    public boolean isEndOfInput() {
+        return position >= end;
     }
-    long available = Math.min(size, end) - position;
-    if (available <= 0) {
-      if (now - lastChange > stallNanos) {
-        throw new IOException("arriving content stalled at " + position + " of " + end);
-      }
-      return null;
+
+    @Override
+    public void close() throws IOException {
+        file.close();
     }
-    int n = (int) Math.min(available, CHUNK);
-    ByteBuf buf = allocator.buffer(n);
-    try {
-      while (buf.writerIndex() < n) {
-        if (buf.writeBytes(file, position + buf.writerIndex(), n - buf.writerIndex()) <= 0) {
-          break; // containerd truncated the file to restart it: the same bytes come again
+
+    @Deprecated
+    @Override
+    public ByteBuf readChunk(ChannelHandlerContext ctx) throws IOException {
+        return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) throws IOException {
+        if (position >= end) {
+            return null;
         }
-      }
-    } catch (IOException | RuntimeException e) {
-      buf.release();
-      throw e;
+        long size = file.size();
+        long now = System.nanoTime();
+        if (size != lastSize) {
+            lastSize = size;
+            lastChange = now;
+        }
+        long available = Math.min(size, end) - position;
+        if (available <= 0) {
+            if (now - lastChange > stallNanos) {
+                throw new IOException("arriving content stalled at " + position + " of " + end);
+            }
+            return null;
+        }
+        int n = (int) Math.min(available, CHUNK);
+        ByteBuf buf = allocator.buffer(n);
+        try {
+            while (buf.writerIndex() < n) {
+                if (buf.writeBytes(file, position + buf.writerIndex(), n - buf.writerIndex()) <= 0) {
+                    break; // containerd truncated the file to restart it: the same bytes come again
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        if (buf.writerIndex() == 0) {
+            buf.release();
+            return null;
+        }
+        position += buf.writerIndex();
+        return buf;
     }
-    if (buf.writerIndex() == 0) {
-      buf.release();
-      return null;
+
+    @Override
+    public long length() {
+        return end - start;
     }
-    position += buf.writerIndex();
-    return buf;
-  }
 
-  @Override
-  public long length() {
-    return end - start;
-  }
-
-  @Override
-  public long progress() {
-    return position - start;
-  }
+    @Override
+    public long progress() {
+        return position - start;
+    }
 }

@@ -18,29 +18,39 @@ import java.util.function.Consumer;
  *     missed at the same moment
  * @param settleBudget how long, in all, a miss keeps deferring to such a node while it is still deciding
  */
-public record InFlightSharing(ArrivingContent arrivals, LocalFetches fetches, Consumer<Digest> announce,
-    Duration stall, Duration settle, Duration settleBudget) {
+public record InFlightSharing(
+        ArrivingContent arrivals,
+        LocalFetches fetches,
+        Consumer<Digest> announce,
+        Duration stall,
+        Duration settle,
+        Duration settleBudget) {
 
-  public InFlightSharing {
-    Objects.requireNonNull(arrivals, "arrivals");
-    Objects.requireNonNull(fetches, "fetches");
-    Objects.requireNonNull(announce, "announce");
-    if (stall.isNegative() || stall.isZero() || settle.isNegative() || settleBudget.isNegative()) {
-      throw new IllegalArgumentException("stall must be positive, settle and settleBudget not negative");
+    public InFlightSharing {
+        Objects.requireNonNull(arrivals, "arrivals");
+        Objects.requireNonNull(fetches, "fetches");
+        Objects.requireNonNull(announce, "announce");
+        if (stall.isNegative() || stall.isZero() || settle.isNegative() || settleBudget.isNegative()) {
+            throw new IllegalArgumentException("stall must be positive, settle and settleBudget not negative");
+        }
     }
-  }
 
-  /** Defaults: 5 s stall, 30 ms settle, 1 s settle budget. */
-  public static InFlightSharing of(ArrivingContent arrivals, Consumer<Digest> announce) {
-    return new InFlightSharing(arrivals, new LocalFetches(), announce, Duration.ofSeconds(5), Duration.ofMillis(30),
-        Duration.ofSeconds(1));
-  }
+    /** Defaults: 5 s stall, 30 ms settle, 1 s settle budget. */
+    public static InFlightSharing of(ArrivingContent arrivals, Consumer<Digest> announce) {
+        return new InFlightSharing(
+                arrivals,
+                new LocalFetches(),
+                announce,
+                Duration.ofSeconds(5),
+                Duration.ofMillis(30),
+                Duration.ofSeconds(1));
+    }
 
-  public InFlightSharing withStall(Duration d) {
-    return new InFlightSharing(arrivals, fetches, announce, d, settle, settleBudget);
-  }
+    public InFlightSharing withStall(Duration d) {
+        return new InFlightSharing(arrivals, fetches, announce, d, settle, settleBudget);
+    }
 
-  public InFlightSharing withSettle(Duration d, Duration budget) {
-    return new InFlightSharing(arrivals, fetches, announce, stall, d, budget);
-  }
+    public InFlightSharing withSettle(Duration d, Duration budget) {
+        return new InFlightSharing(arrivals, fetches, announce, stall, d, budget);
+    }
 }

@@ -15,74 +15,79 @@ import java.util.function.Consumer;
  * minutes). Sits after the HTTP codec, so it sees decoded request heads and the responses' last chunks.
  */
 final class RequestDeadline extends ChannelDuplexHandler {
-  private final ListenerLimits limits;
-  private final Consumer<String> onTimeout;
-  /** Requests received and not yet fully answered (pipelining allows several). */
-  private int outstanding;
-  private ScheduledFuture<?> timer;
+    private final ListenerLimits limits;
+    private final Consumer<String> onTimeout;
+    /** Requests received and not yet fully answered (pipelining allows several). */
+    private int outstanding;
 
-  RequestDeadline(ListenerLimits limits, Consumer<String> onTimeout) {
-    this.limits = limits;
-    this.onTimeout = onTimeout;
-  }
+    private ScheduledFuture<?> timer;
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    arm(ctx, limits.headerTimeout().toMillis(), "header");
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest) {
-      outstanding++;
-      cancel();
+    RequestDeadline(ListenerLimits limits, Consumer<String> onTimeout) {
+        this.limits = limits;
+        this.onTimeout = onTimeout;
     }
-    ctx.fireChannelRead(msg);
-  }
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof LastHttpContent) {
-      ChannelPromise p = promise.unvoid();
-      ctx.write(msg, p);
-      p.addListener(f -> {
-        if (f.isSuccess() && --outstanding == 0 && ctx.channel().isActive()) {
-          arm(ctx, limits.idleTimeout().toMillis(), "idle");
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        arm(ctx, limits.headerTimeout().toMillis(), "header");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+            outstanding++;
+            cancel();
         }
-      });
-    } else {
-      ctx.write(msg, promise);
+        ctx.fireChannelRead(msg);
     }
-  }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    cancel();
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancel();
-  }
-
-  private void arm(ChannelHandlerContext ctx, long millis, String reason) {
-    cancel();
-    if (millis <= 0) {
-      return;
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof LastHttpContent) {
+            ChannelPromise p = promise.unvoid();
+            ctx.write(msg, p);
+            p.addListener(f -> {
+                if (f.isSuccess() && --outstanding == 0 && ctx.channel().isActive()) {
+                    arm(ctx, limits.idleTimeout().toMillis(), "idle");
+                }
+            });
+        } else {
+            ctx.write(msg, promise);
+        }
     }
-    timer = ctx.executor().schedule(() -> {
-      if (outstanding == 0 && ctx.channel().isActive()) {
-        onTimeout.accept(reason);
-        ctx.close();
-      }
-    }, millis, TimeUnit.MILLISECONDS);
-  }
 
-  private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        super.channelInactive(ctx);
     }
-  }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    private void arm(ChannelHandlerContext ctx, long millis, String reason) {
+        cancel();
+        if (millis <= 0) {
+            return;
+        }
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (outstanding == 0 && ctx.channel().isActive()) {
+                                onTimeout.accept(reason);
+                                ctx.close();
+                            }
+                        },
+                        millis,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
 }

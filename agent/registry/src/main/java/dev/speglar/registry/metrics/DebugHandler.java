@@ -6,5 +6,5 @@ package dev.speglar.registry.metrics;
  */
 @FunctionalInterface
 public interface DebugHandler {
-  DebugResponse handle(DebugRequest request) throws Exception;
+    DebugResponse handle(DebugRequest request) throws Exception;
 }

@@ -15,80 +15,80 @@ import java.util.function.Consumer;
  * wrong bytes), whereas a 404 sends containerd upstream.
  */
 final class ManifestCollector implements BodySink {
-  private final PeerExchange ex;
-  private final PeerHead head;
-  private final Consumer<MirrorEvent> post;
-  private final ByteArrayOutputStream body;
-  private boolean done;
+    private final PeerExchange ex;
+    private final PeerHead head;
+    private final Consumer<MirrorEvent> post;
+    private final ByteArrayOutputStream body;
+    private boolean done;
 
-  ManifestCollector(PeerExchange ex, PeerHead head, Consumer<MirrorEvent> post) {
-    this.ex = ex;
-    this.head = head;
-    this.post = post;
-    this.body = new ByteArrayOutputStream((int) head.length());
-  }
-
-  @Override
-  public void onData(ByteBuf data) {
-    try {
-      if (done) {
-        return;
-      }
-      if (body.size() + data.readableBytes() > head.length()) {
-        fail("peer sent more than Content-Length", false);
-        ex.cancel();
-        return;
-      }
-      data.readBytes(body, data.readableBytes());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e); // ByteArrayOutputStream does not throw
-    } finally {
-      data.release();
+    ManifestCollector(PeerExchange ex, PeerHead head, Consumer<MirrorEvent> post) {
+        this.ex = ex;
+        this.head = head;
+        this.post = post;
+        this.body = new ByteArrayOutputStream((int) head.length());
     }
-  }
 
-  @Override
-  public void onBatchEnd(Runnable resume) {
-    resume.run();
-  }
+    @Override
+    public void onData(ByteBuf data) {
+        try {
+            if (done) {
+                return;
+            }
+            if (body.size() + data.readableBytes() > head.length()) {
+                fail("peer sent more than Content-Length", false);
+                ex.cancel();
+                return;
+            }
+            data.readBytes(body, data.readableBytes());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e); // ByteArrayOutputStream does not throw
+        } finally {
+            data.release();
+        }
+    }
 
-  @Override
-  public void onEnd() {
-    if (done) {
-      return;
+    @Override
+    public void onBatchEnd(Runnable resume) {
+        resume.run();
     }
-    byte[] bytes = body.toByteArray();
-    if (bytes.length != head.length()) {
-      fail("manifest body ended after " + bytes.length + " of " + head.length() + " bytes", false);
-      return;
-    }
-    Digest actual = hash(head.digest().algorithm(), bytes);
-    if (!actual.equals(head.digest())) {
-      fail("manifest from peer hashes to " + actual + ", not " + head.digest(), true);
-      return;
-    }
-    done = true;
-    post.accept(new MirrorEvent.ManifestRead(ex, bytes, null, false));
-  }
 
-  @Override
-  public void onError(Throwable cause) {
-    fail(cause.toString(), false);
-  }
-
-  private void fail(String why, boolean integrity) {
-    if (!done) {
-      done = true;
-      post.accept(new MirrorEvent.ManifestRead(ex, null, why, integrity));
+    @Override
+    public void onEnd() {
+        if (done) {
+            return;
+        }
+        byte[] bytes = body.toByteArray();
+        if (bytes.length != head.length()) {
+            fail("manifest body ended after " + bytes.length + " of " + head.length() + " bytes", false);
+            return;
+        }
+        Digest actual = hash(head.digest().algorithm(), bytes);
+        if (!actual.equals(head.digest())) {
+            fail("manifest from peer hashes to " + actual + ", not " + head.digest(), true);
+            return;
+        }
+        done = true;
+        post.accept(new MirrorEvent.ManifestRead(ex, bytes, null, false));
     }
-  }
 
-  static Digest hash(String algorithm, byte[] bytes) {
-    try {
-      MessageDigest md = Digests.newDigest("SHA-" + algorithm.substring(3));
-      return new Digest(algorithm, HexFormat.of().formatHex(md.digest(bytes)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    @Override
+    public void onError(Throwable cause) {
+        fail(cause.toString(), false);
     }
-  }
+
+    private void fail(String why, boolean integrity) {
+        if (!done) {
+            done = true;
+            post.accept(new MirrorEvent.ManifestRead(ex, null, why, integrity));
+        }
+    }
+
+    static Digest hash(String algorithm, byte[] bytes) {
+        try {
+            MessageDigest md = Digests.newDigest("SHA-" + algorithm.substring(3));
+            return new Digest(algorithm, HexFormat.of().formatHex(md.digest(bytes)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

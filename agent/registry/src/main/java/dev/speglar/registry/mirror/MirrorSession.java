@@ -18,117 +18,117 @@ import java.util.function.Predicate;
  * the content key and its in-flight key, and fresh ones after a peer failed.
  */
 final class MirrorSession implements AutoCloseable {
-  private static final Duration FEED_WAIT = Duration.ofMillis(50);
+    private static final Duration FEED_WAIT = Duration.ofMillis(50);
 
-  final ChannelHandlerContext ctx;
-  final PeerPool pool = new PeerPool();
-  private final LinkedBlockingQueue<MirrorEvent> events = new LinkedBlockingQueue<>();
-  private final MirrorConfig config;
-  private final Quarantine quarantine;
-  private final List<Lookup> lookups = new ArrayList<>();
-  private final List<Thread> feeders = new ArrayList<>();
-  private final ChannelFutureListener onClientClose = f -> post(new MirrorEvent.ClientGone());
-  private volatile boolean closed;
+    final ChannelHandlerContext ctx;
+    final PeerPool pool = new PeerPool();
+    private final LinkedBlockingQueue<MirrorEvent> events = new LinkedBlockingQueue<>();
+    private final MirrorConfig config;
+    private final Quarantine quarantine;
+    private final List<Lookup> lookups = new ArrayList<>();
+    private final List<Thread> feeders = new ArrayList<>();
+    private final ChannelFutureListener onClientClose = f -> post(new MirrorEvent.ClientGone());
+    private volatile boolean closed;
 
-  MirrorSession(ChannelHandlerContext ctx, Lookup lookup, MirrorConfig config, Quarantine quarantine) {
-    this(ctx, config, quarantine);
-    add(lookup, false, p -> true);
-  }
+    MirrorSession(ChannelHandlerContext ctx, Lookup lookup, MirrorConfig config, Quarantine quarantine) {
+        this(ctx, config, quarantine);
+        add(lookup, false, p -> true);
+    }
 
-  MirrorSession(ChannelHandlerContext ctx, MirrorConfig config, Quarantine quarantine) {
-    this.ctx = ctx;
-    this.config = config;
-    this.quarantine = quarantine;
-    ctx.channel().closeFuture().addListener(onClientClose);
-  }
+    MirrorSession(ChannelHandlerContext ctx, MirrorConfig config, Quarantine quarantine) {
+        this.ctx = ctx;
+        this.config = config;
+        this.quarantine = quarantine;
+        ctx.channel().closeFuture().addListener(onClientClose);
+    }
 
-  /**
-   * Feeds the peers {@code lookup} finds into the pool ({@code inFlight}: found by their in-flight record), those
-   * {@code accept} admits. Call on the request's thread.
-   */
-  void add(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
-    lookups.add(lookup);
-    pool.lookupStarted();
-    // Providers the router already knows are taken right away: a thread start is no reason to miss the idle window.
-    try {
-      Optional<Peer> p;
-      while (!lookup.finished() && (p = lookup.next(Duration.ZERO)).isPresent()) {
-        PeerTarget t = target(p.get(), inFlight, accept);
-        if (t != null) {
-          pool.add(t);
+    /**
+     * Feeds the peers {@code lookup} finds into the pool ({@code inFlight}: found by their in-flight record), those
+     * {@code accept} admits. Call on the request's thread.
+     */
+    void add(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
+        lookups.add(lookup);
+        pool.lookupStarted();
+        // Providers the router already knows are taken right away: a thread start is no reason to miss the idle window.
+        try {
+            Optional<Peer> p;
+            while (!lookup.finished() && (p = lookup.next(Duration.ZERO)).isPresent()) {
+                PeerTarget t = target(p.get(), inFlight, accept);
+                if (t != null) {
+                    pool.add(t);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (lookup.finished()) {
-      pool.lookupDone();
-    } else {
-      feeders.add(Thread.ofVirtual().name("mirror-lookup").start(() -> feed(lookup, inFlight, accept)));
-    }
-  }
-
-  private PeerTarget target(Peer p, boolean inFlight, Predicate<Peer> accept) {
-    if (quarantine.contains(p.id()) || !accept.test(p)) {
-      return null;
-    }
-    return PeerTarget.of(p, config.localRegistryPort(), config.selfAddresses(), inFlight);
-  }
-
-  private void feed(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
-    try {
-      while (!closed && !lookup.finished()) {
-        Optional<Peer> p = lookup.next(FEED_WAIT);
-        if (p.isPresent()) {
-          PeerTarget t = target(p.get(), inFlight, accept);
-          if (t != null) {
-            post(new MirrorEvent.Found(t));
-          }
+        if (lookup.finished()) {
+            pool.lookupDone();
+        } else {
+            feeders.add(Thread.ofVirtual().name("mirror-lookup").start(() -> feed(lookup, inFlight, accept)));
         }
-      }
-    } catch (InterruptedException e) {
-      return;
-    } catch (RuntimeException e) {
-      PeerMirror.LOG.warn("peer lookup failed: {}", e.toString());
     }
-    post(new MirrorEvent.LookupDone());
-  }
 
-  void post(MirrorEvent e) {
-    events.add(e);
-  }
-
-  /** The next event within {@code timeoutNanos} (null on timeout); lookup events are applied to the pool first. */
-  MirrorEvent poll(long timeoutNanos) throws InterruptedException {
-    MirrorEvent e = events.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
-    if (e instanceof MirrorEvent.Found f) {
-      pool.add(f.target());
-    } else if (e instanceof MirrorEvent.LookupDone) {
-      pool.lookupDone();
+    private PeerTarget target(Peer p, boolean inFlight, Predicate<Peer> accept) {
+        if (quarantine.contains(p.id()) || !accept.test(p)) {
+            return null;
+        }
+        return PeerTarget.of(p, config.localRegistryPort(), config.selfAddresses(), inFlight);
     }
-    return e;
-  }
 
-  /** Waits {@code nanos} while applying lookup events; false if the client left meanwhile. */
-  boolean pause(long nanos) throws InterruptedException {
-    long end = System.nanoTime() + nanos;
-    for (long left = nanos; left > 0; left = end - System.nanoTime()) {
-      if (poll(left) instanceof MirrorEvent.ClientGone) {
-        return false;
-      }
+    private void feed(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
+        try {
+            while (!closed && !lookup.finished()) {
+                Optional<Peer> p = lookup.next(FEED_WAIT);
+                if (p.isPresent()) {
+                    PeerTarget t = target(p.get(), inFlight, accept);
+                    if (t != null) {
+                        post(new MirrorEvent.Found(t));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            return;
+        } catch (RuntimeException e) {
+            PeerMirror.LOG.warn("peer lookup failed: {}", e.toString());
+        }
+        post(new MirrorEvent.LookupDone());
     }
-    return !clientGone();
-  }
 
-  boolean clientGone() {
-    return !ctx.channel().isActive();
-  }
+    void post(MirrorEvent e) {
+        events.add(e);
+    }
 
-  @Override
-  public void close() {
-    closed = true;
-    feeders.forEach(Thread::interrupt);
-    lookups.forEach(Lookup::close);
-    ctx.channel().closeFuture().removeListener(onClientClose);
-  }
+    /** The next event within {@code timeoutNanos} (null on timeout); lookup events are applied to the pool first. */
+    MirrorEvent poll(long timeoutNanos) throws InterruptedException {
+        MirrorEvent e = events.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+        if (e instanceof MirrorEvent.Found f) {
+            pool.add(f.target());
+        } else if (e instanceof MirrorEvent.LookupDone) {
+            pool.lookupDone();
+        }
+        return e;
+    }
+
+    /** Waits {@code nanos} while applying lookup events; false if the client left meanwhile. */
+    boolean pause(long nanos) throws InterruptedException {
+        long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+            if (poll(left) instanceof MirrorEvent.ClientGone) {
+                return false;
+            }
+        }
+        return !clientGone();
+    }
+
+    boolean clientGone() {
+        return !ctx.channel().isActive();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        feeders.forEach(Thread::interrupt);
+        lookups.forEach(Lookup::close);
+        ctx.channel().closeFuture().removeListener(onClientClose);
+    }
 }

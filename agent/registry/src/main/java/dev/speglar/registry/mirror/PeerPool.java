@@ -10,74 +10,76 @@ import java.util.Map;
  * while a fetch to it is in flight. Confined to the request's thread.
  */
 final class PeerPool {
-  private static final class Slot {
-    final PeerTarget target;
-    final int order;
-    int uses;
-    boolean acquired;
+    private static final class Slot {
+        final PeerTarget target;
+        final int order;
+        int uses;
+        boolean acquired;
 
-    Slot(PeerTarget target) {
-      this.target = target;
-      this.order = target.inFlight() ? 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20) : 0;
+        Slot(PeerTarget target) {
+            this.target = target;
+            this.order = target.inFlight()
+                    ? 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20)
+                    : 0;
+        }
     }
-  }
 
-  private final Map<String, Slot> slots = new LinkedHashMap<>();
-  private boolean lookupDone;
-  private int openLookups;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private boolean lookupDone;
+    private int openLookups;
 
-  /** Adds a newly found peer; idempotent. */
-  void add(PeerTarget target) {
-    slots.putIfAbsent(target.id(), new Slot(target));
-  }
-
-  /** One more lookup feeds this pool; the pool is exhausted only once every one is done. */
-  void lookupStarted() {
-    openLookups++;
-  }
-
-  void lookupDone() {
-    openLookups = Math.max(0, openLookups - 1);
-    lookupDone = true;
-  }
-
-  /** The non-acquired peer used least so far, or null. */
-  PeerTarget acquire() {
-    Slot best = null;
-    for (Slot s : slots.values()) {
-      if (!s.acquired && (best == null || s.uses < best.uses || (s.uses == best.uses && s.order < best.order))) {
-        best = s;
-      }
+    /** Adds a newly found peer; idempotent. */
+    void add(PeerTarget target) {
+        slots.putIfAbsent(target.id(), new Slot(target));
     }
-    if (best == null) {
-      return null;
+
+    /** One more lookup feeds this pool; the pool is exhausted only once every one is done. */
+    void lookupStarted() {
+        openLookups++;
     }
-    best.acquired = true;
-    best.uses++;
-    return best.target;
-  }
 
-  void release(PeerTarget t) {
-    Slot s = slots.get(t.id());
-    if (s != null) {
-      s.acquired = false;
+    void lookupDone() {
+        openLookups = Math.max(0, openLookups - 1);
+        lookupDone = true;
     }
-  }
 
-  /** Makes {@code t} less preferred (it broke off a body) without excluding it: it may be the only one left. */
-  void penalize(PeerTarget t) {
-    Slot s = slots.get(t.id());
-    if (s != null) {
-      s.uses++;
+    /** The non-acquired peer used least so far, or null. */
+    PeerTarget acquire() {
+        Slot best = null;
+        for (Slot s : slots.values()) {
+            if (!s.acquired && (best == null || s.uses < best.uses || (s.uses == best.uses && s.order < best.order))) {
+                best = s;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        best.acquired = true;
+        best.uses++;
+        return best.target;
     }
-  }
 
-  void remove(PeerTarget t) {
-    slots.remove(t.id());
-  }
+    void release(PeerTarget t) {
+        Slot s = slots.get(t.id());
+        if (s != null) {
+            s.acquired = false;
+        }
+    }
 
-  /** No peer left and none will come. */
-  boolean exhausted() {
-    return lookupDone && openLookups == 0 && slots.isEmpty();
-  }
+    /** Makes {@code t} less preferred (it broke off a body) without excluding it: it may be the only one left. */
+    void penalize(PeerTarget t) {
+        Slot s = slots.get(t.id());
+        if (s != null) {
+            s.uses++;
+        }
+    }
+
+    void remove(PeerTarget t) {
+        slots.remove(t.id());
+    }
+
+    /** No peer left and none will come. */
+    boolean exhausted() {
+        return lookupDone && openLookups == 0 && slots.isEmpty();
+    }
 }

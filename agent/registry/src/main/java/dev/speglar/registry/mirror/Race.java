@@ -11,224 +11,230 @@ import java.util.Set;
  */
 final class Race {
 
-  /** How the race ends. */
-  sealed interface Outcome {
-    /** {@code manifest} is the verified body of a manifest GET, else null. */
-    record Won(PeerExchange ex, PeerHead head, byte[] manifest) implements Outcome {}
+    /** How the race ends. */
+    sealed interface Outcome {
+        /** {@code manifest} is the verified body of a manifest GET, else null. */
+        record Won(PeerExchange ex, PeerHead head, byte[] manifest) implements Outcome {}
 
-    /** {@code busy}: in-flight peers that answered 503 (still deciding where to fetch from, or at their limit). */
-    record Lost(int attempts, String reason, java.util.List<PeerTarget> busy) implements Outcome {}
+        /** {@code busy}: in-flight peers that answered 503 (still deciding where to fetch from, or at their limit). */
+        record Lost(int attempts, String reason, java.util.List<PeerTarget> busy) implements Outcome {}
 
-    /** The overall deadline passed. */
-    record Expired() implements Outcome {}
+        /** The overall deadline passed. */
+        record Expired() implements Outcome {}
 
-    record Gone() implements Outcome {}
-  }
-
-  /**
-   * What to ask for.
-   *
-   * @param range Range header or null
-   * @param expectStart absolute offset the body must start at or before (resume), or -1
-   * @param expectTotal content size the peer must report (resume), or -1
-   * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
-   */
-  record Plan(String range, long expectStart, long expectTotal, long idleNanos) {
-    Plan(String range, long expectStart, long expectTotal) {
-      this(range, expectStart, expectTotal, -1);
+        record Gone() implements Outcome {}
     }
-  }
 
-  private static final int MAX_COUNTED = Hedger.PERCENTILES.length;
+    /**
+     * What to ask for.
+     *
+     * @param range Range header or null
+     * @param expectStart absolute offset the body must start at or before (resume), or -1
+     * @param expectTotal content size the peer must report (resume), or -1
+     * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
+     */
+    record Plan(String range, long expectStart, long expectTotal, long idleNanos) {
+        Plan(String range, long expectStart, long expectTotal) {
+            this(range, expectStart, expectTotal, -1);
+        }
+    }
 
-  private final MirrorSession session;
-  private final PeerMirror mirror;
-  private final DistributionRequest req;
-  private final Plan plan;
-  private final Set<PeerExchange> inflight = new HashSet<>();
-  private final java.util.List<PeerTarget> busy = new java.util.ArrayList<>();
-  private int attempts;
-  private int counted;
-  private int pending = 1;
-  /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
-  private boolean answered;
+    private static final int MAX_COUNTED = Hedger.PERCENTILES.length;
 
-  Race(MirrorSession session, PeerMirror mirror, DistributionRequest req, Plan plan) {
-    this.session = session;
-    this.mirror = mirror;
-    this.req = req;
-    this.plan = plan;
-  }
+    private final MirrorSession session;
+    private final PeerMirror mirror;
+    private final DistributionRequest req;
+    private final Plan plan;
+    private final Set<PeerExchange> inflight = new HashSet<>();
+    private final java.util.List<PeerTarget> busy = new java.util.ArrayList<>();
+    private int attempts;
+    private int counted;
+    private int pending = 1;
+    /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
+    private boolean answered;
 
-  Outcome run(long deadline) throws InterruptedException {
-    PeerExchange winner = null;
-    try {
-      long start = System.nanoTime();
-      long[] hedges = mirror.hedger.delaysNanos();
-      int nextHedge = 0;
-      long raceEnd = 0;
-      boolean raceArmed = false;
-      while (true) {
-        long now = System.nanoTime();
-        while (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
-          nextHedge++;
-          trigger();
-        }
-        PeerTarget t;
-        while (pending > 0 && (t = session.pool.acquire()) != null) {
-          pending--;
-          attempts++;
-          inflight.add(mirror.start(session, req, t, plan.range()));
-          if (!raceArmed) {
-            raceArmed = true;
-            raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
-          }
-        }
-        if (inflight.isEmpty() && session.pool.exhausted()) {
-          return lost(attempts == 0 ? "could not find peer for " : "all request retries exhausted for ");
-        }
-        long wait = deadline - now;
-        long idleEnd = now + (plan.idleNanos() >= 0 ? plan.idleNanos() : mirror.config.resolveTimeout().toNanos());
-        if (inflight.isEmpty()) {
-          wait = Math.min(wait, idleEnd - now);
-        }
-        if (raceArmed && !answered) {
-          wait = Math.min(wait, raceEnd - now);
-        }
-        if (nextHedge < hedges.length) {
-          wait = Math.min(wait, start + hedges[nextHedge] - now);
-        }
-        MirrorEvent e = session.poll(wait);
-        now = System.nanoTime();
-        if (e == null) {
-          if (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
-            continue; // a late wake-up: hedges that were due come before the race timer
-          }
-          if (now - deadline >= 0) {
-            return new Outcome.Expired();
-          }
-          if (raceArmed && !answered && now - raceEnd >= 0) {
-            return lost("waited too long for inflight dials to complete for ");
-          }
-          if (inflight.isEmpty() && now - idleEnd >= 0) {
-            return lost("waited too long for new peer with no inflight fetches for ");
-          }
-          continue;
-        }
-        switch (e) {
-          case MirrorEvent.ClientGone g -> {
-            return new Outcome.Gone();
-          }
-          case MirrorEvent.Head h when inflight.contains(h.ex()) -> {
-            Outcome o = onHead(h.ex());
-            if (o != null) {
-              winner = h.ex();
-              return o;
+    Race(MirrorSession session, PeerMirror mirror, DistributionRequest req, Plan plan) {
+        this.session = session;
+        this.mirror = mirror;
+        this.req = req;
+        this.plan = plan;
+    }
+
+    Outcome run(long deadline) throws InterruptedException {
+        PeerExchange winner = null;
+        try {
+            long start = System.nanoTime();
+            long[] hedges = mirror.hedger.delaysNanos();
+            int nextHedge = 0;
+            long raceEnd = 0;
+            boolean raceArmed = false;
+            while (true) {
+                long now = System.nanoTime();
+                while (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
+                    nextHedge++;
+                    trigger();
+                }
+                PeerTarget t;
+                while (pending > 0 && (t = session.pool.acquire()) != null) {
+                    pending--;
+                    attempts++;
+                    inflight.add(mirror.start(session, req, t, plan.range()));
+                    if (!raceArmed) {
+                        raceArmed = true;
+                        raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
+                    }
+                }
+                if (inflight.isEmpty() && session.pool.exhausted()) {
+                    return lost(attempts == 0 ? "could not find peer for " : "all request retries exhausted for ");
+                }
+                long wait = deadline - now;
+                long idleEnd = now
+                        + (plan.idleNanos() >= 0
+                                ? plan.idleNanos()
+                                : mirror.config.resolveTimeout().toNanos());
+                if (inflight.isEmpty()) {
+                    wait = Math.min(wait, idleEnd - now);
+                }
+                if (raceArmed && !answered) {
+                    wait = Math.min(wait, raceEnd - now);
+                }
+                if (nextHedge < hedges.length) {
+                    wait = Math.min(wait, start + hedges[nextHedge] - now);
+                }
+                MirrorEvent e = session.poll(wait);
+                now = System.nanoTime();
+                if (e == null) {
+                    if (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
+                        continue; // a late wake-up: hedges that were due come before the race timer
+                    }
+                    if (now - deadline >= 0) {
+                        return new Outcome.Expired();
+                    }
+                    if (raceArmed && !answered && now - raceEnd >= 0) {
+                        return lost("waited too long for inflight dials to complete for ");
+                    }
+                    if (inflight.isEmpty() && now - idleEnd >= 0) {
+                        return lost("waited too long for new peer with no inflight fetches for ");
+                    }
+                    continue;
+                }
+                switch (e) {
+                    case MirrorEvent.ClientGone g -> {
+                        return new Outcome.Gone();
+                    }
+                    case MirrorEvent.Head h
+                    when inflight.contains(h.ex()) -> {
+                        Outcome o = onHead(h.ex());
+                        if (o != null) {
+                            winner = h.ex();
+                            return o;
+                        }
+                    }
+                    case MirrorEvent.Failed f
+                    when inflight.contains(f.ex()) -> failed(f.ex(), f.cause().toString());
+                    case MirrorEvent.ManifestRead m
+                    when inflight.contains(m.ex()) -> {
+                        if (m.body() == null) {
+                            if (m.integrity()) {
+                                mirror.integrityFailure("manifest", m.ex().target, m.failure());
+                            }
+                            failed(m.ex(), m.failure());
+                        } else {
+                            winner = m.ex();
+                            mirror.hedger.record(java.time.Duration.ofNanos(m.ex().headLatencyNanos()));
+                            return new Outcome.Won(m.ex(), parsedHead(m.ex()), m.body());
+                        }
+                    }
+                    default -> {}
+                }
             }
-          }
-          case MirrorEvent.Failed f when inflight.contains(f.ex()) -> failed(f.ex(), f.cause().toString());
-          case MirrorEvent.ManifestRead m when inflight.contains(m.ex()) -> {
-            if (m.body() == null) {
-              if (m.integrity()) {
-                mirror.integrityFailure("manifest", m.ex().target, m.failure());
-              }
-              failed(m.ex(), m.failure());
-            } else {
-              winner = m.ex();
-              mirror.hedger.record(java.time.Duration.ofNanos(m.ex().headLatencyNanos()));
-              return new Outcome.Won(m.ex(), parsedHead(m.ex()), m.body());
+        } finally {
+            for (PeerExchange ex : inflight) {
+                session.pool.release(ex.target);
+                if (ex != winner) {
+                    ex.cancel();
+                }
             }
-          }
-          default -> { }
         }
-      }
-    } finally {
-      for (PeerExchange ex : inflight) {
-        session.pool.release(ex.target);
-        if (ex != winner) {
-          ex.cancel();
+    }
+
+    /**
+     * The least time to wait for a head. A resume is patient: the client already holds part of the body, and giving up
+     * on a peer that is merely slow to answer (a busy node) throws that away.
+     */
+    private java.time.Duration floor() {
+        java.time.Duration f = mirror.config.raceBudgetFloor();
+        return plan.expectStart() >= 0 && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
+    }
+
+    private static final java.time.Duration RESUME_FLOOR = java.time.Duration.ofSeconds(1);
+
+    /** Null while the exchange is still in the race (manifest body being read or a failure). */
+    private Outcome onHead(PeerExchange ex) {
+        PeerHead head;
+        try {
+            if (ex.response().status().code() == 503 && ex.target.inFlight()) {
+                busy.add(ex.target);
+            }
+            head = PeerHead.parse(ex.response(), req);
+            check(head);
+        } catch (PeerResponseException e) {
+            ex.cancel();
+            failed(ex, e.getMessage());
+            return null;
         }
-      }
+        if (head.status() == 200 && req.kind() == DistributionRequest.Kind.MANIFEST && !req.head()) {
+            if (head.length() > mirror.config.manifestSizeLimit()) {
+                ex.cancel();
+                failed(ex, "manifest of " + head.length() + " bytes exceeds the limit");
+                return null;
+            }
+            ex.attach(new ManifestCollector(ex, head, session::post));
+            answered = true;
+            return null;
+        }
+        mirror.hedger.record(java.time.Duration.ofNanos(ex.headLatencyNanos()));
+        return new Outcome.Won(ex, head, null);
     }
-  }
 
-  /**
-   * The least time to wait for a head. A resume is patient: the client already holds part of the body, and giving up
-   * on a peer that is merely slow to answer (a busy node) throws that away.
-   */
-  private java.time.Duration floor() {
-    java.time.Duration f = mirror.config.raceBudgetFloor();
-    return plan.expectStart() >= 0 && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
-  }
-
-  private static final java.time.Duration RESUME_FLOOR = java.time.Duration.ofSeconds(1);
-
-  /** Null while the exchange is still in the race (manifest body being read or a failure). */
-  private Outcome onHead(PeerExchange ex) {
-    PeerHead head;
-    try {
-      if (ex.response().status().code() == 503 && ex.target.inFlight()) {
-        busy.add(ex.target);
-      }
-      head = PeerHead.parse(ex.response(), req);
-      check(head);
-    } catch (PeerResponseException e) {
-      ex.cancel();
-      failed(ex, e.getMessage());
-      return null;
+    private PeerHead parsedHead(PeerExchange ex) {
+        try {
+            return PeerHead.parse(ex.response(), req);
+        } catch (PeerResponseException e) {
+            throw new IllegalStateException(e); // parsed successfully before
+        }
     }
-    if (head.status() == 200 && req.kind() == DistributionRequest.Kind.MANIFEST && !req.head()) {
-      if (head.length() > mirror.config.manifestSizeLimit()) {
-        ex.cancel();
-        failed(ex, "manifest of " + head.length() + " bytes exceeds the limit");
-        return null;
-      }
-      ex.attach(new ManifestCollector(ex, head, session::post));
-      answered = true;
-      return null;
-    }
-    mirror.hedger.record(java.time.Duration.ofNanos(ex.headLatencyNanos()));
-    return new Outcome.Won(ex, head, null);
-  }
 
-  private PeerHead parsedHead(PeerExchange ex) {
-    try {
-      return PeerHead.parse(ex.response(), req);
-    } catch (PeerResponseException e) {
-      throw new IllegalStateException(e); // parsed successfully before
+    private void check(PeerHead head) throws PeerResponseException {
+        if (head.status() == 416) {
+            if (plan.range() == null || plan.expectStart() >= 0) {
+                throw new PeerResponseException("peer answered 416");
+            }
+            return;
+        }
+        if (plan.expectTotal() >= 0 && head.total() != plan.expectTotal()) {
+            throw new PeerResponseException("peer reports size " + head.total() + ", expected " + plan.expectTotal());
+        }
+        if (plan.expectStart() >= 0 && head.start() > plan.expectStart()) {
+            throw new PeerResponseException("peer body starts at " + head.start() + ", needed " + plan.expectStart());
+        }
     }
-  }
 
-  private void check(PeerHead head) throws PeerResponseException {
-    if (head.status() == 416) {
-      if (plan.range() == null || plan.expectStart() >= 0) {
-        throw new PeerResponseException("peer answered 416");
-      }
-      return;
+    private void failed(PeerExchange ex, String why) {
+        inflight.remove(ex);
+        session.pool.remove(ex.target);
+        PeerMirror.LOG.debug("request to peer {} failed for {}: {}", ex.target, req.key(), why);
+        trigger();
     }
-    if (plan.expectTotal() >= 0 && head.total() != plan.expectTotal()) {
-      throw new PeerResponseException("peer reports size " + head.total() + ", expected " + plan.expectTotal());
-    }
-    if (plan.expectStart() >= 0 && head.start() > plan.expectStart()) {
-      throw new PeerResponseException("peer body starts at " + head.start() + ", needed " + plan.expectStart());
-    }
-  }
 
-  private void failed(PeerExchange ex, String why) {
-    inflight.remove(ex);
-    session.pool.remove(ex.target);
-    PeerMirror.LOG.debug("request to peer {} failed for {}: {}", ex.target, req.key(), why);
-    trigger();
-  }
-
-  private void trigger() {
-    if (counted < MAX_COUNTED) {
-      counted++;
-      pending++;
+    private void trigger() {
+        if (counted < MAX_COUNTED) {
+            counted++;
+            pending++;
+        }
     }
-  }
 
-  private Outcome lost(String reason) {
-    return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy));
-  }
+    private Outcome lost(String reason) {
+        return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy));
+    }
 }

@@ -11,41 +11,41 @@ import java.util.regex.Pattern;
  * matches any run of characters.
  */
 public record TagPolicy(List<String> patterns, Duration timeout) {
-  public TagPolicy {
-    patterns = List.copyOf(patterns);
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("upstream tag timeout must be positive");
+    public TagPolicy {
+        patterns = List.copyOf(patterns);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("upstream tag timeout must be positive");
+        }
+        for (String p : patterns) {
+            if (p.isBlank() || p.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("invalid tag pattern '" + p + "'");
+            }
+        }
     }
-    for (String p : patterns) {
-      if (p.isBlank() || p.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("invalid tag pattern '" + p + "'");
-      }
-    }
-  }
 
-  public boolean isEmpty() {
-    return patterns.isEmpty();
-  }
-
-  public boolean matches(String repository, String tag) {
-    for (String p : patterns) {
-      String subject = p.contains(":") ? repository + ":" + tag : tag;
-      if (glob(p).matcher(subject).matches()) {
-        return true;
-      }
+    public boolean isEmpty() {
+        return patterns.isEmpty();
     }
-    return false;
-  }
 
-  private static Pattern glob(String p) {
-    StringBuilder re = new StringBuilder();
-    for (String part : p.split("\\*", -1)) {
-      if (!re.isEmpty()) {
-        re.append(".*");
-      }
-      re.append(Pattern.quote(part));
+    public boolean matches(String repository, String tag) {
+        for (String p : patterns) {
+            String subject = p.contains(":") ? repository + ":" + tag : tag;
+            if (glob(p).matcher(subject).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
-    return Pattern.compile(re.toString());
-  }
+
+    private static Pattern glob(String p) {
+        StringBuilder re = new StringBuilder();
+        for (String part : p.split("\\*", -1)) {
+            if (!re.isEmpty()) {
+                re.append(".*");
+            }
+            re.append(Pattern.quote(part));
+        }
+        return Pattern.compile(re.toString());
+    }
 }

@@ -29,148 +29,172 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Peers asking for a blob this node is still receiving, on an {@link EmbeddedChannel} with a file that grows. */
 class ArrivalServingTest {
-  private static final String BODY = "0123456789abcdef";
-  private static final Digest DIGEST = Digest.sha256(BODY.getBytes(StandardCharsets.US_ASCII));
+    private static final String BODY = "0123456789abcdef";
+    private static final Digest DIGEST = Digest.sha256(BODY.getBytes(StandardCharsets.US_ASCII));
 
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  private final LocalFetches fetches = new LocalFetches();
+    private final LocalFetches fetches = new LocalFetches();
 
-  private EmbeddedChannel channel(ArrivingContent arrivals, int uploadLimit) {
-    return channel(arrivals, uploadLimit, Duration.ofSeconds(2));
-  }
-
-  private EmbeddedChannel channel(ArrivingContent arrivals, int uploadLimit, Duration stall) {
-    var sharing = new InFlightSharing(arrivals, fetches, d -> { }, stall, Duration.ZERO,
-        Duration.ZERO);
-    RegistryHandler handler = new RegistryHandler(new RegistryHandler.Config(new FakeContentStore(null), null,
-        NotFoundMissHandler.INSTANCE, new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER,
-        null, null, sharing, uploadLimit, null));
-    EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null),
-        new ChunkedWriteHandler(), handler);
-    ch.freezeTime();
-    return ch;
-  }
-
-  private static ArrivingContent arriving(Arrival a) {
-    return new ArrivingContent() {
-      @Override
-      public List<Arrival> arrivals() {
-        return List.of(a);
-      }
-
-      @Override
-      public Optional<Arrival> find(Digest d) {
-        return d.equals(a.digest()) ? Optional.of(a) : Optional.empty();
-      }
-    };
-  }
-
-  private Arrival arrival(String present) throws Exception {
-    Path data = dir.resolve("data");
-    Files.writeString(data, present, StandardCharsets.US_ASCII);
-    return new Arrival(DIGEST, BODY.length(), data, System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
-  }
-
-  private static void get(EmbeddedChannel ch, String range) {
-    String raw = "GET /v2/a/blobs/" + DIGEST + "?ns=docker.io HTTP/1.1\r\nHost: t\r\nX-Spegel-Mirrored: true\r\n"
-        + (range == null ? "" : "Range: " + range + "\r\n") + "\r\n";
-    ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
-  }
-
-  private static String drain(EmbeddedChannel ch) {
-    StringBuilder sb = new StringBuilder();
-    for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
-      ByteBuf b = (ByteBuf) o;
-      sb.append(b.toString(StandardCharsets.ISO_8859_1));
-      b.release();
+    private EmbeddedChannel channel(ArrivingContent arrivals, int uploadLimit) {
+        return channel(arrivals, uploadLimit, Duration.ofSeconds(2));
     }
-    return sb.toString();
-  }
 
-  private static void tick(EmbeddedChannel ch, long millis) {
-    ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-    ch.runScheduledPendingTasks();
-    ch.runPendingTasks();
-  }
+    private EmbeddedChannel channel(ArrivingContent arrivals, int uploadLimit, Duration stall) {
+        var sharing = new InFlightSharing(arrivals, fetches, d -> {}, stall, Duration.ZERO, Duration.ZERO);
+        RegistryHandler handler = new RegistryHandler(new RegistryHandler.Config(
+                new FakeContentStore(null),
+                null,
+                NotFoundMissHandler.INSTANCE,
+                new DistributionPathParser("docker.io"),
+                List.of(),
+                null,
+                Readiness.ROUTER,
+                null,
+                null,
+                sharing,
+                uploadLimit,
+                null));
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new HttpServerCodec(), new HttpExchangeHandler(null), new ChunkedWriteHandler(), handler);
+        ch.freezeTime();
+        return ch;
+    }
 
-  @Test
-  void theBodyFollowsTheFileAsItGrowsAndEndsAtTheExpectedSize() throws Exception {
-    Arrival a = arrival("01234");
-    fetches.fetching(DIGEST);
-    EmbeddedChannel ch = channel(arriving(a), 0);
-    get(ch, null);
-    String first = drain(ch);
-    assertThat(first).startsWith("HTTP/1.1 200 OK\r\n").contains("content-length: 16").contains("01234")
-        .contains("Docker-Content-Digest: " + DIGEST);
-    Files.writeString(a.data(), "56789abcdef", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
-    tick(ch, 20);
-    assertThat(first + drain(ch)).endsWith(BODY);
-    assertThat(ch.isActive()).isTrue();
-  }
+    private static ArrivingContent arriving(Arrival a) {
+        return new ArrivingContent() {
+            @Override
+            public List<Arrival> arrivals() {
+                return List.of(a);
+            }
 
-  @Test
-  void aRangeStartsAtItsOffsetEvenBeyondWhatHasArrived() throws Exception {
-    Arrival a = arrival("0123");
-    EmbeddedChannel ch = channel(arriving(a), 0);
-    get(ch, "bytes=10-");
-    assertThat(drain(ch)).startsWith("HTTP/1.1 206 Partial Content\r\n").contains("content-range: bytes 10-15/16")
-        .endsWith("\r\n\r\n");
-    Files.writeString(a.data(), "456789abcdef", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
-    tick(ch, 20);
-    assertThat(drain(ch)).isEqualTo("abcdef");
-  }
+            @Override
+            public Optional<Arrival> find(Digest d) {
+                return d.equals(a.digest()) ? Optional.of(a) : Optional.empty();
+            }
+        };
+    }
 
-  @Test
-  void aFileThatStopsGrowingEndsTheStreamShort() throws Exception {
-    EmbeddedChannel ch = channel(arriving(arrival("01234")), 0, Duration.ofMillis(300));
-    long start = System.nanoTime();
-    get(ch, null);
-    assertThat(drain(ch)).endsWith("01234");
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      tick(ch, 20);
-      return !ch.isActive();
-    });
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-  }
+    private Arrival arrival(String present) throws Exception {
+        Path data = dir.resolve("data");
+        Files.writeString(data, present, StandardCharsets.US_ASCII);
+        return new Arrival(DIGEST, BODY.length(), data, System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
+    }
 
-  @Test
-  void noByteYetWhileStillDecidingIsA503AndNothingArrivingIsA404() throws Exception {
-    fetches.deciding(DIGEST);
-    EmbeddedChannel ch = channel(arriving(arrival("")), 0);
-    get(ch, null);
-    assertThat(drain(ch)).startsWith("HTTP/1.1 503 Service Unavailable\r\n").contains("retry-after: 1");
+    private static void get(EmbeddedChannel ch, String range) {
+        String raw = "GET /v2/a/blobs/" + DIGEST + "?ns=docker.io HTTP/1.1\r\nHost: t\r\nX-Spegel-Mirrored: true\r\n"
+                + (range == null ? "" : "Range: " + range + "\r\n") + "\r\n";
+        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    }
 
-    EmbeddedChannel none = channel(ArrivingContent.NONE, 0);
-    get(none, null);
-    assertThat(drain(none)).startsWith("HTTP/1.1 404 Not Found\r\n");
-  }
+    private static String drain(EmbeddedChannel ch) {
+        StringBuilder sb = new StringBuilder();
+        for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
+            ByteBuf b = (ByteBuf) o;
+            sb.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return sb.toString();
+    }
 
-  @Test
-  void uploadsBeyondTheLimitAreRefusedAtOnceAndASlotFreesWhenAnUploadEnds() throws Exception {
-    Arrival a = arrival("01234");
-    fetches.fetching(DIGEST);
-    ArrivingContent arrivals = arriving(a);
-    var sharing = new InFlightSharing(arrivals, fetches, d -> { }, Duration.ofSeconds(2), Duration.ZERO,
-        Duration.ZERO);
-    RegistryHandler shared = new RegistryHandler(new RegistryHandler.Config(new FakeContentStore(null), null,
-        NotFoundMissHandler.INSTANCE, new DistributionPathParser("docker.io"), List.of(), null, Readiness.ROUTER,
-        null, null, sharing, 1, null));
-    EmbeddedChannel one = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null),
-        new ChunkedWriteHandler(), shared);
-    EmbeddedChannel two = new EmbeddedChannel(new HttpServerCodec(), new HttpExchangeHandler(null),
-        new ChunkedWriteHandler(), shared);
-    one.freezeTime();
-    get(one, null);
-    assertThat(drain(one)).startsWith("HTTP/1.1 200 OK\r\n");
-    get(two, null);
-    assertThat(drain(two)).startsWith("HTTP/1.1 503 Service Unavailable\r\n");
+    private static void tick(EmbeddedChannel ch, long millis) {
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+    }
 
-    Files.writeString(a.data(), "56789abcdef", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
-    tick(one, 20);
-    assertThat(drain(one)).endsWith("abcdef");
-    get(two, null);
-    assertThat(drain(two)).startsWith("HTTP/1.1 200 OK\r\n").endsWith(BODY);
-  }
+    @Test
+    void theBodyFollowsTheFileAsItGrowsAndEndsAtTheExpectedSize() throws Exception {
+        Arrival a = arrival("01234");
+        fetches.fetching(DIGEST);
+        EmbeddedChannel ch = channel(arriving(a), 0);
+        get(ch, null);
+        String first = drain(ch);
+        assertThat(first)
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("content-length: 16")
+                .contains("01234")
+                .contains("Docker-Content-Digest: " + DIGEST);
+        Files.writeString(a.data(), "56789abcdef", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
+        tick(ch, 20);
+        assertThat(first + drain(ch)).endsWith(BODY);
+        assertThat(ch.isActive()).isTrue();
+    }
+
+    @Test
+    void aRangeStartsAtItsOffsetEvenBeyondWhatHasArrived() throws Exception {
+        Arrival a = arrival("0123");
+        EmbeddedChannel ch = channel(arriving(a), 0);
+        get(ch, "bytes=10-");
+        assertThat(drain(ch))
+                .startsWith("HTTP/1.1 206 Partial Content\r\n")
+                .contains("content-range: bytes 10-15/16")
+                .endsWith("\r\n\r\n");
+        Files.writeString(a.data(), "456789abcdef", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
+        tick(ch, 20);
+        assertThat(drain(ch)).isEqualTo("abcdef");
+    }
+
+    @Test
+    void aFileThatStopsGrowingEndsTheStreamShort() throws Exception {
+        EmbeddedChannel ch = channel(arriving(arrival("01234")), 0, Duration.ofMillis(300));
+        long start = System.nanoTime();
+        get(ch, null);
+        assertThat(drain(ch)).endsWith("01234");
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            tick(ch, 20);
+            return !ch.isActive();
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void noByteYetWhileStillDecidingIsA503AndNothingArrivingIsA404() throws Exception {
+        fetches.deciding(DIGEST);
+        EmbeddedChannel ch = channel(arriving(arrival("")), 0);
+        get(ch, null);
+        assertThat(drain(ch)).startsWith("HTTP/1.1 503 Service Unavailable\r\n").contains("retry-after: 1");
+
+        EmbeddedChannel none = channel(ArrivingContent.NONE, 0);
+        get(none, null);
+        assertThat(drain(none)).startsWith("HTTP/1.1 404 Not Found\r\n");
+    }
+
+    @Test
+    void uploadsBeyondTheLimitAreRefusedAtOnceAndASlotFreesWhenAnUploadEnds() throws Exception {
+        Arrival a = arrival("01234");
+        fetches.fetching(DIGEST);
+        ArrivingContent arrivals = arriving(a);
+        var sharing =
+                new InFlightSharing(arrivals, fetches, d -> {}, Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO);
+        RegistryHandler shared = new RegistryHandler(new RegistryHandler.Config(
+                new FakeContentStore(null),
+                null,
+                NotFoundMissHandler.INSTANCE,
+                new DistributionPathParser("docker.io"),
+                List.of(),
+                null,
+                Readiness.ROUTER,
+                null,
+                null,
+                sharing,
+                1,
+                null));
+        EmbeddedChannel one = new EmbeddedChannel(
+                new HttpServerCodec(), new HttpExchangeHandler(null), new ChunkedWriteHandler(), shared);
+        EmbeddedChannel two = new EmbeddedChannel(
+                new HttpServerCodec(), new HttpExchangeHandler(null), new ChunkedWriteHandler(), shared);
+        one.freezeTime();
+        get(one, null);
+        assertThat(drain(one)).startsWith("HTTP/1.1 200 OK\r\n");
+        get(two, null);
+        assertThat(drain(two)).startsWith("HTTP/1.1 503 Service Unavailable\r\n");
+
+        Files.writeString(a.data(), "56789abcdef", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
+        tick(one, 20);
+        assertThat(drain(one)).endsWith("abcdef");
+        get(two, null);
+        assertThat(drain(two)).startsWith("HTTP/1.1 200 OK\r\n").endsWith(BODY);
+    }
 }

@@ -42,186 +42,197 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * loopback address (127.0.0.x) and an ephemeral port.
  */
 final class FakePeer implements AutoCloseable {
-  enum Mode {
-    GOOD,
-    /** 404 with an OCI error body, as a peer that lost the content. */
-    NOT_FOUND,
-    ERROR,
-    /** Accepts the connection, reads the request, never answers. */
-    SILENT,
-    /** Sends the head and 40 % of each body, then drops the connection. */
-    DIE_AFTER_40,
-    /** Sends the head and 40 % of each body, then nothing more. */
-    STALL_AFTER_40,
-    /** Flips one byte in the middle of the content. */
-    CORRUPT,
-    /** Sends a manifest media type whatever was asked. */
-    MANIFEST_TYPE,
-    /** For tags: names a digest that does not match the body. */
-    WRONG_DIGEST_HEADER,
-    /** The first body dies after 40 %; later requests get the whole content with 200, ignoring Range. */
-    DIE_ONCE_THEN_IGNORE_RANGE
-  }
-
-  record Content(byte[] bytes, String mediaType) {
-    Digest digest() {
-      return Digest.sha256(bytes);
+    enum Mode {
+        GOOD,
+        /** 404 with an OCI error body, as a peer that lost the content. */
+        NOT_FOUND,
+        ERROR,
+        /** Accepts the connection, reads the request, never answers. */
+        SILENT,
+        /** Sends the head and 40 % of each body, then drops the connection. */
+        DIE_AFTER_40,
+        /** Sends the head and 40 % of each body, then nothing more. */
+        STALL_AFTER_40,
+        /** Flips one byte in the middle of the content. */
+        CORRUPT,
+        /** Sends a manifest media type whatever was asked. */
+        MANIFEST_TYPE,
+        /** For tags: names a digest that does not match the body. */
+        WRONG_DIGEST_HEADER,
+        /** The first body dies after 40 %; later requests get the whole content with 200, ignoring Range. */
+        DIE_ONCE_THEN_IGNORE_RANGE
     }
-  }
 
-  record Recorded(HttpMethod method, String uri, HttpHeaders headers) {}
-
-  static final EventLoopGroup GROUP =
-      new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("fake-peer", true),
-          NioIoHandler.newFactory());
-
-  final String id;
-  final InetAddress address;
-  final List<Recorded> requests = new CopyOnWriteArrayList<>();
-  /** Full bodies whose last byte the kernel accepted (for backpressure tests). */
-  private final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
-  /** Connections accepted. */
-  final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-  final java.util.concurrent.atomic.AtomicInteger bodiesWritten = new java.util.concurrent.atomic.AtomicInteger();
-  private final Map<String, Content> contents = new ConcurrentHashMap<>();
-  private volatile Mode mode;
-  private final Channel server;
-
-  FakePeer(String id, String ip, Mode mode) throws InterruptedException {
-    this.id = id;
-    this.mode = mode;
-    try {
-      this.address = InetAddress.getByName(ip);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(e);
+    record Content(byte[] bytes, String mediaType) {
+        Digest digest() {
+            return Digest.sha256(bytes);
+        }
     }
-    server = new ServerBootstrap().group(GROUP).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            connections.incrementAndGet();
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
-          }
-        })
-        .bind(new InetSocketAddress(address, 0)).sync().channel();
-  }
 
-  int port() {
-    return ((InetSocketAddress) server.localAddress()).getPort();
-  }
+    record Recorded(HttpMethod method, String uri, HttpHeaders headers) {}
 
-  Peer peer() {
-    return new Peer(id, List.of(address), port());
-  }
+    static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
+            2, new io.netty.util.concurrent.DefaultThreadFactory("fake-peer", true), NioIoHandler.newFactory());
 
-  FakePeer mode(Mode m) {
-    mode = m;
-    return this;
-  }
+    final String id;
+    final InetAddress address;
+    final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    /** Full bodies whose last byte the kernel accepted (for backpressure tests). */
+    private final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    /** Connections accepted. */
+    final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Serves {@code content} under its digest (and under {@code tags}). */
-  FakePeer put(Content content, String... tags) {
-    contents.put(content.digest().toString(), content);
-    for (String t : tags) {
-      contents.put(t, content);
+    final java.util.concurrent.atomic.AtomicInteger bodiesWritten = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, Content> contents = new ConcurrentHashMap<>();
+    private volatile Mode mode;
+    private final Channel server;
+
+    FakePeer(String id, String ip, Mode mode) throws InterruptedException {
+        this.id = id;
+        this.mode = mode;
+        try {
+            this.address = InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+        server = new ServerBootstrap()
+                .group(GROUP)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
+                    }
+                })
+                .bind(new InetSocketAddress(address, 0))
+                .sync()
+                .channel();
     }
-    return this;
-  }
 
-  long contentRequests() {
-    return requests.size();
-  }
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
 
-  @Override
-  public void close() {
-    server.close().syncUninterruptibly();
-  }
+    Peer peer() {
+        return new Peer(id, List.of(address), port());
+    }
 
-  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    FakePeer mode(Mode m) {
+        mode = m;
+        return this;
+    }
+
+    /** Serves {@code content} under its digest (and under {@code tags}). */
+    FakePeer put(Content content, String... tags) {
+        contents.put(content.digest().toString(), content);
+        for (String t : tags) {
+            contents.put(t, content);
+        }
+        return this;
+    }
+
+    long contentRequests() {
+        return requests.size();
+    }
+
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      requests.add(new Recorded(req.method(), req.uri(), req.headers().copy()));
-      Mode m = mode;
-      switch (m) {
-        case SILENT -> { }
-        case NOT_FOUND -> error(ctx, HttpResponseStatus.NOT_FOUND);
-        case ERROR -> error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR);
-        default -> serve(ctx, req, m);
-      }
+    public void close() {
+        server.close().syncUninterruptibly();
     }
 
-    private void error(ChannelHandlerContext ctx, HttpResponseStatus status) {
-      byte[] body = "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"gone\"}]}".getBytes();
-      var r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-      ctx.writeAndFlush(r);
-    }
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            requests.add(new Recorded(req.method(), req.uri(), req.headers().copy()));
+            Mode m = mode;
+            switch (m) {
+                case SILENT -> {}
+                case NOT_FOUND -> error(ctx, HttpResponseStatus.NOT_FOUND);
+                case ERROR -> error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+                default -> serve(ctx, req, m);
+            }
+        }
 
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest req, Mode m) {
-      String path = new QueryStringDecoder(req.uri()).path();
-      Content c = contents.get(path.substring(path.lastIndexOf('/') + 1));
-      if (c == null) {
-        error(ctx, HttpResponseStatus.NOT_FOUND);
-        return;
-      }
-      byte[] bytes = c.bytes();
-      if (m == Mode.CORRUPT) {
-        bytes = bytes.clone();
-        bytes[bytes.length / 2] ^= 0x5a;
-      }
-      long first = 0;
-      long last = bytes.length - 1;
-      HttpResponse r;
-      boolean firstServe = served.getAndIncrement() == 0;
-      if (m == Mode.DIE_ONCE_THEN_IGNORE_RANGE) {
-        m = firstServe ? Mode.DIE_AFTER_40 : Mode.GOOD;
-        req.headers().remove(HttpHeaderNames.RANGE);
-      }
-      try {
-        var range = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE));
-        if (range.isPresent()) {
-          var resolved = range.get().resolve(bytes.length);
-          first = resolved.first();
-          last = resolved.last();
-          r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
-          r.headers().set(HttpHeaderNames.CONTENT_RANGE, resolved.contentRange());
-        } else {
-          r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        private void error(ChannelHandlerContext ctx, HttpResponseStatus status) {
+            byte[] body = "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"gone\"}]}".getBytes();
+            var r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            ctx.writeAndFlush(r);
         }
-      } catch (InvalidRangeException e) {
-        var bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
-        bad.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + bytes.length);
-        bad.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        ctx.writeAndFlush(bad);
-        return;
-      }
-      int len = (int) (last - first + 1);
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, m == Mode.MANIFEST_TYPE ? "application/vnd.oci.image.manifest.v1+json"
-          : c.mediaType());
-      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, len);
-      r.headers().set("Docker-Content-Digest", m == Mode.WRONG_DIGEST_HEADER
-          ? Digest.sha256("something else".getBytes()).toString() : c.digest().toString());
-      if (req.method().equals(HttpMethod.HEAD)) {
-        ctx.write(r);
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        return;
-      }
-      ctx.write(r);
-      if (m == Mode.DIE_AFTER_40 || m == Mode.STALL_AFTER_40) {
-        int cut = Math.max(1, len * 4 / 10); // at least one byte, so every attempt makes progress
-        var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes, (int) first, cut));
-        if (m == Mode.DIE_AFTER_40) {
-          f.addListener(ChannelFutureListener.CLOSE);
+
+        private void serve(ChannelHandlerContext ctx, FullHttpRequest req, Mode m) {
+            String path = new QueryStringDecoder(req.uri()).path();
+            Content c = contents.get(path.substring(path.lastIndexOf('/') + 1));
+            if (c == null) {
+                error(ctx, HttpResponseStatus.NOT_FOUND);
+                return;
+            }
+            byte[] bytes = c.bytes();
+            if (m == Mode.CORRUPT) {
+                bytes = bytes.clone();
+                bytes[bytes.length / 2] ^= 0x5a;
+            }
+            long first = 0;
+            long last = bytes.length - 1;
+            HttpResponse r;
+            boolean firstServe = served.getAndIncrement() == 0;
+            if (m == Mode.DIE_ONCE_THEN_IGNORE_RANGE) {
+                m = firstServe ? Mode.DIE_AFTER_40 : Mode.GOOD;
+                req.headers().remove(HttpHeaderNames.RANGE);
+            }
+            try {
+                var range = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE));
+                if (range.isPresent()) {
+                    var resolved = range.get().resolve(bytes.length);
+                    first = resolved.first();
+                    last = resolved.last();
+                    r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+                    r.headers().set(HttpHeaderNames.CONTENT_RANGE, resolved.contentRange());
+                } else {
+                    r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                }
+            } catch (InvalidRangeException e) {
+                var bad = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                bad.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + bytes.length);
+                bad.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+                ctx.writeAndFlush(bad);
+                return;
+            }
+            int len = (int) (last - first + 1);
+            r.headers()
+                    .set(
+                            HttpHeaderNames.CONTENT_TYPE,
+                            m == Mode.MANIFEST_TYPE ? "application/vnd.oci.image.manifest.v1+json" : c.mediaType());
+            r.headers().set(HttpHeaderNames.CONTENT_LENGTH, len);
+            r.headers()
+                    .set(
+                            "Docker-Content-Digest",
+                            m == Mode.WRONG_DIGEST_HEADER
+                                    ? Digest.sha256("something else".getBytes()).toString()
+                                    : c.digest().toString());
+            if (req.method().equals(HttpMethod.HEAD)) {
+                ctx.write(r);
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                return;
+            }
+            ctx.write(r);
+            if (m == Mode.DIE_AFTER_40 || m == Mode.STALL_AFTER_40) {
+                int cut = Math.max(1, len * 4 / 10); // at least one byte, so every attempt makes progress
+                var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes, (int) first, cut));
+                if (m == Mode.DIE_AFTER_40) {
+                    f.addListener(ChannelFutureListener.CLOSE);
+                }
+                return;
+            }
+            ctx.write(Unpooled.wrappedBuffer(bytes, (int) first, len));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+                if (f.isSuccess()) {
+                    bodiesWritten.incrementAndGet();
+                }
+            });
         }
-        return;
-      }
-      ctx.write(Unpooled.wrappedBuffer(bytes, (int) first, len));
-      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
-        if (f.isSuccess()) {
-          bodiesWritten.incrementAndGet();
-        }
-      });
     }
-  }
 }

@@ -13,56 +13,57 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A router that finds the given peers for every key, in the given order (InMemoryRouter's order is a hash order). */
 final class OrderedRouter implements Router {
-  private volatile List<Peer> peers;
-  final AtomicInteger lookups = new AtomicInteger();
+    private volatile List<Peer> peers;
+    final AtomicInteger lookups = new AtomicInteger();
 
-  OrderedRouter(List<Peer> peers) {
-    this.peers = List.copyOf(peers);
-  }
+    OrderedRouter(List<Peer> peers) {
+        this.peers = List.copyOf(peers);
+    }
 
-  /** Changes what later lookups find. */
-  void set(FakePeer... fakes) {
-    peers = java.util.Arrays.stream(fakes).map(FakePeer::peer).toList();
-  }
+    /** Changes what later lookups find. */
+    void set(FakePeer... fakes) {
+        peers = java.util.Arrays.stream(fakes).map(FakePeer::peer).toList();
+    }
 
-  static OrderedRouter of(FakePeer... fakes) {
-    return new OrderedRouter(java.util.Arrays.stream(fakes).map(FakePeer::peer).toList());
-  }
+    static OrderedRouter of(FakePeer... fakes) {
+        return new OrderedRouter(
+                java.util.Arrays.stream(fakes).map(FakePeer::peer).toList());
+    }
 
-  @Override
-  public boolean ready() {
-    return true;
-  }
+    @Override
+    public boolean ready() {
+        return true;
+    }
 
-  @Override
-  public void advertise(Collection<String> keys) {}
+    @Override
+    public void advertise(Collection<String> keys) {}
 
-  @Override
-  public void withdraw(Collection<String> keys) {}
+    @Override
+    public void withdraw(Collection<String> keys) {}
 
-  @Override
-  public Lookup lookup(String key, int count) {
-    lookups.incrementAndGet();
-    List<Peer> now = peers;
-    Deque<Peer> found = new ArrayDeque<>(now.subList(0, Math.min(count, now.size())));
-    return new Lookup() {
-      @Override
-      public synchronized Optional<Peer> next(Duration timeout) {
-        return Optional.ofNullable(found.poll());
-      }
+    @Override
+    public Lookup lookup(String key, int count) {
+        lookups.incrementAndGet();
+        List<Peer> now = peers;
+        Deque<Peer> found = new ArrayDeque<>(now.subList(0, Math.min(count, now.size())));
+        return new Lookup() {
+            @Override
+            public synchronized Optional<Peer> next(Duration timeout) {
+                return Optional.ofNullable(found.poll());
+            }
 
-      @Override
-      public synchronized boolean finished() {
-        return found.isEmpty();
-      }
+            @Override
+            public synchronized boolean finished() {
+                return found.isEmpty();
+            }
 
-      @Override
-      public void close() {}
-    };
-  }
+            @Override
+            public void close() {}
+        };
+    }
 
-  @Override
-  public List<Peer> peers() {
-    return peers;
-  }
+    @Override
+    public List<Peer> peers() {
+        return peers;
+    }
 }

@@ -8,7 +8,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /** How the installed agent runs ({@code --mode}). */
 enum AgentMode {
-    SYSTEMD, DAEMONSET, NONE;
+    SYSTEMD,
+    DAEMONSET,
+    NONE;
 
     String flag() {
         return name().toLowerCase(Locale.ROOT);

@@ -21,15 +21,23 @@ import picocli.CommandLine.Spec;
  * {@code speglar doctor}: checks a running node end to end, printing each result as it finishes. Exits 1 when any
  * check fails. Bounded: under 10 s when nothing answers.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
         description = "Check the node end to end: effective containerd config (containerd config dump), hosts.toml,"
                 + " containerd socket and CRI plugin, agent /readyz, and a manifest HEAD through the agent.")
 public final class DoctorCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
-    @Mixin NodeOptions options;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--check-image", paramLabel = "IMAGE", description = "Image whose manifest to HEAD through the agent, e.g. docker.io/library/nginx:1.27")
+    @Mixin
+    NodeOptions options;
+
+    @Option(
+            names = "--check-image",
+            paramLabel = "IMAGE",
+            description = "Image whose manifest to HEAD through the agent, e.g. docker.io/library/nginx:1.27")
     String checkImage;
 
     @Override
@@ -40,8 +48,13 @@ public final class DoctorCommand implements Callable<Integer> {
             Detection d = node.detect();
             ContainerdTarget t = node.target(d);
             ContainerdProbe probe = new ContainerdProbe(options.ctr, node.socket(d), Doctor.PROBE_TIMEOUT);
-            Doctor doctor = new Doctor(node.root(), t, new CandidateDump(node.root(), node.binary(), t.version()), probe,
-                    node.mirrorTargets(), checkImage);
+            Doctor doctor = new Doctor(
+                    node.root(),
+                    t,
+                    new CandidateDump(node.root(), node.binary(), t.version()),
+                    probe,
+                    node.mirrorTargets(),
+                    checkImage);
             List<Doctor.Check> checks = doctor.run(new CheckRunner.Listener() {
                 @Override
                 public void finished(Doctor.Check check) {

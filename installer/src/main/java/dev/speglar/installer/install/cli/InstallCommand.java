@@ -14,17 +14,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code speglar install}: show the plan, then apply it with backups, validation, verification and rollback. */
-@Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Configure containerd for the mirror (hosts.toml, config_path, discard_unpacked_layers,"
-                + " use_local_image_pull on 2.1+), restart and verify it, and install the agent. Any failure rolls"
-                + " everything back. Running it again changes and restarts nothing.",
-            "Without --yes only the plan is shown."})
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Configure containerd for the mirror (hosts.toml, config_path, discard_unpacked_layers,"
+                    + " use_local_image_pull on 2.1+), restart and verify it, and install the agent. Any failure rolls"
+                    + " everything back. Running it again changes and restarts nothing.",
+            "Without --yes only the plan is shown."
+        })
 public final class InstallCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
-    @Mixin NodeOptions options;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = {"-y", "--yes"}, description = "Apply the plan.")
+    @Mixin
+    NodeOptions options;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Apply the plan.")
     boolean yes;
 
     @Override

@@ -8,6 +8,7 @@ import dev.speglar.installer.containerd.ContainerdVersion;
 import dev.speglar.installer.detect.DetectCommand;
 import dev.speglar.installer.detect.Detection;
 import dev.speglar.installer.detect.Detector;
+import dev.speglar.installer.detect.HostRoot;
 import dev.speglar.installer.detect.Platform;
 import dev.speglar.installer.detect.Verdict;
 import dev.speglar.installer.install.AgentDeployment;
@@ -15,7 +16,6 @@ import dev.speglar.installer.install.AgentPayload;
 import dev.speglar.installer.install.CommandHook;
 import dev.speglar.installer.install.ContainerdProbe;
 import dev.speglar.installer.install.ContainerdTarget;
-import dev.speglar.installer.detect.HostRoot;
 import dev.speglar.installer.install.NodeInstaller;
 import dev.speglar.installer.install.Progress;
 import dev.speglar.installer.install.SystemdAgent;
@@ -49,7 +49,6 @@ final class NodeWiring {
         this.o = options;
     }
 
-
     HostRoot root() {
         DetectCommand.openRoot(o.hostRoot);
         return new HostRoot(o.hostRoot);
@@ -68,8 +67,10 @@ final class NodeWiring {
         Detection d = detect();
         o.gate.check(d);
         if (d.verdict() == Verdict.PRE_BOOT_ONLY || d.verdict() == Verdict.NATIVE_MIRROR) {
-            throw new UserException("not changing this node (" + d.platform() + ", " + d.verdict() + "): "
-                    + String.join(" ", d.reasons()), ExitCode.FAILED);
+            throw new UserException(
+                    "not changing this node (" + d.platform() + ", " + d.verdict() + "): "
+                            + String.join(" ", d.reasons()),
+                    ExitCode.FAILED);
         }
         return d;
     }
@@ -91,12 +92,18 @@ final class NodeWiring {
                 throw new UserException(e.getMessage() + "; pass --containerd-version");
             }
         } else {
-            throw new UserException("containerd version unknown under --host-root " + o.hostRoot + ": pass --containerd-version", ExitCode.USAGE);
+            throw new UserException(
+                    "containerd version unknown under --host-root " + o.hostRoot + ": pass --containerd-version",
+                    ExitCode.USAGE);
         }
-        String config = o.containerdConfig != null ? o.containerdConfig
-                : d.containerd().configFiles().isEmpty() ? "/etc/containerd/config.toml" : d.containerd().configFiles().getFirst();
+        String config = o.containerdConfig != null
+                ? o.containerdConfig
+                : d.containerd().configFiles().isEmpty()
+                        ? "/etc/containerd/config.toml"
+                        : d.containerd().configFiles().getFirst();
         // AL2 copies its template at bootstrap; AL2023 nodeadm rewrites every boot; MicroK8s/k0s render from templates.
-        boolean regenerated = List.of(Platform.EKS_AL2, Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S).contains(d.platform());
+        boolean regenerated = List.of(Platform.EKS_AL2, Platform.EKS_AL2023, Platform.MICROK8S, Platform.K0S)
+                .contains(d.platform());
         try {
             return new ContainerdTarget(v, config, regenerated, o.configStrategy, o.hostsDir);
         } catch (IllegalArgumentException e) {
@@ -113,7 +120,9 @@ final class NodeWiring {
     }
 
     String socket(Detection d) {
-        String s = o.containerdSocket != null ? o.containerdSocket : d.containerd().socket().orElse("/run/containerd/containerd.sock");
+        String s = o.containerdSocket != null
+                ? o.containerdSocket
+                : d.containerd().socket().orElse("/run/containerd/containerd.sock");
         return root().resolve(s).toString();
     }
 
@@ -154,11 +163,14 @@ final class NodeWiring {
     }
 
     AgentDeployment agent(Detection d) {
-        boolean bootstrap = o.agentArgs.stream().anyMatch(a -> a.startsWith("--bootstrap-kind") || a.equals("--standalone"));
+        boolean bootstrap =
+                o.agentArgs.stream().anyMatch(a -> a.startsWith("--bootstrap-kind") || a.equals("--standalone"));
         if (o.mode != AgentMode.NONE && !bootstrap) {
             // The agent refuses to start without one; catch it here instead of installing a crash-looping agent.
-            throw new UserException("the agent needs a peer bootstrap: add --agent-arg=--bootstrap-kind=static|dns|http"
-                    + " with its flags, or --agent-arg=--standalone for a single node", ExitCode.USAGE);
+            throw new UserException(
+                    "the agent needs a peer bootstrap: add --agent-arg=--bootstrap-kind=static|dns|http"
+                            + " with its flags, or --agent-arg=--standalone for a single node",
+                    ExitCode.USAGE);
         }
         return switch (o.mode) {
             case NONE -> AgentDeployment.NONE;
@@ -171,9 +183,17 @@ final class NodeWiring {
             }
             case DAEMONSET -> {
                 if (o.image == null) throw new UserException("daemonset mode needs --image", ExitCode.USAGE);
-                DaemonSetAgent ds = new DaemonSetAgent(client(), new DaemonSetSpec(o.namespace, "speglar", o.image,
-                        o.mirrorPort, d.containerd().socket().orElse("/run/containerd/containerd.sock"),
-                        "/var/lib/containerd/io.containerd.content.v1.content", o.agentArgs, selinuxEnforcing() ? "spc_t" : null));
+                DaemonSetAgent ds = new DaemonSetAgent(
+                        client(),
+                        new DaemonSetSpec(
+                                o.namespace,
+                                "speglar",
+                                o.image,
+                                o.mirrorPort,
+                                d.containerd().socket().orElse("/run/containerd/containerd.sock"),
+                                "/var/lib/containerd/io.containerd.content.v1.content",
+                                o.agentArgs,
+                                selinuxEnforcing() ? "spc_t" : null));
                 ds.serverVersion(); // refuses an unsupported API server before the plan
                 yield ds;
             }
@@ -183,7 +203,9 @@ final class NodeWiring {
     /** SELinux in enforcing mode on the node (container-selinux's privileged type spc_t is then needed). */
     private boolean selinuxEnforcing() {
         try {
-            return Files.readString(root().resolve("/sys/fs/selinux/enforce")).strip().equals("1");
+            return Files.readString(root().resolve("/sys/fs/selinux/enforce"))
+                    .strip()
+                    .equals("1");
         } catch (IOException e) {
             return false; // no selinuxfs: SELinux is off
         }
@@ -203,38 +225,75 @@ final class NodeWiring {
             Path target = root().resolve(dir);
             boolean inPlace = Files.isDirectory(target) && Files.isSameFile(target, app.get());
             SystemdUnit unit = SystemdUnit.launcher(dir + "/bin/speglar-agent", agentArgs());
-            return new SystemdAgent(root(), unit, inPlace ? AgentPayload.none() : AgentPayload.appImage(app.get(), dir),
-                    startHook, stopHook);
+            return new SystemdAgent(
+                    root(),
+                    unit,
+                    inPlace ? AgentPayload.none() : AgentPayload.appImage(app.get(), dir),
+                    startHook,
+                    stopHook);
         }
-        String javaExe = o.java != null ? o.java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaExe = o.java != null
+                ? o.java
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String nodeJar = AgentPayload.PACKAGE_DIR + "/speglar-agent.jar";
         SystemdUnit unit = SystemdUnit.jar(javaExe, nodeJar, agentArgs());
         if (o.agentJar == null && !Files.isRegularFile(root().resolve(nodeJar))) {
-            throw new UserException("systemd mode needs the agent: install the speglar package (which carries it), or"
-                    + " pass --agent-jar (installed to " + nodeJar + ")", ExitCode.USAGE);
+            throw new UserException(
+                    "systemd mode needs the agent: install the speglar package (which carries it), or"
+                            + " pass --agent-jar (installed to " + nodeJar + ")",
+                    ExitCode.USAGE);
         }
-        return new SystemdAgent(root(), unit, o.agentJar == null ? AgentPayload.none() : AgentPayload.jar(o.agentJar, nodeJar),
-                startHook, stopHook);
+        return new SystemdAgent(
+                root(),
+                unit,
+                o.agentJar == null ? AgentPayload.none() : AgentPayload.jar(o.agentJar, nodeJar),
+                startHook,
+                stopHook);
     }
 
     /** Uninstall only needs the stop hook; the unit content is irrelevant. */
     AgentDeployment systemdForUninstall() {
         SystemdUnit unit = SystemdUnit.launcher(AgentPayload.PACKAGE_DIR + "/bin/speglar-agent", List.of());
-        return new SystemdAgent(root(), unit, AgentPayload.none(), CommandHook.none(),
+        return new SystemdAgent(
+                root(),
+                unit,
+                AgentPayload.none(),
+                CommandHook.none(),
                 CommandHook.shell(o.agentStop, Duration.ofSeconds(60)));
     }
 
     /** Uninstall with Kubernetes objects in the manifest: they are removed through the API. */
     AgentDeployment agentForUninstall(Detection d) {
-        DaemonSetAgent k8s = new DaemonSetAgent(client(), new DaemonSetSpec(o.namespace, "speglar", o.image == null ? "unused" : o.image,
-                o.mirrorPort, "/run/containerd/containerd.sock", "/var/lib/containerd/io.containerd.content.v1.content", List.of()));
+        DaemonSetAgent k8s = new DaemonSetAgent(
+                client(),
+                new DaemonSetSpec(
+                        o.namespace,
+                        "speglar",
+                        o.image == null ? "unused" : o.image,
+                        o.mirrorPort,
+                        "/run/containerd/containerd.sock",
+                        "/var/lib/containerd/io.containerd.content.v1.content",
+                        List.of()));
         AgentDeployment systemd = systemdForUninstall();
         return new AgentDeployment() {
-            @Override public List<dev.speglar.installer.install.FileChange> files() { return List.of(); }
-            @Override public List<String> otherChanges() { return List.of(); }
-            @Override public void activate(dev.speglar.installer.install.Manifest m, boolean f) {}
-            @Override public void rollback() {}
-            @Override public void uninstall(dev.speglar.installer.install.Manifest m) throws Exception {
+            @Override
+            public List<dev.speglar.installer.install.FileChange> files() {
+                return List.of();
+            }
+
+            @Override
+            public List<String> otherChanges() {
+                return List.of();
+            }
+
+            @Override
+            public void activate(dev.speglar.installer.install.Manifest m, boolean f) {}
+
+            @Override
+            public void rollback() {}
+
+            @Override
+            public void uninstall(dev.speglar.installer.install.Manifest m) throws Exception {
                 systemd.uninstall(m);
                 k8s.uninstall(m);
             }
@@ -256,7 +315,9 @@ final class NodeWiring {
         if (client != null) return client;
         if (o.kubeconfig == null) throw new UserException("this needs --kubeconfig", ExitCode.USAGE);
         try {
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(o.kubeconfig))).build();
+            client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(Files.readString(o.kubeconfig)))
+                    .build();
             return client;
         } catch (IOException e) {
             throw new UserException("cannot read kubeconfig " + o.kubeconfig + ": " + e.getMessage());
@@ -264,7 +325,8 @@ final class NodeWiring {
     }
 
     NodeInstaller installer(Detection d, Progress progress) {
-        return new NodeInstaller(root(), target(d), binary(), mirror(), agent(d), restartHook(), probe(d), guard(), progress);
+        return new NodeInstaller(
+                root(), target(d), binary(), mirror(), agent(d), restartHook(), probe(d), guard(), progress);
     }
 
     void close() {

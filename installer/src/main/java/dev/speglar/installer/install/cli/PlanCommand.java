@@ -13,13 +13,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code speglar plan}: every change an install would make, validated, without touching the node. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
         description = "Show every change 'speglar install' would make (file diffs, effective containerd values,"
                 + " restart, agent), validated with the real 'containerd config dump'. Changes nothing.")
 public final class PlanCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
-    @Mixin NodeOptions options;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NodeOptions options;
 
     @Override
     public Integer call() {

@@ -17,15 +17,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code speglar uninstall}: restore every file the installs touched, byte for byte. */
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
-        description = {"Stop the agent and restore every file recorded in the install manifest byte for byte;"
-                + " restart containerd only if its config changes. Without --yes only lists what would be restored."})
+@Command(
+        name = "uninstall",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Stop the agent and restore every file recorded in the install manifest byte for byte;"
+                    + " restart containerd only if its config changes. Without --yes only lists what would be restored."
+        })
 public final class UninstallCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
-    @Mixin NodeOptions options;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = {"-y", "--yes"}, description = "Apply.")
+    @Mixin
+    NodeOptions options;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Apply.")
     boolean yes;
 
     @Override
@@ -37,8 +46,10 @@ public final class UninstallCommand implements Callable<Integer> {
             if (!yes) {
                 if (!manifest.exists()) out.println("Nothing to uninstall.");
                 for (Manifest.Entry e : manifest.entries()) {
-                    out.println(e.type() + " " + e.target() + (e.type().equals("dir") ? " (remove if empty)"
-                            : e.backup() == null ? " (remove)" : " (restore original)"));
+                    out.println(e.type() + " " + e.target()
+                            + (e.type().equals("dir")
+                                    ? " (remove if empty)"
+                                    : e.backup() == null ? " (remove)" : " (restore original)"));
                 }
                 out.println(manifest.exists() ? "Dry run: re-run with --yes to apply." : "");
                 out.flush();

@@ -48,15 +48,20 @@ public final class DaemonSetAgent implements AgentDeployment {
             try {
                 server = KubernetesVersion.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new UserException("API server " + client.getMasterUrl() + " reports Kubernetes " + text + ": "
-                        + e.getMessage(), ExitCode.REFUSED);
+                throw new UserException(
+                        "API server " + client.getMasterUrl() + " reports Kubernetes " + text + ": " + e.getMessage(),
+                        ExitCode.REFUSED);
             }
         }
         return server;
     }
 
     private DaemonSet live() {
-        return client.apps().daemonSets().inNamespace(spec.namespace()).withName(spec.name()).get();
+        return client.apps()
+                .daemonSets()
+                .inNamespace(spec.namespace())
+                .withName(spec.name())
+                .get();
     }
 
     @Override
@@ -68,7 +73,8 @@ public final class DaemonSetAgent implements AgentDeployment {
     public List<String> otherChanges() {
         String on = " on Kubernetes " + serverVersion();
         List<String> out = new ArrayList<>();
-        if (client.namespaces().withName(spec.namespace()).get() == null) out.add("create Namespace " + spec.namespace());
+        if (client.namespaces().withName(spec.namespace()).get() == null)
+            out.add("create Namespace " + spec.namespace());
         DaemonSet live = live();
         DaemonSet desired = spec.build();
         String want = desired.getMetadata().getAnnotations().get(DaemonSetSpec.HASH_ANNOTATION);
@@ -86,11 +92,19 @@ public final class DaemonSetAgent implements AgentDeployment {
         if (otherChanges().isEmpty()) return;
         if (client.namespaces().withName(spec.namespace()).get() == null) {
             manifest.recordK8s("namespace/" + spec.namespace(), null);
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build()).create();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(spec.namespace())
+                            .endMetadata()
+                            .build())
+                    .create();
             namespaceCreated = true;
         }
         previous = live();
-        manifest.recordK8s(ref(), previous == null ? null : Serialization.asYaml(clean(previous)).getBytes(StandardCharsets.UTF_8));
+        manifest.recordK8s(
+                ref(),
+                previous == null ? null : Serialization.asYaml(clean(previous)).getBytes(StandardCharsets.UTF_8));
         upsert(spec.build());
         applied = true;
     }
@@ -106,15 +120,21 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     @Override
     public void uninstall(Manifest manifest) throws Exception {
-        List<Manifest.Entry> k8s = manifest.entries().stream().filter(e -> e.type().equals("k8s")).toList();
+        List<Manifest.Entry> k8s =
+                manifest.entries().stream().filter(e -> e.type().equals("k8s")).toList();
         for (Manifest.Entry e : k8s.reversed()) {
             String[] parts = e.target().split("/");
             byte[] before = manifest.backup(e);
             if (parts[0].equals("daemonset")) {
                 if (before == null) {
-                    client.apps().daemonSets().inNamespace(parts[1]).withName(parts[2]).delete();
+                    client.apps()
+                            .daemonSets()
+                            .inNamespace(parts[1])
+                            .withName(parts[2])
+                            .delete();
                 } else {
-                    DaemonSet old = Serialization.unmarshal(new String(before, StandardCharsets.UTF_8), DaemonSet.class);
+                    DaemonSet old =
+                            Serialization.unmarshal(new String(before, StandardCharsets.UTF_8), DaemonSet.class);
                     upsert(old);
                 }
             } else if (parts[0].equals("namespace") && before == null) {
@@ -125,8 +145,11 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     /** Create, or replace the live object at its current resourceVersion (optimistic concurrency, no retry loop). */
     private void upsert(DaemonSet desired) {
-        DaemonSet live = client.apps().daemonSets().inNamespace(desired.getMetadata().getNamespace())
-                .withName(desired.getMetadata().getName()).get();
+        DaemonSet live = client.apps()
+                .daemonSets()
+                .inNamespace(desired.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName())
+                .get();
         if (live == null) {
             client.resource(desired).create();
         } else {

@@ -21,7 +21,8 @@ public final class KubeNodeGuard implements NodeInstaller.NodeGuard {
     private boolean cordonedByUs;
 
     public KubeNodeGuard(KubernetesClient client, String nodeName, boolean drain, Duration drainTimeout) {
-        if (nodeName == null || nodeName.isBlank()) throw new IllegalArgumentException("--node-name is required for --cordon/--drain");
+        if (nodeName == null || nodeName.isBlank())
+            throw new IllegalArgumentException("--node-name is required for --cordon/--drain");
         this.client = client;
         this.nodeName = nodeName;
         this.drain = drain;
@@ -46,17 +47,26 @@ public final class KubeNodeGuard implements NodeInstaller.NodeGuard {
         // Filtered client-side as well: the field selector narrows the list on a real API server.
         List<Pod> pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).list().getItems().stream()
                 .filter(p -> nodeName.equals(p.getSpec().getNodeName()))
-                .filter(p -> !isDaemonSetPod(p) && !isMirrorPod(p)).toList();
+                .filter(p -> !isDaemonSetPod(p) && !isMirrorPod(p))
+                .toList();
         for (Pod p : pods) {
-            if (!client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).evict()) {
-                throw new IllegalStateException("eviction of " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
-                        + " refused (PodDisruptionBudget?)");
+            if (!client.pods()
+                    .inNamespace(p.getMetadata().getNamespace())
+                    .withName(p.getMetadata().getName())
+                    .evict()) {
+                throw new IllegalStateException("eviction of " + p.getMetadata().getNamespace() + "/"
+                        + p.getMetadata().getName() + " refused (PodDisruptionBudget?)");
             }
         }
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         for (Pod p : pods) {
-            while (client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).get() != null) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("drain timed out after " + drainTimeout);
+            while (client.pods()
+                            .inNamespace(p.getMetadata().getNamespace())
+                            .withName(p.getMetadata().getName())
+                            .get()
+                    != null) {
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException("drain timed out after " + drainTimeout);
                 Thread.sleep(500);
             }
         }
@@ -68,7 +78,8 @@ public final class KubeNodeGuard implements NodeInstaller.NodeGuard {
     }
 
     private static boolean isMirrorPod(Pod p) {
-        return p.getMetadata().getAnnotations() != null && p.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror");
+        return p.getMetadata().getAnnotations() != null
+                && p.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror");
     }
 
     @Override

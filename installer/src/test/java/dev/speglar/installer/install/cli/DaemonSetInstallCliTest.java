@@ -29,8 +29,13 @@ class DaemonSetInstallCliTest {
 
     KubernetesClient client;
     KubernetesMockServer server;
-    @TempDir Path root;
-    @TempDir Path scratch;
+
+    @TempDir
+    Path root;
+
+    @TempDir
+    Path scratch;
+
     Path kubeconfig;
 
     @BeforeEach
@@ -60,15 +65,31 @@ class DaemonSetInstallCliTest {
     }
 
     private void serverReports(String gitVersion) {
-        server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor(gitVersion.split("\\.")[1])
-                .withGitVersion(gitVersion).build());
+        server.setVersionInfo(new VersionInfo.Builder()
+                .withMajor("1")
+                .withMinor(gitVersion.split("\\.")[1])
+                .withGitVersion(gitVersion)
+                .build());
     }
 
     private String[] args(String... first) {
         List<String> a = new ArrayList<>(List.of(first));
-        a.addAll(List.of("--host-root", root.toString(), "--containerd-version", "1.6.20", "--mode", "daemonset",
-                "--kubeconfig", kubeconfig.toString(), "--image", "ghcr.io/speglar/agent:0.1", "--agent-arg=--bootstrap-kind=dns", "--node-ip", "10.0.0.5",
-                "--restart-command", "false"));
+        a.addAll(List.of(
+                "--host-root",
+                root.toString(),
+                "--containerd-version",
+                "1.6.20",
+                "--mode",
+                "daemonset",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--image",
+                "ghcr.io/speglar/agent:0.1",
+                "--agent-arg=--bootstrap-kind=dns",
+                "--node-ip",
+                "10.0.0.5",
+                "--restart-command",
+                "false"));
         return a.toArray(String[]::new);
     }
 
@@ -81,21 +102,35 @@ class DaemonSetInstallCliTest {
     }
 
     private DaemonSet live() {
-        return client.apps().daemonSets().inNamespace("speglar").withName("speglar").get();
+        return client.apps()
+                .daemonSets()
+                .inNamespace("speglar")
+                .withName("speglar")
+                .get();
     }
 
     @Test
     void appliesDaemonSetOnceAndUninstallRemovesIt() throws Exception {
         String plan = run(0, "plan");
-        assertThat(plan).contains("create Namespace speglar", "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:0.1) on Kubernetes 1.31",
-                "containerd restart: not required");
+        assertThat(plan)
+                .contains(
+                        "create Namespace speglar",
+                        "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:0.1) on Kubernetes 1.31",
+                        "containerd restart: not required");
         assertThat(live()).isNull();
 
         String install = run(0, "install", "--yes");
         assertThat(install).contains("start agent: ok", "Installed.").doesNotContain("restart containerd");
-        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:0.1");
-        assertThat(root.resolve("etc/containerd/certs.d/_default/hosts.toml")).hasContent(
-                "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
+        assertThat(live().getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage())
+                .isEqualTo("ghcr.io/speglar/agent:0.1");
+        assertThat(root.resolve("etc/containerd/certs.d/_default/hosts.toml"))
+                .hasContent(
+                        "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
 
         assertThat(run(0, "install", "--yes")).contains("Nothing to change");
 
@@ -105,7 +140,12 @@ class DaemonSetInstallCliTest {
         try (var s = Files.walk(root)) {
             // Only the tmpfs lock file (see InstallLock) outlasts the runs.
             assertThat(s.map(p -> root.relativize(p).toString()).toList())
-                    .containsExactlyInAnyOrder("", "etc", "etc/containerd", "etc/containerd/config.toml", "run",
+                    .containsExactlyInAnyOrder(
+                            "",
+                            "etc",
+                            "etc/containerd",
+                            "etc/containerd/config.toml",
+                            "run",
                             "run/speglar-installer.lock");
         }
     }
@@ -133,7 +173,12 @@ class DaemonSetInstallCliTest {
 
         run(0, "install", "--yes");
 
-        assertThat(live().getSpec().getTemplate().getSpec().getSecurityContext().getSeLinuxOptions().getType())
+        assertThat(live().getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getSecurityContext()
+                        .getSeLinuxOptions()
+                        .getType())
                 .isEqualTo("spc_t");
         run(0, "uninstall", "--yes");
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("real")
 class FixturePlanTest {
 
-    @TempDir Path root;
+    @TempDir
+    Path root;
 
     private record Run(int code, String out, String err) {}
 
@@ -33,7 +34,8 @@ class FixturePlanTest {
                 else Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        List<String> args = new ArrayList<>(List.of("plan", "--host-root", root.toString(), "--mode", "none", "--node-ip", "10.0.0.5"));
+        List<String> args = new ArrayList<>(
+                List.of("plan", "--host-root", root.toString(), "--mode", "none", "--node-ip", "10.0.0.5"));
         if (containerdVersion != null) args.addAll(List.of("--containerd-version", containerdVersion));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -46,11 +48,19 @@ class FixturePlanTest {
         Run r = plan("eks-al2", "1.6.20");
         assertThat(r.code()).as(r.err()).isZero();
         String compact = r.out().replaceAll("\\+ +", "+ ");
-        assertThat(compact).contains("+ sandbox_image = \"602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/pause:3.5\"",
-                "+ SystemdCgroup = true", "+ config_path = \"/etc/containerd/certs.d\"", "+ discard_unpacked_layers = false");
-        assertThat(r.out()).contains("platform: eks-al2", "strategy: drop-in", "create /etc/containerd/config.d/99-speglar.toml",
-                "discard_unpacked_layers: true -> false",
-                "config_path: \"/etc/containerd/certs.d:/etc/docker/certs.d\" -> \"/etc/containerd/certs.d\"")
+        assertThat(compact)
+                .contains(
+                        "+ sandbox_image = \"602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/pause:3.5\"",
+                        "+ SystemdCgroup = true",
+                        "+ config_path = \"/etc/containerd/certs.d\"",
+                        "+ discard_unpacked_layers = false");
+        assertThat(r.out())
+                .contains(
+                        "platform: eks-al2",
+                        "strategy: drop-in",
+                        "create /etc/containerd/config.d/99-speglar.toml",
+                        "discard_unpacked_layers: true -> false",
+                        "config_path: \"/etc/containerd/certs.d:/etc/docker/certs.d\" -> \"/etc/containerd/certs.d\"")
                 .doesNotContain("modify /etc/containerd/config.toml");
     }
 
@@ -58,8 +68,13 @@ class FixturePlanTest {
     void readyGenericDebianNeedsOnlyHostsTomlAndNoRestart() throws Exception {
         Run r = plan("generic-debian-1.6", "1.6.20");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("platform: generic (ready)", "strategy: in-place", "create /etc/containerd/certs.d/_default/hosts.toml",
-                "containerd restart: not required").doesNotContain("/etc/containerd/config.toml");
+        assertThat(r.out())
+                .contains(
+                        "platform: generic (ready)",
+                        "strategy: in-place",
+                        "create /etc/containerd/certs.d/_default/hosts.toml",
+                        "containerd restart: not required")
+                .doesNotContain("/etc/containerd/config.toml");
     }
 
     @Test

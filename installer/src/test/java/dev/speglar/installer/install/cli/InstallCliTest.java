@@ -31,8 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("real")
 class InstallCliTest {
 
-    @TempDir Path root;
-    @TempDir Path scratch;
+    @TempDir
+    Path root;
+
+    @TempDir
+    Path scratch;
+
     Path base;
     Path script;
     HttpServer agent;
@@ -77,7 +81,9 @@ class InstallCliTest {
         Exec.Result r = Exec.run(List.of("/bin/sh", script.toString()), Duration.ofSeconds(30));
         assertThat(r.ok()).as(r.describe()).isTrue();
         Files.delete(base.resolve("restarts"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> Exec.run(List.of("ctr", "--address", socket(), "version"), Duration.ofSeconds(5)).ok());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Exec.run(List.of("ctr", "--address", socket(), "version"), Duration.ofSeconds(5))
+                        .ok());
 
         agent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         agent.createContext("/readyz", ex -> {
@@ -123,9 +129,26 @@ class InstallCliTest {
     private Run speglar(String... args) throws IOException {
         Path jar = Files.write(scratch.resolve("agent.jar"), "agent".getBytes());
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--host-root", root.toString(), "--containerd-version", "1.6.20", "--containerd-socket", socket(),
-                "--restart-command", "/bin/sh " + script, "--agent-jar", jar.toString(), "--agent-start-command", "true",
-                "--agent-stop-command", "true", "--agent-arg=--standalone", "--mirror-target", mirror, "--verify-timeout", "20"));
+        all.addAll(List.of(
+                "--host-root",
+                root.toString(),
+                "--containerd-version",
+                "1.6.20",
+                "--containerd-socket",
+                socket(),
+                "--restart-command",
+                "/bin/sh " + script,
+                "--agent-jar",
+                jar.toString(),
+                "--agent-start-command",
+                "true",
+                "--agent-stop-command",
+                "true",
+                "--agent-arg=--standalone",
+                "--mirror-target",
+                mirror,
+                "--verify-timeout",
+                "20"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
@@ -150,9 +173,13 @@ class InstallCliTest {
 
         Run plan = speglar("plan");
         assertThat(plan.code()).as(plan.err()).isZero();
-        assertThat(plan.out()).contains("modify /etc/containerd/config.toml", "+       discard_unpacked_layers = false",
-                "create /etc/containerd/certs.d/_default/hosts.toml", "containerd restart: required",
-                "registry.config_path: \"\" -> \"/etc/containerd/certs.d\"");
+        assertThat(plan.out())
+                .contains(
+                        "modify /etc/containerd/config.toml",
+                        "+       discard_unpacked_layers = false",
+                        "create /etc/containerd/certs.d/_default/hosts.toml",
+                        "containerd restart: required",
+                        "registry.config_path: \"\" -> \"/etc/containerd/certs.d\"");
         assertThat(snapshot()).isEqualTo(original);
 
         Run dry = speglar("install");
@@ -162,19 +189,35 @@ class InstallCliTest {
 
         Run install = speglar("install", "--yes");
         assertThat(install.code()).as(install.out() + install.err()).isZero();
-        assertThat(install.out()).contains("write containerd config: ok", "restart containerd", "verify containerd", "Installed.");
+        assertThat(install.out())
+                .contains("write containerd config: ok", "restart containerd", "verify containerd", "Installed.");
         assertThat(restarts()).isEqualTo(1);
 
         // containerd's own hosts.toml resolver reads the written file and asks the mirror first, with ?ns=.
-        Exec.Result fetch = Exec.run(List.of("ctr", "--address", socket(), "content", "fetch", "--hosts-dir",
-                root.resolve("etc/containerd/certs.d").toString(), "127.0.0.1:1/library/test:1.0"), Duration.ofSeconds(30));
+        Exec.Result fetch = Exec.run(
+                List.of(
+                        "ctr",
+                        "--address",
+                        socket(),
+                        "content",
+                        "fetch",
+                        "--hosts-dir",
+                        root.resolve("etc/containerd/certs.d").toString(),
+                        "127.0.0.1:1/library/test:1.0"),
+                Duration.ofSeconds(30));
         assertThat(fetch.ok()).isFalse(); // nothing serves the image; the point is where containerd asked
         assertThat(seen).contains("HEAD /v2/library/test/manifests/1.0?ns=127.0.0.1%3A1");
 
         Run doctor = speglar("doctor", "--check-image", "127.0.0.1:5000/library/test:1.0");
         assertThat(doctor.code()).as(doctor.out()).isZero();
-        assertThat(doctor.out()).contains("OK   containerd config: config_path=/etc/containerd/certs.d",
-                "OK   containerd daemon", "OK   agent ready", "OK   pull through mirror", "-> 200 sha256:aaaa", "All checks passed.");
+        assertThat(doctor.out())
+                .contains(
+                        "OK   containerd config: config_path=/etc/containerd/certs.d",
+                        "OK   containerd daemon",
+                        "OK   agent ready",
+                        "OK   pull through mirror",
+                        "-> 200 sha256:aaaa",
+                        "All checks passed.");
 
         Run again = speglar("install", "--yes");
         assertThat(again.code()).isZero();
@@ -188,7 +231,8 @@ class InstallCliTest {
 
         Run sick = speglar("doctor");
         assertThat(sick.code()).isEqualTo(1);
-        assertThat(sick.out()).contains("FAIL containerd config", "discard_unpacked_layers is true", "SKIP pull through mirror");
+        assertThat(sick.out())
+                .contains("FAIL containerd config", "discard_unpacked_layers is true", "SKIP pull through mirror");
     }
 
     @Test
@@ -203,8 +247,20 @@ class InstallCliTest {
         assertThat(noBootstrap.code()).isZero(); // --standalone from the common args satisfies it
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"plan", "--host-root", root.toString(), "--containerd-version", "1.6.20",
-                "--agent-jar", scratch.resolve("agent.jar").toString(), "--node-ip", "10.0.0.5"}, new PrintWriter(out), new PrintWriter(err));
+        int code = Main.run(
+                new String[] {
+                    "plan",
+                    "--host-root",
+                    root.toString(),
+                    "--containerd-version",
+                    "1.6.20",
+                    "--agent-jar",
+                    scratch.resolve("agent.jar").toString(),
+                    "--node-ip",
+                    "10.0.0.5"
+                },
+                new PrintWriter(out),
+                new PrintWriter(err));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("the agent needs a peer bootstrap");
     }

@@ -23,20 +23,36 @@ class DaemonSetAgentTest {
 
     KubernetesClient client;
     KubernetesMockServer server;
-    @TempDir Path root;
+
+    @TempDir
+    Path root;
 
     @BeforeEach
     void serverVersion() {
-        server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("33").withGitVersion("v1.33.5").build());
+        server.setVersionInfo(new VersionInfo.Builder()
+                .withMajor("1")
+                .withMinor("33")
+                .withGitVersion("v1.33.5")
+                .build());
     }
 
     private DaemonSetSpec spec(String image) {
-        return new DaemonSetSpec("speglar", "speglar", image, 30020, "/run/containerd/containerd.sock",
-                "/var/lib/containerd/io.containerd.content.v1.content", List.of("--bootstrap-kind=dns"));
+        return new DaemonSetSpec(
+                "speglar",
+                "speglar",
+                image,
+                30020,
+                "/run/containerd/containerd.sock",
+                "/var/lib/containerd/io.containerd.content.v1.content",
+                List.of("--bootstrap-kind=dns"));
     }
 
     private DaemonSet live() {
-        return client.apps().daemonSets().inNamespace("speglar").withName("speglar").get();
+        return client.apps()
+                .daemonSets()
+                .inNamespace("speglar")
+                .withName("speglar")
+                .get();
     }
 
     @Test
@@ -44,15 +60,36 @@ class DaemonSetAgentTest {
         HostRoot host = new HostRoot(root);
         Manifest manifest = Manifest.load(host);
         DaemonSetAgent agent = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.0"));
-        assertThat(agent.otherChanges()).containsExactly("create Namespace speglar",
-                "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0) on Kubernetes 1.33");
+        assertThat(agent.otherChanges())
+                .containsExactly(
+                        "create Namespace speglar",
+                        "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0) on Kubernetes 1.33");
 
         agent.activate(manifest, false);
         DaemonSet ds = live();
-        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:1.0");
-        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+        assertThat(ds.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage())
+                .isEqualTo("ghcr.io/speglar/agent:1.0");
+        assertThat(ds.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getArgs())
                 .contains("registry", "--registry-addr=:30020", "--bootstrap-kind=dns");
-        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getPorts().getFirst().getHostPort()).isEqualTo(30020);
+        assertThat(ds.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getPorts()
+                        .getFirst()
+                        .getHostPort())
+                .isEqualTo(30020);
         assertThat(client.namespaces().withName("speglar").get()).isNotNull();
         String rv = ds.getMetadata().getResourceVersion();
 
@@ -62,12 +99,22 @@ class DaemonSetAgentTest {
         assertThat(live().getMetadata().getResourceVersion()).isEqualTo(rv);
 
         DaemonSetAgent upgrade = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1"));
-        assertThat(upgrade.otherChanges()).containsExactly("update DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.1) on Kubernetes 1.33");
+        assertThat(upgrade.otherChanges())
+                .containsExactly(
+                        "update DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.1) on Kubernetes 1.33");
         upgrade.activate(Manifest.load(host), false);
-        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("ghcr.io/speglar/agent:1.1");
+        assertThat(live().getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage())
+                .isEqualTo("ghcr.io/speglar/agent:1.1");
 
         Manifest saved = Manifest.load(host);
-        assertThat(saved.entries()).extracting(Manifest.Entry::target).contains("namespace/speglar", "daemonset/speglar/speglar");
+        assertThat(saved.entries())
+                .extracting(Manifest.Entry::target)
+                .contains("namespace/speglar", "daemonset/speglar/speglar");
         new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1")).uninstall(saved);
         assertThat(live()).isNull();
         assertThat(client.namespaces().withName("speglar").get()).isNull();
@@ -83,9 +130,21 @@ class DaemonSetAgentTest {
         new DaemonSetAgent(client, spec("old:1")).activate(manifest, false);
         DaemonSetAgent upgrade = new DaemonSetAgent(client, spec("new:2"));
         upgrade.activate(Manifest.load(new HostRoot(root)), false);
-        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("new:2");
+        assertThat(live().getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage())
+                .isEqualTo("new:2");
         upgrade.rollback();
-        assertThat(live().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("old:1");
+        assertThat(live().getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage())
+                .isEqualTo("old:1");
 
         DaemonSetAgent fresh = new DaemonSetAgent(client, spec("x:1"));
         client.apps().daemonSets().inNamespace("speglar").withName("speglar").delete();
@@ -96,18 +155,38 @@ class DaemonSetAgentTest {
 
     @Test
     void cordonsAndUncordonsOnlyWhatItCordoned() throws Exception {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().withNewSpec().endSpec().build()).create();
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n2").endMetadata().withNewSpec().withUnschedulable(true).endSpec().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("n1")
+                        .endMetadata()
+                        .withNewSpec()
+                        .endSpec()
+                        .build())
+                .create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("n2")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withUnschedulable(true)
+                        .endSpec()
+                        .build())
+                .create();
 
         KubeNodeGuard g1 = new KubeNodeGuard(client, "n1", false, Duration.ofSeconds(5));
         g1.cordon();
-        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isTrue();
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable())
+                .isTrue();
         g1.uncordon();
-        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isFalse();
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable())
+                .isFalse();
 
         KubeNodeGuard g2 = new KubeNodeGuard(client, "n2", false, Duration.ofSeconds(5));
         g2.cordon();
         g2.uncordon();
-        assertThat(client.nodes().withName("n2").get().getSpec().getUnschedulable()).isTrue();
+        assertThat(client.nodes().withName("n2").get().getSpec().getUnschedulable())
+                .isTrue();
     }
 }
