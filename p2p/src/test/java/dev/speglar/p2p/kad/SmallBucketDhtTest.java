@@ -75,10 +75,13 @@ class SmallBucketDhtTest {
                 .until(() -> newcomer.routingTable().size() > 0);
         byte[] key = Cid.ofKey("sha256:newcomer").multihash().bytes();
         newcomer.provide(key).get(20, TimeUnit.SECONDS);
-        long holders = dhts.stream()
-                .filter(d -> d != newcomer && !d.providerStore().get(key).isEmpty())
-                .count();
-        assertThat(holders).isEqualTo(3);
+        // ADD_PROVIDER has no response: provide() completes once the messages are sent, not stored.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(dhts.stream()
+                                .filter(d -> d != newcomer
+                                        && !d.providerStore().get(key).isEmpty())
+                                .count())
+                        .isEqualTo(3));
     }
 
     private void connect(int from, int to) throws Exception {
