@@ -142,135 +142,65 @@ public record RenderOptions(
     }
 
     public RenderOptions withKubernetesVersion(KubernetesVersion v) {
-        return new RenderOptions(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
-                Optional.of(v),
-                eksKubeletExtraArgs,
-                existingConfig,
-                selinuxType,
-                packageUrl,
-                installArgs);
+        return withTail(Optional.of(v), eksKubeletExtraArgs, existingConfig, selinuxType, packageUrl, installArgs);
     }
 
     public RenderOptions withEksKubeletExtraArgs(String args) {
-        return new RenderOptions(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
-                kubernetesVersion,
-                Optional.of(args),
-                existingConfig,
-                selinuxType,
-                packageUrl,
-                installArgs);
+        return withTail(kubernetesVersion, Optional.of(args), existingConfig, selinuxType, packageUrl, installArgs);
     }
 
-    /** The user's existing configuration for the preset: eks-al2023 user data, a Talos machine config. */
     public RenderOptions withExistingConfig(Path file) {
-        return new RenderOptions(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
-                kubernetesVersion,
-                eksKubeletExtraArgs,
-                Optional.of(file),
-                selinuxType,
-                packageUrl,
-                installArgs);
+        return withTail(
+                kubernetesVersion, eksKubeletExtraArgs, Optional.of(file), selinuxType, packageUrl, installArgs);
     }
 
     public RenderOptions withSelinuxType(String type) {
-        return new RenderOptions(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
-                kubernetesVersion,
-                eksKubeletExtraArgs,
-                existingConfig,
-                Optional.of(type),
-                packageUrl,
-                installArgs);
+        return withTail(
+                kubernetesVersion, eksKubeletExtraArgs, existingConfig, Optional.of(type), packageUrl, installArgs);
     }
 
     /** eks-al2, eks-al2023: user data that installs the speglar .rpm from {@code url} and runs the installer. */
     public RenderOptions withPackage(String url, String args) {
-        return new RenderOptions(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
+        return withTail(
                 kubernetesVersion,
                 eksKubeletExtraArgs,
                 existingConfig,
                 selinuxType,
                 Optional.ofNullable(url),
                 Optional.ofNullable(args));
+    }
+
+    /** A copy with the options added after the original sixteen replaced: the one place every with-method builds. */
+    private RenderOptions withTail(
+            Optional<KubernetesVersion> kubernetesVersion,
+            Optional<String> eksKubeletExtraArgs,
+            Optional<Path> existingConfig,
+            Optional<String> selinuxType,
+            Optional<String> packageUrl,
+            Optional<String> installArgs) {
+        return new RenderOptions(
+                configPath,
+                namespace,
+                image,
+                nodePort,
+                containerdSock,
+                contentPath,
+                kindName,
+                kindConfig,
+                talosVersion,
+                agentPath,
+                nodeIp,
+                bootstrapArgs,
+                eksBootstrapArgs,
+                mirrorEndpoint,
+                mirroredRegistries,
+                mirrorAdd,
+                kubernetesVersion,
+                eksKubeletExtraArgs,
+                existingConfig,
+                selinuxType,
+                packageUrl,
+                installArgs);
     }
 
     public static RenderOptions defaults() {

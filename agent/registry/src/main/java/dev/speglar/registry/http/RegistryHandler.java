@@ -68,38 +68,7 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
             readinessNotes = readinessNotes == null ? List::of : readinessNotes;
         }
 
-        /** Without upstream-first tags (upstream's behaviour). */
-        public Config(
-                ContentStore store,
-                Router router,
-                MissHandler missHandler,
-                DistributionPathParser parser,
-                List<ReferenceFilter> filters,
-                BasicAuth auth,
-                Readiness readiness,
-                Executor storeExecutor,
-                Supplier<List<String>> readinessNotes,
-                InFlightSharing inFlight,
-                int uploadLimit,
-                PrometheusRegistry metrics) {
-            this(
-                    store,
-                    router,
-                    missHandler,
-                    parser,
-                    filters,
-                    auth,
-                    readiness,
-                    storeExecutor,
-                    readinessNotes,
-                    inFlight,
-                    uploadLimit,
-                    metrics,
-                    null,
-                    null);
-        }
-
-        /** Without readiness notes, in-flight sharing and upload limit. */
+        /** Upstream's behaviour: no readiness notes, in-flight sharing, upload limit, fresh tags or sharing rules. */
         public Config(
                 ContentStore store,
                 Router router,
@@ -109,7 +78,21 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
                 BasicAuth auth,
                 Readiness readiness,
                 Executor storeExecutor) {
-            this(store, router, missHandler, parser, filters, auth, readiness, storeExecutor, null, null, 0, null);
+            this(
+                    store,
+                    router,
+                    missHandler,
+                    parser,
+                    filters,
+                    auth,
+                    readiness,
+                    storeExecutor,
+                    null,
+                    null,
+                    0,
+                    null,
+                    null,
+                    null);
         }
     }
 

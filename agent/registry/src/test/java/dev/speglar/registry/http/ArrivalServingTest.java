@@ -55,6 +55,8 @@ class ArrivalServingTest {
                 null,
                 sharing,
                 uploadLimit,
+                null,
+                null,
                 null));
         EmbeddedChannel ch = new EmbeddedChannel(
                 new HttpServerCodec(), new HttpExchangeHandler(null), new ChunkedWriteHandler(), handler);
@@ -180,6 +182,8 @@ class ArrivalServingTest {
                 null,
                 sharing,
                 1,
+                null,
+                null,
                 null));
         EmbeddedChannel one = new EmbeddedChannel(
                 new HttpServerCodec(), new HttpExchangeHandler(null), new ChunkedWriteHandler(), shared);
