@@ -270,6 +270,9 @@ public final class RenderCommand implements Callable<Integer> {
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);
         }
+        options.kubernetesVersion()
+                .flatMap(KubernetesVersion::uncheckedWarning)
+                .ifPresent(w -> spec.commandLine().getErr().println("speglar render: warning: " + w));
         Map<String, String> files;
         try {
             files = PresetRenderer.render(p, options);

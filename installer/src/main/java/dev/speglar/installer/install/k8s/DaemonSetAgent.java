@@ -71,7 +71,8 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     @Override
     public List<String> otherChanges() {
-        String on = " on Kubernetes " + serverVersion();
+        String on = " on Kubernetes " + serverVersion()
+                + serverVersion().uncheckedWarning().map(w -> " (" + w + ")").orElse("");
         List<String> out = new ArrayList<>();
         if (client.namespaces().withName(spec.namespace()).get() == null)
             out.add("create Namespace " + spec.namespace());
