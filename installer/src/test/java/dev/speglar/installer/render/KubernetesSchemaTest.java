@@ -117,6 +117,26 @@ class KubernetesSchemaTest {
                         "spc_t")
                 .build();
 
+        var services =
+                dev.speglar.installer.install.k8s.AgentServices.build("speglar", KubernetesVersion.parse("1." + minor));
+        assertThat(services).hasSize(3);
+        for (var svc : services) {
+            assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(svc)))
+                    .as(svc.getMetadata().getName())
+                    .isEmpty();
+        }
+        var registry = services.stream()
+                .filter(s -> s.getMetadata().getName().equals("speglar-registry"))
+                .findFirst()
+                .orElseThrow()
+                .getSpec();
+        if (minor >= 34) {
+            assertThat(registry.getTrafficDistribution()).isEqualTo("PreferSameNode");
+            assertThat(registry.getInternalTrafficPolicy()).isNull();
+        } else {
+            assertThat(registry.getInternalTrafficPolicy()).isEqualTo("Local");
+            assertThat(registry.getTrafficDistribution()).isNull();
+        }
         assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(ds))).isEmpty();
         assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(enforcing)))
                 .isEmpty();

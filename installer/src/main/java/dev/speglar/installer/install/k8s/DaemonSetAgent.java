@@ -24,6 +24,7 @@ public final class DaemonSetAgent implements AgentDeployment {
     private final KubernetesClient client;
     private final DaemonSetSpec spec;
     private KubernetesVersion server;
+    private AgentServices services;
     private DaemonSet previous;
     private boolean namespaceCreated;
     private boolean applied;
@@ -56,6 +57,11 @@ public final class DaemonSetAgent implements AgentDeployment {
         return server;
     }
 
+    private AgentServices services() {
+        if (services == null) services = new AgentServices(client, spec.namespace(), serverVersion());
+        return services;
+    }
+
     private DaemonSet live() {
         return client.apps()
                 .daemonSets()
@@ -85,6 +91,7 @@ public final class DaemonSetAgent implements AgentDeployment {
                 || !want.equals(live.getMetadata().getAnnotations().get(DaemonSetSpec.HASH_ANNOTATION))) {
             out.add("update DaemonSet " + spec.namespace() + "/" + spec.name() + " (image " + spec.image() + ")" + on);
         }
+        out.addAll(services().changes());
         return out;
     }
 
@@ -102,7 +109,9 @@ public final class DaemonSetAgent implements AgentDeployment {
                     .create();
             namespaceCreated = true;
         }
+        services().apply(manifest); // before the pods: --bootstrap-kind=dns resolves speglar-bootstrap
         previous = live();
+        if (previous != null && want(previous).equals(want(spec.build()))) return;
         manifest.recordK8s(
                 ref(),
                 previous == null ? null : Serialization.asYaml(clean(previous)).getBytes(StandardCharsets.UTF_8));
@@ -112,6 +121,7 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     @Override
     public void rollback() {
+        if (services != null) services.rollback();
         if (applied) {
             if (previous == null) client.resource(spec.build()).delete();
             else upsert(clean(previous));
@@ -138,6 +148,8 @@ public final class DaemonSetAgent implements AgentDeployment {
                             Serialization.unmarshal(new String(before, StandardCharsets.UTF_8), DaemonSet.class);
                     upsert(old);
                 }
+            } else if (parts[0].equals("service")) {
+                services().uninstall(parts[1], parts[2], before);
             } else if (parts[0].equals("namespace") && before == null) {
                 client.namespaces().withName(parts[1]).delete();
             }
@@ -151,12 +163,25 @@ public final class DaemonSetAgent implements AgentDeployment {
                 .inNamespace(desired.getMetadata().getNamespace())
                 .withName(desired.getMetadata().getName())
                 .get();
+        if (live != null
+                && !live.getSpec().getSelector().equals(desired.getSpec().getSelector())) {
+            // The selector is immutable: an agent installed with other labels is replaced, not updated.
+            client.resource(live)
+                    .withTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .delete();
+            live = null;
+        }
         if (live == null) {
             client.resource(desired).create();
         } else {
             desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
             client.resource(desired).update();
         }
+    }
+
+    private static String want(DaemonSet ds) {
+        var a = ds.getMetadata().getAnnotations();
+        return a == null ? "" : a.getOrDefault(DaemonSetSpec.HASH_ANNOTATION, "");
     }
 
     /** Drops server-owned fields so the object can be re-applied. */
