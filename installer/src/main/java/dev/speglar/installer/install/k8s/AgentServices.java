@@ -7,6 +7,7 @@ import dev.speglar.installer.render.Preset;
 import dev.speglar.installer.render.PresetRenderer;
 import dev.speglar.installer.render.RenderOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -21,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The agent's Services in {@code install --mode daemonset}: the ones of the daemonset preset (upstream chart's names,
+ * The agent's Services (and Namespace) in {@code install --mode daemonset}: the ones of the daemonset preset (upstream chart's names,
  * selectors and ports), rendered for the API server's version. speglar-bootstrap (headless) is what
  * {@code --bootstrap-kind=dns} resolves; speglar serves metrics. speglar-registry is a ClusterIP Service here: the
  * node's containerd reaches its agent through the host port (--mirror-port), which a NodePort of the same number
@@ -32,16 +33,28 @@ public final class AgentServices {
 
     private final KubernetesClient client;
     private final List<Service> desired;
+    private final Namespace namespace;
     private final Map<String, Service> previous = new HashMap<>();
     private final List<String> applied = new ArrayList<>();
 
     AgentServices(KubernetesClient client, String namespace, KubernetesVersion version) {
         this.client = client;
-        this.desired = build(namespace, version);
+        String yaml = render(namespace, version);
+        this.desired = services(yaml);
+        this.namespace = documents(yaml, "Namespace", Namespace.class).getFirst();
+    }
+
+    /** The preset's Namespace: labelled for the privileged Pod Security level that hostPath mounts need. */
+    Namespace namespace() {
+        return Serialization.clone(namespace);
     }
 
     /** The Services for {@code namespace} on Kubernetes {@code version}, each with a spec hash annotation. */
     public static List<Service> build(String namespace, KubernetesVersion version) {
+        return services(render(namespace, version));
+    }
+
+    private static String render(String namespace, KubernetesVersion version) {
         RenderOptions d = RenderOptions.defaults();
         RenderOptions o = new RenderOptions(
                         d.configPath(),
@@ -61,16 +74,23 @@ public final class AgentServices {
                         d.mirroredRegistries(),
                         d.mirrorAdd())
                 .withKubernetesVersion(version);
-        String yaml;
         try {
-            yaml = PresetRenderer.render(Preset.DAEMONSET, o).get("speglar.yaml");
+            return PresetRenderer.render(Preset.DAEMONSET, o).get("speglar.yaml");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Arrays.stream(yaml.split("(?m)^---$"))
-                .filter(doc -> doc.contains("\nkind: Service\n"))
-                .map(doc -> Serialization.unmarshal(doc, Service.class))
+    }
+
+    private static List<Service> services(String yaml) {
+        return documents(yaml, "Service", Service.class).stream()
                 .map(AgentServices::forInstall)
+                .toList();
+    }
+
+    private static <T> List<T> documents(String yaml, String kind, Class<T> type) {
+        return Arrays.stream(yaml.split("(?m)^---$"))
+                .filter(doc -> doc.contains("\nkind: " + kind + "\n"))
+                .map(doc -> Serialization.unmarshal(doc, type))
                 .toList();
     }
 

@@ -6,7 +6,6 @@ import dev.speglar.installer.UserException;
 import dev.speglar.installer.install.AgentDeployment;
 import dev.speglar.installer.install.FileChange;
 import dev.speglar.installer.install.Manifest;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -100,13 +99,7 @@ public final class DaemonSetAgent implements AgentDeployment {
         if (otherChanges().isEmpty()) return;
         if (client.namespaces().withName(spec.namespace()).get() == null) {
             manifest.recordK8s("namespace/" + spec.namespace(), null);
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(spec.namespace())
-                            .endMetadata()
-                            .build())
-                    .create();
+            client.namespaces().resource(services().namespace()).create();
             namespaceCreated = true;
         }
         services().apply(manifest); // before the pods: --bootstrap-kind=dns resolves speglar-bootstrap

@@ -93,7 +93,8 @@ class DaemonSetAgentTest {
                         .getFirst()
                         .getHostPort())
                 .isEqualTo(30020);
-        assertThat(client.namespaces().withName("speglar").get()).isNotNull();
+        assertThat(client.namespaces().withName("speglar").get().getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
         assertServicesSelectTheAgentPods(ds);
         String rv = ds.getMetadata().getResourceVersion();
         String serviceRv = service("speglar-bootstrap").getMetadata().getResourceVersion();
