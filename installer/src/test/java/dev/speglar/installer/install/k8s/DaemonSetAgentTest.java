@@ -170,6 +170,30 @@ class DaemonSetAgentTest {
         assertThat(registry.getTrafficDistribution()).isNull();
     }
 
+    /** A server newer than the newest vendored schema: installed as for 1.36, and the plan says so. */
+    @Test
+    void newerServerThanCheckedIsNamedInThePlan() {
+        server.setVersionInfo(new VersionInfo.Builder()
+                .withMajor("1")
+                .withMinor("37")
+                .withGitVersion("v1.37.2")
+                .build());
+
+        List<String> plan = new DaemonSetAgent(client, spec("x:1")).otherChanges();
+
+        assertThat(plan)
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("create DaemonSet speglar/speglar (image x:1) on Kubernetes 1.37 (")
+                        .contains("newer than the newest version", "(1.36)"));
+        assertThat(AgentServices.build("speglar", dev.speglar.installer.KubernetesVersion.parse("v1.37.2")).stream()
+                        .filter(svc -> svc.getMetadata().getName().equals("speglar-registry"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSpec()
+                        .getTrafficDistribution())
+                .isEqualTo("PreferSameNode");
+    }
+
     /** An agent installed with other pod labels: the immutable selector means replace, not update. */
     @Test
     void daemonSetWithAnOtherSelectorIsReplaced() throws Exception {
