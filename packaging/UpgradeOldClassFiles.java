@@ -59,7 +59,8 @@ public final class UpgradeOldClassFiles {
                 if (e.getName().endsWith(".class") && !e.getName().endsWith("module-info.class")) {
                     ClassModel cm = cf.parse(b);
                     if (cm.majorVersion() < ClassFile.JAVA_6_VERSION) {
-                        b = cf.transformClass(cm, java8().andThen(ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)));
+                        b = cf.transformClass(
+                                cm, java8().andThen(ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)));
                         upgraded++;
                     }
                 }
@@ -89,7 +90,8 @@ public final class UpgradeOldClassFiles {
                 if (e.getName().endsWith(".class") && !e.getName().endsWith("module-info.class")) {
                     try (var is = in.getInputStream(e)) {
                         byte[] head = is.readNBytes(8);
-                        if (head.length == 8 && (((head[6] & 0xff) << 8) | (head[7] & 0xff)) < ClassFile.JAVA_6_VERSION) {
+                        int major = head.length == 8 ? ((head[6] & 0xff) << 8) | (head[7] & 0xff) : Integer.MAX_VALUE;
+                        if (major < ClassFile.JAVA_6_VERSION) {
                             return true;
                         }
                     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# One training run of the agent for its AOT cache: a registry over an OCI layout on loopback with its P2P node up (static
-# bootstrap without peers: identity, libp2p listener, DHT, as a node of a cluster starts; --standalone would leave
-# those classes out of the cache), asked what containerd asks (readyz, manifest by tag and digest, HEAD, blob) and
+# One training run of the agent for its AOT cache: a registry over an OCI layout on loopback with its P2P node up
+# (static bootstrap without peers: identity, libp2p listener, DHT, as a node of a cluster starts; --standalone would
+# leave those classes out of the cache), asked what containerd asks (readyz, manifest by tag and digest, HEAD, blob) and
 # scraped, then stopped with SIGTERM (the JVM writes the cache on exit). Used by packages.sh; loopback only, bounded
 # waits.
 #   aot-train-agent.sh AGENT_LAUNCHER OCI_LAYOUT_DIR DATA_DIR

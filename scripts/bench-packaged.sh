@@ -23,7 +23,8 @@ trap cleanup EXIT
 "$APP/bin/speglar-agent" demo-image --out "$W/content" --layer-size 4000000 >/dev/null
 TICK=$(getconf CLK_TCK)
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-cpu_ms() { awk -v t="$TICK" '{print int(($14 + $15 + $16 + $17) * 1000 / t)}' "/proc/$1/stat"; } # with waited-for children (the launcher's rpm/dpkg)
+# CPU of the process and of its waited-for children (the launcher's rpm/dpkg queries)
+cpu_ms() { awk -v t="$TICK" '{print int(($14 + $15 + $16 + $17) * 1000 / t)}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 
 # The launcher's JVM: the runtime's java with the class path and options of lib/app/speglar-agent.cfg.
