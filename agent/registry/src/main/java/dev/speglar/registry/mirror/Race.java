@@ -1,6 +1,7 @@
 package dev.speglar.registry.mirror;
 
 import dev.speglar.registry.DistributionRequest;
+import dev.speglar.registry.inflight.InFlightSharing;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -16,8 +17,11 @@ final class Race {
         /** {@code manifest} is the verified body of a manifest GET, else null. */
         record Won(PeerExchange ex, PeerHead head, byte[] manifest) implements Outcome {}
 
-        /** {@code busy}: in-flight peers that answered 503 (still deciding where to fetch from, or at their limit). */
-        record Lost(int attempts, String reason, java.util.List<PeerTarget> busy) implements Outcome {}
+        /**
+         * {@code busy}: in-flight peers that answered 503 because they are still deciding where to fetch from;
+         * {@code stalled}: in-flight peers that answered 503 because their ingest stopped growing.
+         */
+        record Lost(int attempts, String reason, java.util.List<PeerTarget> busy, int stalled) implements Outcome {}
 
         /** The overall deadline passed. */
         record Expired() implements Outcome {}
@@ -32,10 +36,16 @@ final class Race {
      * @param expectStart absolute offset the body must start at or before (resume), or -1
      * @param expectTotal content size the peer must report (resume), or -1
      * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
+     * @param patient wait at least {@link #RESUME_FLOOR} for heads: asking in-flight peers, whose answer is local work
+     *     on a node that may be busy, not a dial worth hedging away from
      */
-    record Plan(String range, long expectStart, long expectTotal, long idleNanos) {
+    record Plan(String range, long expectStart, long expectTotal, long idleNanos, boolean patient) {
         Plan(String range, long expectStart, long expectTotal) {
-            this(range, expectStart, expectTotal, -1);
+            this(range, expectStart, expectTotal, -1, false);
+        }
+
+        Plan(String range, long expectStart, long expectTotal, long idleNanos) {
+            this(range, expectStart, expectTotal, idleNanos, false);
         }
     }
 
@@ -48,6 +58,7 @@ final class Race {
     private final Set<PeerExchange> inflight = new HashSet<>();
     private final java.util.List<PeerTarget> busy = new java.util.ArrayList<>();
     private int attempts;
+    private int stalled;
     private int counted;
     private int pending = 1;
     /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
@@ -164,7 +175,7 @@ final class Race {
      */
     private java.time.Duration floor() {
         java.time.Duration f = mirror.config.raceBudgetFloor();
-        return plan.expectStart() >= 0 && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
+        return (plan.expectStart() >= 0 || plan.patient()) && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
     }
 
     private static final java.time.Duration RESUME_FLOOR = java.time.Duration.ofSeconds(1);
@@ -174,7 +185,12 @@ final class Race {
         PeerHead head;
         try {
             if (ex.response().status().code() == 503 && ex.target.inFlight()) {
-                busy.add(ex.target);
+                String state = ex.response().headers().get(InFlightSharing.STATE_HEADER);
+                if (InFlightSharing.DECIDING.equals(state)) {
+                    busy.add(ex.target);
+                } else if (InFlightSharing.STALLED.equals(state)) {
+                    stalled++;
+                }
             }
             head = PeerHead.parse(ex.response(), req);
             check(head);
@@ -235,6 +251,6 @@ final class Race {
     }
 
     private Outcome lost(String reason) {
-        return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy));
+        return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy), stalled);
     }
 }
