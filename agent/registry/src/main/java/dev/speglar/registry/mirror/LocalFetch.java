@@ -146,6 +146,10 @@ final class LocalFetch {
 
     /** What {@code outcome} (the final one) means for the metric; null when the client left. */
     Decision decision(Race.Outcome outcome) {
+        return classify(outcome, budgetSpent, sawStalled);
+    }
+
+    static Decision classify(Race.Outcome outcome, boolean budgetSpent, boolean sawStalled) {
         return switch (outcome) {
             case Race.Outcome.Won w -> Decision.PEER;
             case Race.Outcome.Gone g -> null;

@@ -36,8 +36,9 @@ final class Race {
      * @param expectStart absolute offset the body must start at or before (resume), or -1
      * @param expectTotal content size the peer must report (resume), or -1
      * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
-     * @param patient wait at least {@link #RESUME_FLOOR} for heads: asking in-flight peers, whose answer is local work
-     *     on a node that may be busy, not a dial worth hedging away from
+     * @param patient ask every peer found at once, without the attempt cap, and wait at least {@link #RESUME_FLOOR}
+     *     for heads: in-flight peers answer from local state (a stream or 503) on nodes that may be busy, and every one
+     *     of them must be heard before a node concludes that nobody fetches the blob
      */
     record Plan(String range, long expectStart, long expectTotal, long idleNanos, boolean patient) {
         Plan(String range, long expectStart, long expectTotal) {
@@ -60,7 +61,8 @@ final class Race {
     private int attempts;
     private int stalled;
     private int counted;
-    private int pending = 1;
+    /** Peers that may be asked now: one, plus one per hedge or failure; a patient race asks every peer at once. */
+    private int pending;
     /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
     private boolean answered;
 
@@ -69,6 +71,7 @@ final class Race {
         this.mirror = mirror;
         this.req = req;
         this.plan = plan;
+        this.pending = plan.patient() ? Integer.MAX_VALUE : 1;
     }
 
     Outcome run(long deadline) throws InterruptedException {
@@ -244,7 +247,7 @@ final class Race {
     }
 
     private void trigger() {
-        if (counted < MAX_COUNTED) {
+        if (counted < MAX_COUNTED && !plan.patient()) {
             counted++;
             pending++;
         }
