@@ -36,9 +36,9 @@ final class Race {
      * @param expectStart absolute offset the body must start at or before (resume), or -1
      * @param expectTotal content size the peer must report (resume), or -1
      * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
-     * @param patient ask every peer found at once, without the attempt cap, and wait at least {@link #RESUME_FLOOR}
-     *     for heads: in-flight peers answer from local state (a stream or 503) on nodes that may be busy, and every one
-     *     of them must be heard before a node concludes that nobody fetches the blob
+     * @param patient ask every peer found at once, without the attempt cap, and wait for every head until the deadline
+     *     (no race timer): in-flight peers answer from local state (a stream or 503), on nodes that may be busy, and
+     *     every one of them must be heard before a node concludes that nobody fetches the blob
      */
     record Plan(String range, long expectStart, long expectTotal, long idleNanos, boolean patient) {
         Plan(String range, long expectStart, long expectTotal) {
@@ -93,7 +93,7 @@ final class Race {
                     pending--;
                     attempts++;
                     inflight.add(mirror.start(session, req, t, plan.range()));
-                    if (!raceArmed) {
+                    if (!raceArmed && !plan.patient()) {
                         raceArmed = true;
                         raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
                     }
@@ -178,7 +178,7 @@ final class Race {
      */
     private java.time.Duration floor() {
         java.time.Duration f = mirror.config.raceBudgetFloor();
-        return (plan.expectStart() >= 0 || plan.patient()) && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
+        return plan.expectStart() >= 0 && f.compareTo(RESUME_FLOOR) < 0 ? RESUME_FLOOR : f;
     }
 
     private static final java.time.Duration RESUME_FLOOR = java.time.Duration.ofSeconds(1);
