@@ -217,7 +217,7 @@ public final class Agent implements AutoCloseable {
         IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
         inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
         InFlightSharing s = InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
-        return s.withSettle(c.inFlightSettle(), c.inFlightStall().dividedBy(2));
+        return s.withSettle(c.inFlightSettle(), c.inFlightStall());
     }
 
     private static Router standaloneRouter(InetSocketAddress bind) {

@@ -53,6 +53,11 @@ public final class ArrivalResponder {
 
     /** True if it answered; false if nothing arrives for the request's digest (the caller answers 404). */
     public boolean serve(ChannelHandlerContext ctx, DistributionRequest req, boolean keepAlive) {
+        if (sharing.fetches().isDeciding(req.digest())) {
+            // Whatever its ingest holds: growth depends on a decision that may wait on the asker.
+            OciErrors.send(ctx, busy(InFlightSharing.DECIDING, "its source is not decided yet"), keepAlive);
+            return true;
+        }
         Optional<Arrival> found = sharing.arrivals().find(req.digest());
         if (found.isEmpty()) {
             return false;
@@ -132,16 +137,11 @@ public final class ArrivalResponder {
         return true;
     }
 
-    /**
-     * The local mirror is still looking for a source (or, for a fresh ingest with no byte, is about to): promise
-     * nothing, whatever the file holds, since its growth depends on a decision that may wait on the asker.
-     */
+    /** A fresh ingest with no byte and no decision yet: the pull is about to ask this node's mirror. */
     private boolean undecided(Arrival a, long size) {
-        LocalFetches f = sharing.fetches();
-        if (f.isDeciding(a.digest())) {
-            return true;
-        }
-        return size == 0 && !f.isKnown(a.digest()) && System.nanoTime() - a.startedNanos() < UNDECIDED_GRACE_NANOS;
+        return size == 0
+                && !sharing.fetches().isKnown(a.digest())
+                && System.nanoTime() - a.startedNanos() < UNDECIDED_GRACE_NANOS;
     }
 
     /**

@@ -46,9 +46,8 @@ public record InFlightSharing(
     }
 
     /**
-     * Defaults: 5 s stall, 30 ms settle, 2.5 s settle budget (nodes deferring to smaller ids resolve in a few settle
-     * rounds; the budget only bounds a node that waits on one that never decides, and stays below the stall bound, after
-     * which an ingest without a byte is no longer offered).
+     * Defaults: 5 s stall, 30 ms settle, 5 s settle budget (nodes deferring to smaller ids resolve in a few settle
+     * rounds; the budget only bounds a node that waits on one that never decides).
      */
     public static InFlightSharing of(ArrivingContent arrivals, Consumer<Digest> announce) {
         return new InFlightSharing(
@@ -57,7 +56,7 @@ public record InFlightSharing(
                 announce,
                 Duration.ofSeconds(5),
                 Duration.ofMillis(30),
-                Duration.ofMillis(2500));
+                Duration.ofSeconds(5));
     }
 
     /** An arrival idle this long (no growth since the bytes or the decision) is not offered to askers. */

@@ -42,6 +42,12 @@ final class LocalFetch {
         }
     }
 
+    /**
+     * In-flight providers one lookup collects. Not the resolve count (3): the first three found may all be nodes still
+     * deciding, while the one already fetching is the fourth; a walk stops early once it has this many. Kademlia's k.
+     */
+    static final int IN_FLIGHT_PROVIDERS = 20;
+
     private final PeerMirror mirror;
     private final InFlightSharing sharing;
     private final Digest digest;
@@ -72,9 +78,7 @@ final class LocalFetch {
     static void lookUpInFlight(PeerMirror mirror, MirrorSession session, DistributionRequest req, boolean fresh) {
         if (mirror.inFlight != null && req.kind() == DistributionRequest.Kind.BLOB && req.digest() != null) {
             session.add(
-                    mirror.router.lookup(InFlightKeys.of(req.digest()), mirror.config.resolveRetries(), fresh),
-                    true,
-                    p -> true);
+                    mirror.router.lookup(InFlightKeys.of(req.digest()), IN_FLIGHT_PROVIDERS, fresh), true, p -> true);
         }
     }
 
@@ -125,10 +129,9 @@ final class LocalFetch {
             if (!session.pause(Math.min(left, sharing.settle().toNanos()))) {
                 return new Race.Outcome.Gone();
             }
-            session.add(
-                    mirror.router.lookup(InFlightKeys.of(digest), mirror.config.resolveRetries(), true),
-                    true,
-                    p -> true);
+            var fresh = mirror.router.lookup(InFlightKeys.of(digest), IN_FLIGHT_PROVIDERS, true);
+            session.add(fresh, true, p -> true);
+            session.pool.awaitOnly(fresh);
             // The round lasts until a peer answers or the lookup has asked every node that may hold a record: each
             // deciding node stores its own record before it looks, so of two that miss together at least one sees the
             // other (a timer would only guess how long the records take to spread).
