@@ -104,7 +104,7 @@ final class LocalFetch {
     /**
      * After a race found no source: settle rounds, each a pause, a fresh in-flight lookup and a race among every
      * in-flight provider, until a peer answers with a stream or no smaller node is still deciding (at least one round,
-     * within the settle budget).
+     * within the settle budget; deferring rounds within twice the budget).
      */
     Race.Outcome settle(MirrorSession session, DistributionRequest req, Race.Outcome.Lost lost)
             throws InterruptedException {
@@ -115,12 +115,15 @@ final class LocalFetch {
                 || sharing.settleBudget().isZero()) {
             return lost;
         }
-        long end = System.nanoTime() + sharing.settleBudget().toNanos();
+        // The first round (is any node fetching, or deciding with a smaller id?) has the budget; deferring rounds get
+        // as long again: the smaller node being waited for never waits itself, so it decides within its own budget.
+        long end = System.nanoTime() + 2 * sharing.settleBudget().toNanos();
+        long firstEnd = end - sharing.settleBudget().toNanos();
         String range = req.range().map(dev.speglar.registry.ByteRange::toHeader).orElse(null);
         Race.Outcome outcome = lost;
         int rounds = 0;
         while (outcome instanceof Race.Outcome.Lost l && (rounds == 0 || defers(l, self))) {
-            long left = end - System.nanoTime();
+            long left = (rounds == 0 ? firstEnd : end) - System.nanoTime();
             if (left <= 0) {
                 budgetSpent = true;
                 break;
@@ -135,8 +138,9 @@ final class LocalFetch {
             // The round lasts until a peer answers or the lookup has asked every node that may hold a record: each
             // deciding node stores its own record before it looks, so of two that miss together at least one sees the
             // other (a timer would only guess how long the records take to spread).
-            var plan = new Race.Plan(range, -1, -1, Math.max(0, end - System.nanoTime()), true);
-            outcome = new Race(session, mirror, req, plan).run(end);
+            long roundEnd = rounds == 1 ? firstEnd : end;
+            var plan = new Race.Plan(range, -1, -1, Math.max(0, roundEnd - System.nanoTime()), true);
+            outcome = new Race(session, mirror, req, plan).run(roundEnd);
             if (outcome instanceof Race.Outcome.Lost x) {
                 note(x);
             } else if (outcome instanceof Race.Outcome.Expired) {
