@@ -56,7 +56,7 @@ public final class IngestDirectory implements ArrivingContent {
                     }
                     known.put(name, a);
                 }
-                if (!liveOnly || live(a)) {
+                if (liveOnly ? live(a) : Files.isRegularFile(a.data())) {
                     out.add(a);
                 }
             }

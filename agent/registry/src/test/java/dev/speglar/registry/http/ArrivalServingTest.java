@@ -158,6 +158,13 @@ class ArrivalServingTest {
         get(ch, null);
         assertThat(drain(ch)).startsWith("HTTP/1.1 503 Service Unavailable\r\n").contains("retry-after: 1");
 
+        EmbeddedChannel unseen = channel(ArrivingContent.NONE, 0); // deciding, ingest not visible: still "deciding"
+        get(unseen, null);
+        assertThat(drain(unseen))
+                .startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains(InFlightSharing.STATE_HEADER + ": " + InFlightSharing.DECIDING);
+
+        fetches.forget(DIGEST);
         EmbeddedChannel none = channel(ArrivingContent.NONE, 0);
         get(none, null);
         assertThat(drain(none)).startsWith("HTTP/1.1 404 Not Found\r\n");
