@@ -58,7 +58,11 @@ public final class P2pNode implements AutoCloseable {
 
     private P2pNode(P2pConfig config, Ed25519Identity identity) {
         this.config = config;
-        this.host = new Host(identity, HostConfig.defaults().withMaxConnections(config.maxConnections()));
+        this.host = new Host(
+                identity,
+                HostConfig.defaults()
+                        .withMaxConnections(config.maxConnections())
+                        .withMaxInboundPerSource(config.maxInboundPerSource()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p2p-" + identity.peerId().toBase58().substring(46));
             t.setDaemon(true);

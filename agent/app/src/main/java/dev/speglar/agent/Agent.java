@@ -97,7 +97,7 @@ public final class Agent implements AutoCloseable {
                 c.p2p().standalone()
                         ? standaloneRouter(registryBind)
                         : new P2pRouter(
-                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p(), d)), metrics));
         if (router instanceof P2pRouter p) {
             RouterListenerMetrics.register(metrics, p.node().connectionCounters());
         }
