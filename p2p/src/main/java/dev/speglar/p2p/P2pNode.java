@@ -9,6 +9,7 @@ import dev.speglar.p2p.bootstrap.IdJson;
 import dev.speglar.p2p.bootstrap.StaticBootstrapper;
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.crypto.KeyFile;
+import dev.speglar.p2p.host.Connection;
 import dev.speglar.p2p.host.Host;
 import dev.speglar.p2p.host.HostConfig;
 import dev.speglar.p2p.host.HostCounters;
@@ -81,6 +82,7 @@ public final class P2pNode implements AutoCloseable {
         host.onConnection(c -> identify.identify(c).whenComplete((id, e) -> {
             if (e == null) {
                 dht.peerIdentified(c, id);
+                confirmOtherAddresses(c, id.listenAddrs());
             } else {
                 LOG.debug("identify of {} failed: {}", c, e.toString());
             }
@@ -110,6 +112,29 @@ public final class P2pNode implements AutoCloseable {
             host.close();
             throw e;
         }
+    }
+
+    /**
+     * A peer's claimed addresses at other IPs than its connection's (a dual-stack peer's other family) are dialed
+     * once; those where Noise proves its key join its known addresses, so peers of either family can be told them.
+     */
+    private void confirmOtherAddresses(Connection c, List<Multiaddr> claimed) {
+        InetAddress source = c.remoteAddress().getAddress();
+        List<Multiaddr> others = claimed.stream()
+                .filter(a -> a.ip().filter(ip -> !ip.equals(source)).isPresent())
+                .toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        host.probe(c.remotePeer(), others).thenAccept(ips -> {
+            List<Multiaddr> confirmed = others.stream()
+                    .filter(a -> ips.contains(a.ip().orElseThrow()))
+                    .toList();
+            if (!confirmed.isEmpty()) {
+                LOG.debug("confirmed {} of {}", confirmed, c.remotePeer());
+                dht.peerStore().add(c.remotePeer(), confirmed);
+            }
+        });
     }
 
     /** Connections the host refused or timed out during the upgrade (for metrics). */
