@@ -133,10 +133,13 @@ public final class Agent implements AutoCloseable {
         FreshTags.counter(metrics);
         rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
         if (!d.freshTags().isEmpty()) {
+            java.nio.file.Path hostsDir = ctd == null ? null : ctd.registryConfigPath();
+            int ownPort = registryBind.getPort();
             rb.freshTags(new FreshTags(
                     d.freshTags(),
                     new HttpUpstreamTags(
-                            new UpstreamUrls(c.store().containerd().registryConfigPath()),
+                            new UpstreamUrls(hostsDir),
+                            registry -> PrivateRegistries.authorization(hostsDir, registry, ownPort),
                             d.freshTags().timeout()),
                     metrics));
         }
