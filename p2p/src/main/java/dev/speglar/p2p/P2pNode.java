@@ -115,13 +115,15 @@ public final class P2pNode implements AutoCloseable {
     }
 
     /**
-     * A peer's claimed addresses at other IPs than its connection's (a dual-stack peer's other family) are dialed
-     * once; those where Noise proves its key join its known addresses, so peers of either family can be told them.
+     * A dual-stack peer's claimed addresses of the other family than its connection's are dialed once; those where
+     * Noise proves its key join its known addresses, so peers of either family can be told them. Claims of the
+     * connection's own family at other IPs are never dialed (a multi-homed node is known by the IP it dials from).
      */
     private void confirmOtherAddresses(Connection c, List<Multiaddr> claimed) {
         InetAddress source = c.remoteAddress().getAddress();
         List<Multiaddr> others = claimed.stream()
-                .filter(a -> a.ip().filter(ip -> !ip.equals(source)).isPresent())
+                .filter(a ->
+                        a.ip().filter(ip -> ip.getClass() != source.getClass()).isPresent())
                 .toList();
         if (others.isEmpty()) {
             return;

@@ -17,6 +17,10 @@ final class ConfirmedAddresses {
     static final Duration KEEP = Duration.ofMinutes(30);
     private static final int MAX_PEERS = 4096;
     private static final int MAX_IPS_PER_PEER = 8;
+    /** Probes per minute in total: identities are free, so a flood of them must not turn into a flood of dials. */
+    static final int MAX_PROBES_PER_MINUTE = 60;
+
+    private final java.util.ArrayDeque<Long> recentProbes = new java.util.ArrayDeque<>();
 
     private final Map<PeerId, Map<InetAddress, Long>> seen = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -33,16 +37,22 @@ final class ConfirmedAddresses {
     };
 
     /**
-     * True once per {@link #KEEP} for a (peer, IP) pair, and for at most {@link #MAX_IPS_PER_PEER} IPs of a peer: a
-     * hostile peer listing third hosts' IPs gets them dialed once each, not once per connection.
+     * True once per {@link #KEEP} for a (peer, IP) pair, for at most {@link #MAX_IPS_PER_PEER} IPs of a peer and
+     * {@link #MAX_PROBES_PER_MINUTE} in all: a hostile peer listing third hosts' IPs gets them dialed once each, not
+     * once per connection, and new identities do not multiply that.
      */
     synchronized boolean mayProbe(PeerId peer, InetAddress ip, long nowNanos) {
+        while (!recentProbes.isEmpty()
+                && nowNanos - recentProbes.peekFirst() > Duration.ofMinutes(1).toNanos()) {
+            recentProbes.removeFirst();
+        }
         Map<InetAddress, Long> ips = probed.computeIfAbsent(peer, k -> new LinkedHashMap<>());
         ips.values().removeIf(t -> nowNanos - t > KEEP.toNanos());
-        if (ips.containsKey(ip) || ips.size() >= MAX_IPS_PER_PEER) {
+        if (ips.containsKey(ip) || ips.size() >= MAX_IPS_PER_PEER || recentProbes.size() >= MAX_PROBES_PER_MINUTE) {
             return false;
         }
         ips.put(ip, nowNanos);
+        recentProbes.addLast(nowNanos);
         return true;
     }
 
