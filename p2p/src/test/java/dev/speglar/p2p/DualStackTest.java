@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node listening on an IPv4 and an IPv6 address (comma-separated --router-addr) advertises both; an IPv4-only peer
- * and an IPv6-only peer join through it and each is told the address of the family it can use. (On loopback the
- * "IPv4-only" node can still dial ::1, as the kernel picks a source; {@code NetnsDualStackTest} has real single-stack
- * hosts.)
+ * and an IPv6-only peer join through it and each is told the address of the family it can use. Nodes dial only
+ * families they listen on, so the single-stack nodes never connect to each other here either;
+ * {@code NetnsDualStackE2ETest} has hosts that really lack the other family.
  */
 class DualStackTest {
     private final List<P2pNode> nodes = new ArrayList<>();
