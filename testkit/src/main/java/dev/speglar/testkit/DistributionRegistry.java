@@ -31,6 +31,7 @@ public final class DistributionRegistry implements AutoCloseable {
     private int logMark;
     private String htpasswdUser;
     private String htpasswdPassword;
+    private String tokenAuthYaml;
 
     private DistributionRegistry(InetSocketAddress address, Path dir, boolean ownsDir) {
         this.address = address;
@@ -57,6 +58,22 @@ public final class DistributionRegistry implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From the next {@link #start()} on, every request needs a Bearer token from {@code realm} (distribution's token
+     * auth): JWTs from {@code issuer} for {@code service}, signed by a key whose certificate is in {@code rootCerts}.
+     */
+    public DistributionRegistry tokenAuth(String realm, String service, String issuer, Path rootCerts) {
+        this.tokenAuthYaml = """
+          auth:
+            token:
+              realm: %s
+              service: %s
+              issuer: %s
+              rootcertbundle: %s
+          """.formatted(realm, service, issuer, rootCerts);
+        return this;
+    }
+
     public DistributionRegistry start() {
         if (process != null && process.isAlive()) {
             return this;
@@ -67,7 +84,7 @@ public final class DistributionRegistry implements AutoCloseable {
                 List.of("docker-registry", "serve", config.toString()),
                 Map.of(),
                 dir.resolve("registry.log"));
-        int ready = htpasswdUser == null ? 200 : 401;
+        int ready = htpasswdUser == null && tokenAuthYaml == null ? 200 : 401;
         process.awaitReady(Duration.ofSeconds(20), () -> Http.status(url() + "/v2/") == ready);
         return this;
     }
@@ -108,6 +125,8 @@ public final class DistributionRegistry implements AutoCloseable {
               realm: speglar-test
               path: %s
           """.formatted(users);
+            } else if (tokenAuthYaml != null) {
+                yaml += tokenAuthYaml;
             }
             Path config = dir.resolve("config.yml");
             Files.writeString(config, yaml);

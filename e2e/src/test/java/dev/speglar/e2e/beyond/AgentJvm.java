@@ -136,6 +136,11 @@ final class AgentJvm implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + process.pid());
     }
 
+    /** Everything the agent wrote so far. */
+    String logText() {
+        return process.logText();
+    }
+
     String logTail() {
         return process.logTail(4000);
     }
