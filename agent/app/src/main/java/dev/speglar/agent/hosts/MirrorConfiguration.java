@@ -41,7 +41,7 @@ public final class MirrorConfiguration {
             if (t.host().startsWith("[")) {
                 // Observed with containerd 1.6.20: its TOML parser rejects a ']' in a table key and skips the file.
                 log.warn(
-                        "mirror target {} is an IPv6 literal: containerd 1.6 cannot read such a hosts.toml; "
+                        "mirror target {} is an IPv6 literal: containerd 1.6 cannot read such a hosts.toml and its pulls fail; "
                                 + "name the target by a DNS name there",
                         t);
             }
