@@ -97,7 +97,7 @@ public final class Agent implements AutoCloseable {
                 c.p2p().standalone()
                         ? standaloneRouter(registryBind)
                         : new P2pRouter(
-                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p(), d)), metrics));
         if (router instanceof P2pRouter p) {
             RouterListenerMetrics.register(metrics, p.node().connectionCounters());
         }
@@ -133,10 +133,13 @@ public final class Agent implements AutoCloseable {
         FreshTags.counter(metrics);
         rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
         if (!d.freshTags().isEmpty()) {
+            java.nio.file.Path hostsDir = ctd == null ? null : ctd.registryConfigPath();
+            int ownPort = registryBind.getPort();
             rb.freshTags(new FreshTags(
                     d.freshTags(),
                     new HttpUpstreamTags(
-                            new UpstreamUrls(c.store().containerd().registryConfigPath()),
+                            new UpstreamUrls(hostsDir),
+                            registry -> PrivateRegistries.authorization(hostsDir, registry, ownPort),
                             d.freshTags().timeout()),
                     metrics));
         }
