@@ -34,6 +34,7 @@ class SystemdAgentTest {
         write("lib/app/installer/speglar-installer.jar", "PK-installer");
         write("lib/app/speglar-agent.aot", "cache");
         write("lib/runtime/lib/modules", "modules");
+        write("lib/app/doc/LICENSE", "Apache License");
 
         SystemdUnit unit = SystemdUnit.launcher("/opt/speglar/bin/speglar-agent", List.of("--standalone"));
         SystemdAgent agent = new SystemdAgent(
@@ -48,7 +49,8 @@ class SystemdAgentTest {
                         "/opt/speglar/lib/app/agent/speglar-agent.jar",
                         "/opt/speglar/lib/app/agent/lib/netty.jar",
                         "/opt/speglar/lib/app/speglar-agent.aot",
-                        "/opt/speglar/lib/runtime/lib/modules");
+                        "/opt/speglar/lib/runtime/lib/modules",
+                        "/opt/speglar/lib/app/doc/LICENSE");
         assertThat(files.get("/opt/speglar/bin/speglar-agent").mode()).isEqualTo("rwxr-xr-x");
         assertThat(files.get("/opt/speglar/lib/app/agent/lib/netty.jar").after())
                 .isEqualTo("PK-netty".getBytes());
