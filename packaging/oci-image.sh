@@ -60,7 +60,12 @@ LAYOUT=$OUT/oci
 rm -rf "$LAYOUT" "$OUT/speglar-agent-oci.tar" "$OUT/speglar-agent-docker.tar"
 umoci init --layout "$LAYOUT"
 umoci new --image "$LAYOUT:$VERSION"
-umoci insert --rootless --image "$LAYOUT:$VERSION" "$ROOTFS" /
+# The layer is written by GNU tar (umoci 0.4.7's insert ends its tar stream without the last entry's padding and the
+# end-of-archive blocks: containerd and docker read it, GNU tar and Python's tarfile reject it). Owner root, each
+# file's mtime kept (the AOT cache checks the jars').
+(cd "$ROOTFS" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | sort \
+  | tar --sort=name --numeric-owner --owner=0 --group=0 -cf "$WORK/layer.tar" -T -)
+umoci raw add-layer --image "$LAYOUT:$VERSION" "$WORK/layer.tar"
 # The launcher reads its JVM options (packaging/agent-jvm.options, library path, AOT cache) from its .cfg.
 umoci config --image "$LAYOUT:$VERSION" --os linux --architecture "$OCI_ARCH" --author speglar \
   --config.env MALLOC_ARENA_MAX=2 --config.env MALLOC_TRIM_THRESHOLD_=131072 \

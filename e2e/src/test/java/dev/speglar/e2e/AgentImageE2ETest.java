@@ -138,7 +138,10 @@ class AgentImageE2ETest {
         assertThat(jars).hasSizeGreaterThan(20);
         assertThat(PackagesE2ETest.listedJars(thirdParty)).containsAll(jars);
         String config = Exec.check(CMD, "skopeo", "inspect", "--config", "oci:" + layout + ":" + tagOf(layout));
-        assertThat(config).contains("\"org.opencontainers.image.licenses\":\"Apache-2.0\"");
+        assertThat(config).containsPattern("\"org.opencontainers.image.licenses\":\\s*\"Apache-2.0\"");
+        // Built on this machine, for its architecture (the runtime's libjvm.so decides, packaging/oci-image.sh).
+        String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : System.getProperty("os.arch");
+        assertThat(config).containsPattern("\"architecture\":\\s*\"" + arch + "\"");
     }
 
     /**
