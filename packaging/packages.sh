@@ -52,6 +52,9 @@ cp "$ROOT/agent/app/target/speglar-agent.jar" "$IN/agent/"
 cp -r "$ROOT/agent/app/target/lib" "$IN/agent/"
 cp "$ROOT"/agent/app/target/native/*.so "$IN/native/"
 cp "$ROOT/packaging/speglar-agent.service" "$IN/"
+# picocli ships Java 5 class files, which the AOT cache leaves out (with every class implementing its interfaces):
+# rewritten as Java 8 class files with stack maps, same instructions (packaging/UpgradeOldClassFiles.java).
+"$JAVA_HOME/bin/java" "$ROOT/packaging/UpgradeOldClassFiles.java" "$IN"/agent/lib/*.jar "$IN"/installer/lib/*.jar
 find "$IN" -type f -exec touch -d "@$JAR_MTIME" {} +
 [ -f "$IN/native/libnetty_transport_native_epoll_$EPOLL_ARCH.so" ] \
   || { echo "packages: Netty's epoll library for $TARGET_ARCH missing in agent/app/target/native" >&2; exit 1; }
