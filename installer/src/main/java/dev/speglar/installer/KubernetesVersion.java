@@ -1,5 +1,6 @@
 package dev.speglar.installer;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,6 +11,11 @@ import java.util.regex.Pattern;
 public record KubernetesVersion(int minor) {
     /** Oldest minor whose OpenAPI schema the rendered manifests are checked against (EKS/AKS extended support). */
     public static final int OLDEST_SUPPORTED_MINOR = 29;
+    /**
+     * Newest minor whose OpenAPI schema the rendered manifests are checked against. A newer version is rendered as for
+     * this one (Kubernetes keeps GA fields and values), with a warning that it was not checked.
+     */
+    public static final int NEWEST_CHECKED_MINOR = 36;
     /** First minor whose API server accepts {@code trafficDistribution: PreferSameNode} (beta, on by default). */
     static final int PREFER_SAME_NODE_MINOR = 34;
 
@@ -21,6 +27,15 @@ public record KubernetesVersion(int minor) {
                     + " manifests are checked against (1." + OLDEST_SUPPORTED_MINOR + "); upgrade the cluster or"
                     + " apply the manifests yourself after checking them");
         }
+    }
+
+    /** A warning when this version is newer than any whose schema the manifests were checked against. */
+    public Optional<String> uncheckedWarning() {
+        return minor > NEWEST_CHECKED_MINOR
+                ? Optional.of("Kubernetes " + this + " is newer than the newest version Speglar's manifests"
+                        + " are checked against (1." + NEWEST_CHECKED_MINOR + "); rendered as for 1."
+                        + NEWEST_CHECKED_MINOR + ". Check them with kubectl apply --dry-run=server before applying")
+                : Optional.empty();
     }
 
     public static KubernetesVersion parse(String text) {

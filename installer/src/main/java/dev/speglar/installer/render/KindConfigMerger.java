@@ -4,13 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
 
 /** Adds Speglar's containerdConfigPatches to a user's own kind Cluster config, keeping everything else. */
 public final class KindConfigMerger {
@@ -58,7 +51,7 @@ public final class KindConfigMerger {
         Map<String, Object> merged = new LinkedHashMap<>(doc);
         merged.put("containerdConfigPatches", existing);
         return "# Merged by speglar render kind: containerdConfigPatches for the Speglar mirror appended.\n"
-                + dumper().dump(merged);
+                + YamlMaps.dump(merged);
     }
 
     /**
@@ -90,35 +83,7 @@ public final class KindConfigMerger {
         throw new IllegalArgumentException(fix.toString().stripTrailing());
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> load(String yaml) {
-        try {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-            if (doc instanceof Map<?, ?> m) {
-                return (Map<String, Object>) m;
-            }
-            throw new IllegalArgumentException("--kind-config: expected a YAML mapping at the top level");
-        } catch (YAMLException e) {
-            throw new IllegalArgumentException("--kind-config is not valid YAML: " + e.getMessage(), e);
-        }
-    }
-
-    private static Yaml dumper() {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndicatorIndent(0);
-        options.setWidth(200);
-        Representer representer = new Representer(options) {
-            {
-                this.representers.put(String.class, data -> {
-                    String s = (String) data;
-                    return representScalar(
-                            Tag.STR,
-                            s,
-                            s.contains("\n") ? DumperOptions.ScalarStyle.LITERAL : DumperOptions.ScalarStyle.PLAIN);
-                });
-            }
-        };
-        return new Yaml(representer, options);
+        return YamlMaps.load(yaml, "--kind-config");
     }
 }

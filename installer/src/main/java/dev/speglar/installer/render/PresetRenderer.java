@@ -53,6 +53,16 @@ public final class PresetRenderer {
                     out.put("50-speglar.yaml", part);
                 }
             }
+            case K3S, RKE2 -> {
+                preset.files().forEach(f -> out.put(f, fill(preset, f, o)));
+                if (o.existingConfig().isPresent()) {
+                    List<String> registries = o.mirroredRegistries().isEmpty() ? List.of("*") : o.mirroredRegistries();
+                    out.put(
+                            "registries.yaml",
+                            K3sRegistries.merge(
+                                    Files.readString(o.existingConfig().get()), registries, "--registries-config"));
+                }
+            }
             default -> {
                 for (String file : preset.files()) {
                     out.put(file, fill(preset, file, o));

@@ -188,6 +188,13 @@ public final class RenderCommand implements Callable<Integer> {
     Path talosConfig;
 
     @Option(
+            names = "--registries-config",
+            paramLabel = "FILE",
+            description = "k3s, rke2: your existing /etc/rancher/<k3s|rke2>/registries.yaml. Its mirrors and configs"
+                    + " are kept and Speglar's registries added; unknown fields are an error.")
+    Path registriesConfig;
+
+    @Option(
             names = "--mirror-endpoint",
             paramLabel = "URL",
             description = "bottlerocket: mirror endpoint (default: http://127.0.0.1:30020).")
@@ -241,7 +248,8 @@ public final class RenderCommand implements Callable<Integer> {
                     !noMirrorAdd,
                     Optional.ofNullable(kubernetesVersion).map(KubernetesVersion::parse),
                     Optional.ofNullable(eksKubeletExtraArgs),
-                    Optional.ofNullable(userData != null ? userData : talosConfig),
+                    Optional.ofNullable(
+                            userData != null ? userData : talosConfig != null ? talosConfig : registriesConfig),
                     Optional.ofNullable(selinuxType),
                     Optional.ofNullable(packageUrl),
                     Optional.ofNullable(installArgs));
@@ -253,6 +261,9 @@ public final class RenderCommand implements Callable<Integer> {
                     (kubernetesVersion != null ? "--kubernetes-version" : "--selinux-type")
                             + " only applies to the daemonset and talos presets",
                     ExitCode.USAGE);
+        }
+        if (registriesConfig != null && p != Preset.K3S && p != Preset.RKE2) {
+            throw new UserException("--registries-config only applies to the k3s and rke2 presets", ExitCode.USAGE);
         }
         if (talosConfig != null && p != Preset.TALOS) {
             throw new UserException("--talos-config only applies to the talos preset", ExitCode.USAGE);
@@ -270,6 +281,9 @@ public final class RenderCommand implements Callable<Integer> {
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);
         }
+        options.kubernetesVersion()
+                .flatMap(KubernetesVersion::uncheckedWarning)
+                .ifPresent(w -> spec.commandLine().getErr().println("speglar render: warning: " + w));
         Map<String, String> files;
         try {
             files = PresetRenderer.render(p, options);
@@ -320,18 +334,34 @@ public final class RenderCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes via a temp file and rename so a reader never sees half a file. */
+    /**
+     * Writes via a temp file and rename so a reader never sees half a file. A different file already there (e.g.
+     * {@code -o /etc/rancher/k3s}) is first copied, the same way, to NAME.speglar-bak.
+     */
     static Path write(Path dir, String name, String content) {
         try {
             Files.createDirectories(dir);
             Path target = dir.resolve(name);
-            Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-            Files.writeString(tmp, content);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.isRegularFile(target) && !Files.readString(target).equals(content)) {
+                replace(dir, name + BACKUP_SUFFIX, Files.readAllBytes(target));
+            }
+            replace(dir, name, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return target;
         } catch (IOException e) {
             throw new UserException(
                     "cannot write " + dir.resolve(name) + ": " + e.getMessage() + " (choose a writable -o DIR)", e);
+        }
+    }
+
+    static final String BACKUP_SUFFIX = ".speglar-bak";
+
+    private static void replace(Path dir, String name, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

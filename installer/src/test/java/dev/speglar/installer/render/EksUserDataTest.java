@@ -212,7 +212,7 @@ class EksUserDataTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> unknownV3Keys(Map<String, Object> images) throws IOException {
+    static List<String> unknownV3Keys(Map<String, Object> images) throws IOException {
         Map<String, Object> defs;
         try (var in = EksUserDataTest.class.getResourceAsStream("/schemas/containerd/cri-v1-images.json")) {
             defs = (Map<String, Object>)

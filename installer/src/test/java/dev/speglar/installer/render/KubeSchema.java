@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  */
 final class KubeSchema {
     /** Minors with a vendored schema: the oldest in extended support on EKS/AKS through the newest published. */
-    static final List<Integer> MINORS = IntStream.rangeClosed(29, 35).boxed().toList();
+    static final List<Integer> MINORS = IntStream.rangeClosed(29, 36).boxed().toList();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REF = "#/components/schemas/";

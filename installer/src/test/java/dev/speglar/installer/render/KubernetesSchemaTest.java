@@ -117,6 +117,26 @@ class KubernetesSchemaTest {
                         "spc_t")
                 .build();
 
+        var services =
+                dev.speglar.installer.install.k8s.AgentServices.build("speglar", KubernetesVersion.parse("1." + minor));
+        assertThat(services).hasSize(3);
+        for (var svc : services) {
+            assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(svc)))
+                    .as(svc.getMetadata().getName())
+                    .isEmpty();
+        }
+        var registry = services.stream()
+                .filter(s -> s.getMetadata().getName().equals("speglar-registry"))
+                .findFirst()
+                .orElseThrow()
+                .getSpec();
+        if (minor >= 34) {
+            assertThat(registry.getTrafficDistribution()).isEqualTo("PreferSameNode");
+            assertThat(registry.getInternalTrafficPolicy()).isNull();
+        } else {
+            assertThat(registry.getInternalTrafficPolicy()).isEqualTo("Local");
+            assertThat(registry.getTrafficDistribution()).isNull();
+        }
         assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(ds))).isEmpty();
         assertThat(KubeSchema.of(minor).validateAll(Serialization.asYaml(enforcing)))
                 .isEmpty();
@@ -189,8 +209,51 @@ class KubernetesSchemaTest {
     void everyVendoredSchemaRecordsItsSourceAndTheOldestMatchesTheSupportFloor() {
         assertThat(KubeSchema.MINORS.getFirst()).isEqualTo(KubernetesVersion.OLDEST_SUPPORTED_MINOR);
         for (int minor : KubeSchema.MINORS) {
-            assertThat(KubeSchema.of(minor).source()).startsWith("kubernetes/kubernetes release-1." + minor + " ");
+            assertThat(KubeSchema.of(minor).source())
+                    .startsWith("kubernetes/kubernetes ")
+                    .contains("1." + minor + " ");
         }
+        assertThat(KubeSchema.MINORS.getLast()).isEqualTo(KubernetesVersion.NEWEST_CHECKED_MINOR);
+    }
+
+    /** 1.36 came from an OpenAPI v2 copy: its IntOrString and Quantity must still take both forms, as in v3. */
+    @Test
+    void schemaFromOpenApiV2KeepsIntOrStringAndQuantityForms() {
+        String ds = """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: x}
+                spec:
+                  selector: {matchLabels: {a: b}}
+                  updateStrategy: {rollingUpdate: {maxUnavailable: 1, maxSurge: "10%"}}
+                  template:
+                    spec:
+                      containers:
+                      - name: c
+                        image: i
+                        resources: {limits: {memory: 128Mi, cpu: 1}}
+                        readinessProbe: {httpGet: {path: /, port: 5000}}
+                """;
+
+        assertThat(KubeSchema.of(36).validateAll(ds)).isEmpty();
+        assertThat(KubeSchema.of(36).validateAll(ds.replace("port: 5000", "port: [5000]")))
+                .singleElement()
+                .asString()
+                .contains("readinessProbe.httpGet.port", "matches none of");
+    }
+
+    /** A version newer than the newest vendored schema renders as for that one, with a warning on stderr. */
+    @Test
+    void newerKubernetesThanCheckedRendersAsNewestWithAWarning() {
+        var newer = dev.speglar.installer.CliRun.of("render", "daemonset", "--kubernetes-version", "v1.37.1");
+        var newest = dev.speglar.installer.CliRun.of("render", "daemonset", "--kubernetes-version", "1.36");
+
+        assertThat(newer.exitCode()).isZero();
+        assertThat(newer.out()).isEqualTo(newest.out()).contains("trafficDistribution: PreferSameNode");
+        assertThat(newer.err())
+                .contains("warning: Kubernetes 1.37 is newer than the newest version", "checked against (1.36)");
+        assertThat(newest.err()).doesNotContain("warning");
+        assertThat(KubernetesVersion.parse("1.36").uncheckedWarning()).isEmpty();
     }
 
     @Test

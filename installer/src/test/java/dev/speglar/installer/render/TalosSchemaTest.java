@@ -162,6 +162,9 @@ class TalosSchemaTest {
             errors.add(path + ": schema not vendored (re-run scripts/vendor-talos-schemas.py)");
             return;
         }
+        if (value == null && Boolean.TRUE.equals(schema.get("nullable"))) {
+            return;
+        }
         if (schema.get("enum") instanceof List<?> values && !values.contains(value)) {
             errors.add(path + ": " + value + " is not one of " + values);
         }
@@ -176,6 +179,8 @@ class TalosSchemaTest {
                 String p = path.isEmpty() ? (String) k : path + "." + k;
                 if (props.containsKey(k)) {
                     check(defs, (Map<String, Object>) props.get(k), v, p, errors, complete);
+                } else if (schema.get("additionalProperties") instanceof Map<?, ?> each) {
+                    check(defs, (Map<String, Object>) each, v, p, errors, complete);
                 } else if (Boolean.FALSE.equals(schema.get("additionalProperties"))) {
                     errors.add(p + ": unknown field");
                 }

@@ -6,7 +6,6 @@ import dev.speglar.installer.UserException;
 import dev.speglar.installer.install.AgentDeployment;
 import dev.speglar.installer.install.FileChange;
 import dev.speglar.installer.install.Manifest;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -24,6 +23,7 @@ public final class DaemonSetAgent implements AgentDeployment {
     private final KubernetesClient client;
     private final DaemonSetSpec spec;
     private KubernetesVersion server;
+    private AgentServices services;
     private DaemonSet previous;
     private boolean namespaceCreated;
     private boolean applied;
@@ -56,6 +56,11 @@ public final class DaemonSetAgent implements AgentDeployment {
         return server;
     }
 
+    private AgentServices services() {
+        if (services == null) services = new AgentServices(client, spec.namespace(), serverVersion());
+        return services;
+    }
+
     private DaemonSet live() {
         return client.apps()
                 .daemonSets()
@@ -71,7 +76,8 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     @Override
     public List<String> otherChanges() {
-        String on = " on Kubernetes " + serverVersion();
+        String on = " on Kubernetes " + serverVersion()
+                + serverVersion().uncheckedWarning().map(w -> " (" + w + ")").orElse("");
         List<String> out = new ArrayList<>();
         if (client.namespaces().withName(spec.namespace()).get() == null)
             out.add("create Namespace " + spec.namespace());
@@ -84,6 +90,7 @@ public final class DaemonSetAgent implements AgentDeployment {
                 || !want.equals(live.getMetadata().getAnnotations().get(DaemonSetSpec.HASH_ANNOTATION))) {
             out.add("update DaemonSet " + spec.namespace() + "/" + spec.name() + " (image " + spec.image() + ")" + on);
         }
+        out.addAll(services().changes());
         return out;
     }
 
@@ -92,16 +99,12 @@ public final class DaemonSetAgent implements AgentDeployment {
         if (otherChanges().isEmpty()) return;
         if (client.namespaces().withName(spec.namespace()).get() == null) {
             manifest.recordK8s("namespace/" + spec.namespace(), null);
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(spec.namespace())
-                            .endMetadata()
-                            .build())
-                    .create();
+            client.namespaces().resource(services().namespace()).create();
             namespaceCreated = true;
         }
+        services().apply(manifest); // before the pods: --bootstrap-kind=dns resolves speglar-bootstrap
         previous = live();
+        if (previous != null && want(previous).equals(want(spec.build()))) return;
         manifest.recordK8s(
                 ref(),
                 previous == null ? null : Serialization.asYaml(clean(previous)).getBytes(StandardCharsets.UTF_8));
@@ -111,6 +114,7 @@ public final class DaemonSetAgent implements AgentDeployment {
 
     @Override
     public void rollback() {
+        if (services != null) services.rollback();
         if (applied) {
             if (previous == null) client.resource(spec.build()).delete();
             else upsert(clean(previous));
@@ -137,6 +141,8 @@ public final class DaemonSetAgent implements AgentDeployment {
                             Serialization.unmarshal(new String(before, StandardCharsets.UTF_8), DaemonSet.class);
                     upsert(old);
                 }
+            } else if (parts[0].equals("service")) {
+                services().uninstall(parts[1], parts[2], before);
             } else if (parts[0].equals("namespace") && before == null) {
                 client.namespaces().withName(parts[1]).delete();
             }
@@ -150,12 +156,25 @@ public final class DaemonSetAgent implements AgentDeployment {
                 .inNamespace(desired.getMetadata().getNamespace())
                 .withName(desired.getMetadata().getName())
                 .get();
+        if (live != null
+                && !live.getSpec().getSelector().equals(desired.getSpec().getSelector())) {
+            // The selector is immutable: an agent installed with other labels is replaced, not updated.
+            client.resource(live)
+                    .withTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .delete();
+            live = null;
+        }
         if (live == null) {
             client.resource(desired).create();
         } else {
             desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
             client.resource(desired).update();
         }
+    }
+
+    private static String want(DaemonSet ds) {
+        var a = ds.getMetadata().getAnnotations();
+        return a == null ? "" : a.getOrDefault(DaemonSetSpec.HASH_ANNOTATION, "");
     }
 
     /** Drops server-owned fields so the object can be re-applied. */

@@ -28,8 +28,13 @@ public record DaemonSetSpec(
         String selinuxType) {
 
     public static final String HASH_ANNOTATION = "speglar.dev/spec-sha256";
-    static final Map<String, String> LABELS =
-            Map.of("app.kubernetes.io/name", "speglar", "app.kubernetes.io/component", "agent");
+    /** The upstream chart's pod labels (release "speglar"), which the Services of {@link AgentServices} select. */
+    static final Map<String, String> LABELS = Map.of(
+            "app.kubernetes.io/name", "speglar",
+            "app.kubernetes.io/instance", "speglar",
+            "app.kubernetes.io/component", "speglar");
+    /** The agent's default --metrics-addr port, which the speglar metrics Service targets by name. */
+    static final int METRICS_PORT = 9090;
 
     public DaemonSetSpec {
         Objects.requireNonNull(namespace, "namespace");
@@ -100,6 +105,11 @@ public record DaemonSetSpec(
                 .addNewPort()
                 .withName("router")
                 .withContainerPort(5001)
+                .withProtocol("TCP")
+                .endPort()
+                .addNewPort()
+                .withName("metrics")
+                .withContainerPort(METRICS_PORT)
                 .withProtocol("TCP")
                 .endPort()
                 .withNewReadinessProbe()

@@ -116,6 +116,8 @@ class DaemonSetInstallCliTest {
                 .contains(
                         "create Namespace speglar",
                         "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:0.1) on Kubernetes 1.31",
+                        "create Service speglar/speglar-bootstrap",
+                        "create Service speglar/speglar-registry",
                         "containerd restart: not required");
         assertThat(live()).isNull();
 
@@ -132,10 +134,15 @@ class DaemonSetInstallCliTest {
                 .hasContent(
                         "[host.'http://10.0.0.5:30020']\ncapabilities = ['pull', 'resolve']\ndial_timeout = '200ms'");
 
+        assertThat(client.services().inNamespace("speglar").list().getItems())
+                .extracting(svc -> svc.getMetadata().getName())
+                .containsExactlyInAnyOrder("speglar", "speglar-registry", "speglar-bootstrap");
+
         assertThat(run(0, "install", "--yes")).contains("Nothing to change");
 
         run(0, "uninstall", "--yes");
         assertThat(live()).isNull();
+        assertThat(client.services().inNamespace("speglar").list().getItems()).isEmpty();
         assertThat(client.namespaces().withName("speglar").get()).isNull();
         try (var s = Files.walk(root)) {
             // Only the tmpfs lock file (see InstallLock) outlasts the runs.

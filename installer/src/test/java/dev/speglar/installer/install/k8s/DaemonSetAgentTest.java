@@ -63,7 +63,10 @@ class DaemonSetAgentTest {
         assertThat(agent.otherChanges())
                 .containsExactly(
                         "create Namespace speglar",
-                        "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0) on Kubernetes 1.33");
+                        "create DaemonSet speglar/speglar (image ghcr.io/speglar/agent:1.0) on Kubernetes 1.33",
+                        "create Service speglar/speglar",
+                        "create Service speglar/speglar-registry",
+                        "create Service speglar/speglar-bootstrap");
 
         agent.activate(manifest, false);
         DaemonSet ds = live();
@@ -90,13 +93,18 @@ class DaemonSetAgentTest {
                         .getFirst()
                         .getHostPort())
                 .isEqualTo(30020);
-        assertThat(client.namespaces().withName("speglar").get()).isNotNull();
+        assertThat(client.namespaces().withName("speglar").get().getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+        assertServicesSelectTheAgentPods(ds);
         String rv = ds.getMetadata().getResourceVersion();
+        String serviceRv = service("speglar-bootstrap").getMetadata().getResourceVersion();
 
         DaemonSetAgent again = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.0"));
         assertThat(again.otherChanges()).isEmpty();
         again.activate(manifest, false);
         assertThat(live().getMetadata().getResourceVersion()).isEqualTo(rv);
+        assertThat(service("speglar-bootstrap").getMetadata().getResourceVersion())
+                .isEqualTo(serviceRv);
 
         DaemonSetAgent upgrade = new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1"));
         assertThat(upgrade.otherChanges())
@@ -114,14 +122,100 @@ class DaemonSetAgentTest {
         Manifest saved = Manifest.load(host);
         assertThat(saved.entries())
                 .extracting(Manifest.Entry::target)
-                .contains("namespace/speglar", "daemonset/speglar/speglar");
+                .contains(
+                        "namespace/speglar",
+                        "daemonset/speglar/speglar",
+                        "service/speglar/speglar-bootstrap",
+                        "service/speglar/speglar-registry",
+                        "service/speglar/speglar");
         new DaemonSetAgent(client, spec("ghcr.io/speglar/agent:1.1")).uninstall(saved);
         assertThat(live()).isNull();
+        assertThat(client.services().inNamespace("speglar").list().getItems()).isEmpty();
         assertThat(client.namespaces().withName("speglar").get()).isNull();
         saved.discard();
         try (var s = Files.list(root)) {
             assertThat(s.toList()).isEmpty();
         }
+    }
+
+    private io.fabric8.kubernetes.api.model.Service service(String name) {
+        return client.services().inNamespace("speglar").withName(name).get();
+    }
+
+    /**
+     * The chart's Services exist and select the DaemonSet's pods: speglar-bootstrap headless (DNS bootstrap), the
+     * registry as ClusterIP (the node reaches the agent through the host port) with 1.33's locality, metrics by name.
+     */
+    private void assertServicesSelectTheAgentPods(DaemonSet ds) {
+        var podLabels = ds.getSpec().getTemplate().getMetadata().getLabels();
+        var portNames = ds.getSpec().getTemplate().getSpec().getContainers().getFirst().getPorts().stream()
+                .map(io.fabric8.kubernetes.api.model.ContainerPort::getName)
+                .toList();
+        for (String name : List.of("speglar", "speglar-registry", "speglar-bootstrap")) {
+            var svc = service(name);
+            assertThat(svc).as(name).isNotNull();
+            assertThat(podLabels).as(name).containsAllEntriesOf(svc.getSpec().getSelector());
+            svc.getSpec().getPorts().stream()
+                    .filter(p -> p.getTargetPort() != null && p.getTargetPort().getStrVal() != null)
+                    .forEach(p -> assertThat(portNames)
+                            .as(name)
+                            .contains(p.getTargetPort().getStrVal()));
+        }
+        assertThat(service("speglar-bootstrap").getSpec().getClusterIP()).isEqualTo("None");
+        var registry = service("speglar-registry").getSpec();
+        assertThat(registry.getType()).isEqualTo("ClusterIP");
+        assertThat(registry.getPorts())
+                .allSatisfy(p -> assertThat(p.getNodePort()).isNull());
+        assertThat(registry.getInternalTrafficPolicy()).isEqualTo("Local");
+        assertThat(registry.getTrafficDistribution()).isNull();
+    }
+
+    /** A server newer than the newest vendored schema: installed as for 1.36, and the plan says so. */
+    @Test
+    void newerServerThanCheckedIsNamedInThePlan() {
+        server.setVersionInfo(new VersionInfo.Builder()
+                .withMajor("1")
+                .withMinor("37")
+                .withGitVersion("v1.37.2")
+                .build());
+
+        List<String> plan = new DaemonSetAgent(client, spec("x:1")).otherChanges();
+
+        assertThat(plan)
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("create DaemonSet speglar/speglar (image x:1) on Kubernetes 1.37 (")
+                        .contains("newer than the newest version", "(1.36)"));
+        assertThat(AgentServices.build("speglar", dev.speglar.installer.KubernetesVersion.parse("v1.37.2")).stream()
+                        .filter(svc -> svc.getMetadata().getName().equals("speglar-registry"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSpec()
+                        .getTrafficDistribution())
+                .isEqualTo("PreferSameNode");
+    }
+
+    /** An agent installed with other pod labels: the immutable selector means replace, not update. */
+    @Test
+    void daemonSetWithAnOtherSelectorIsReplaced() throws Exception {
+        DaemonSet old = spec("old:1").build();
+        var oldLabels = java.util.Map.of("app.kubernetes.io/name", "speglar", "app.kubernetes.io/component", "agent");
+        old.getSpec().getSelector().setMatchLabels(oldLabels);
+        old.getSpec().getTemplate().getMetadata().setLabels(oldLabels);
+        client.namespaces()
+                .resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("speglar")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.resource(old).create();
+
+        new DaemonSetAgent(client, spec("new:2")).activate(Manifest.load(new HostRoot(root)), false);
+
+        assertThat(live().getSpec().getSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/instance", "speglar")
+                .containsEntry("app.kubernetes.io/component", "speglar");
+        assertServicesSelectTheAgentPods(live());
     }
 
     @Test
