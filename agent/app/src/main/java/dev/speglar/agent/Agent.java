@@ -58,6 +58,12 @@ public final class Agent implements AutoCloseable {
     private static final java.time.Duration IN_FLIGHT_SCAN = java.time.Duration.ofMillis(200);
 
     private RegistryServer registry;
+    /**
+     * How long a stop lets registry responses in progress finish: below Kubernetes' default 30 s grace period, so the
+     * agent still exits 0 by itself.
+     */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
     private MetricsServer metricsServer;
     private PrometheusRegistry metrics;
 
@@ -290,6 +296,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (registry != null && !resources.isEmpty() && !registry.drain(DRAIN_TIMEOUT)) {
+            log.warn("stopping with registry responses still running after {}", DRAIN_TIMEOUT);
+        }
         while (!resources.isEmpty()) {
             AutoCloseable r = resources.pop();
             try {
