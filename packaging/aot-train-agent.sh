@@ -15,7 +15,9 @@ for attempt in 1 2 3 4 5; do
   PID=$!
   ok=
   for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null; then ok=1; break; fi
+    # (/readyz can answer before the metrics listener is bound: wait for both)
+    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null \
+      && curl -fsS -o /dev/null "http://127.0.0.1:$((PORT + 1))/metrics" 2>/dev/null; then ok=1; break; fi
     kill -0 $PID 2>/dev/null || break
     sleep 0.1
   done
