@@ -123,7 +123,7 @@ if [ "${SPEGLAR_AOT:-1}" = 1 ]; then
   "$APP/bin/speglar-agent" demo-image --out "$W/content" --layer-size 300000 >/dev/null
   # (-Xlog:aot=error: the training run lists every class it cannot archive)
   agent_cfg '-XX:AOTCacheOutput=$APPDIR/speglar-agent.aot' -Xlog:aot=error:stderr
-  log "AOT training: agent (standalone registry on loopback: ready, manifest, blob, metrics, SIGTERM)"
+  log "AOT training: agent (registry with its P2P node up, on loopback: ready, manifest, blob, metrics, SIGTERM)"
   "$ROOT/packaging/aot-train-agent.sh" "$APP/bin/speglar-agent" "$W/content" "$W/data"
   ls -l "$APP"/lib/app/*.aot
   agent_cfg '-XX:AOTCache=$APPDIR/speglar-agent.aot'
