@@ -29,7 +29,8 @@ mkdir -p "$ROOTFS/opt/speglar/lib/app" "$ROOTFS/opt/speglar/bin" "$ROOTFS/etc"
 # cp -a keeps the jars' mtimes, which the AOT cache checks.
 cp -a "$APP/bin/speglar-agent" "$ROOTFS/opt/speglar/bin/"
 cp -a "$APP/lib/runtime" "$APP/lib/libapplauncher.so" "$ROOTFS/opt/speglar/lib/"
-cp -a "$APP/lib/app/agent" "$APP/lib/app/native" "$APP/lib/app/speglar-agent.cfg" "$ROOTFS/opt/speglar/lib/app/"
+cp -a "$APP/lib/app/agent" "$APP/lib/app/native" "$APP/lib/app/speglar-agent.cfg" \
+  "$APP/lib/app/speglar-agent.args" "$ROOTFS/opt/speglar/lib/app/"
 [ -f "$APP/lib/app/speglar-agent.aot" ] && cp -a "$APP/lib/app/speglar-agent.aot" "$ROOTFS/opt/speglar/lib/app/"
 cp -a "$APP/lib/app/doc" "$ROOTFS/opt/speglar/lib/app/"
 # glibc and friends: what the launcher and the JVM's native libraries need, at the paths the dynamic loader uses;
@@ -66,10 +67,12 @@ umoci new --image "$LAYOUT:$VERSION"
 (cd "$ROOTFS" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | sort \
   | tar --sort=name --numeric-owner --owner=0 --group=0 -cf "$WORK/layer.tar" -T -)
 umoci raw add-layer --image "$LAYOUT:$VERSION" "$WORK/layer.tar"
-# The launcher reads its JVM options (packaging/agent-jvm.options, library path, AOT cache) from its .cfg.
+# The runtime's java reads the launcher's JVM options (packaging/agent-jvm.options, library path, AOT cache) and class
+# path from lib/app/speglar-agent.args (packages.sh): the launcher would query rpm/dpkg on every start first.
 umoci config --image "$LAYOUT:$VERSION" --os linux --architecture "$OCI_ARCH" --author speglar \
   --config.env MALLOC_ARENA_MAX=2 --config.env MALLOC_TRIM_THRESHOLD_=131072 \
-  --config.entrypoint /opt/speglar/bin/speglar-agent --config.cmd registry \
+  --config.entrypoint /opt/speglar/lib/runtime/bin/java \
+  --config.entrypoint @/opt/speglar/lib/app/speglar-agent.args --config.cmd registry \
   --config.label org.opencontainers.image.title=speglar-agent \
   --config.label "org.opencontainers.image.version=$VERSION" \
   --config.label org.opencontainers.image.licenses=Apache-2.0

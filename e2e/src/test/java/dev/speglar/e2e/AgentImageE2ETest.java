@@ -160,7 +160,8 @@ class AgentImageE2ETest {
             assertThat(load.exitCode()).as(load.stderr()).isZero();
             assertThat(load.stdout()).contains(image);
             Exec.Result inspect = docker.docker("image", "inspect", "--format", "{{json .Config.Entrypoint}}", image);
-            assertThat(inspect.stdout().strip()).isEqualTo("[\"/opt/speglar/bin/speglar-agent\"]");
+            assertThat(inspect.stdout().strip())
+                    .isEqualTo("[\"/opt/speglar/lib/runtime/bin/java\",\"@/opt/speglar/lib/app/speglar-agent.args\"]");
 
             Path content = demoContent(work);
             InetAddress ip = LoopbackAddresses.nextAddress();
@@ -326,7 +327,8 @@ class AgentImageE2ETest {
     }
 
     /**
-     * Runs the image's entrypoint as a ctr task with the host's network, a read-only root and only {@code mounts}:
+     * Runs the image's entrypoint as a ctr task with the host's network, a read-only root, only {@code mounts} and
+     * the AOT cache required:
      * {@code registry --standalone} with {@code storeArgs}, on a loopback address. Returns its base URL once /readyz
      * answers 200.
      */
@@ -340,7 +342,9 @@ class AgentImageE2ETest {
             throws Exception {
         InetAddress ip = LoopbackAddresses.nextAddress();
         int port = LoopbackAddresses.freePort(ip);
-        List<String> ctr = new ArrayList<>(List.of("run", "-d", "--net-host", "--read-only"));
+        // -XX:AOTMode=on: the JVM refuses to start unless the image's AOT cache matches the argfile's class path.
+        List<String> ctr = new ArrayList<>(
+                List.of("run", "-d", "--net-host", "--read-only", "--env", "JAVA_TOOL_OPTIONS=-XX:AOTMode=on"));
         for (String m : mounts) ctr.addAll(List.of("--mount", m));
         ctr.addAll(List.of(ref, id));
         ctr.addAll(entrypoint(imageLayout));
@@ -374,7 +378,8 @@ class AgentImageE2ETest {
                 .readValue(config, Map.class)
                 .get("config");
         List<String> entry = (List<String>) cfg.get("Entrypoint");
-        assertThat(entry).containsExactly("/opt/speglar/bin/speglar-agent");
+        assertThat(entry)
+                .containsExactly("/opt/speglar/lib/runtime/bin/java", "@/opt/speglar/lib/app/speglar-agent.args");
         assertThat((List<String>) cfg.get("Cmd")).containsExactly("registry");
         return entry;
     }

@@ -127,6 +127,7 @@ class PackagesE2ETest {
                         "/opt/speglar/bin/speglar",
                         "/opt/speglar/bin/speglar-agent",
                         "/opt/speglar/lib/app/speglar-agent.aot",
+                        "/opt/speglar/lib/app/speglar-agent.args",
                         "/opt/speglar/lib/app/native/libnetty_transport_native_epoll_x86_64.so",
                         "/opt/speglar/lib/app/doc/LICENSE",
                         "/opt/speglar/lib/app/doc/NOTICE",
@@ -237,7 +238,7 @@ class PackagesE2ETest {
 
     /**
      * {@code speglar install --mode systemd} planned by the packaged installer for a scratch node root: the unit runs
-     * the packaged launcher, and the agent's files come from the installer's own payload (no network, no JDK).
+     * the packaged runtime's java with the agent's argfile, and the agent's files come from the installer's own payload (no network, no JDK).
      */
     private void installsTheSystemdUnitFromThePackage() throws Exception {
         Path root = TempDirs.create("pkg-root");
@@ -251,7 +252,9 @@ class PackagesE2ETest {
             assertThat(plan.stdout())
                     .contains(
                             "create /etc/systemd/system/speglar-agent.service (AGENT_UNIT)",
-                            "ExecStart=/opt/speglar/bin/speglar-agent registry ",
+                            "ExecStart=/opt/speglar/lib/runtime/bin/java @/opt/speglar/lib/app/speglar-agent.args"
+                                    + " registry ",
+                            "create /opt/speglar/lib/app/speglar-agent.args (AGENT_RUNTIME)",
                             "create /opt/speglar/bin/speglar-agent (AGENT_RUNTIME)",
                             "create /opt/speglar/lib/runtime/bin/java (AGENT_RUNTIME)",
                             "create /opt/speglar/lib/app/native/libnetty_transport_native_epoll_x86_64.so (AGENT_RUNTIME)")
@@ -266,7 +269,8 @@ class PackagesE2ETest {
      * {@code speglar install --mode systemd} run from the app-image (not from /opt/speglar) copies the agent's part
      * of it to the node; the installed unit's ExecStart must start with the agent's AOT cache accepted: the copies
      * keep the jars' mtimes, which the JVM checks against the cache. {@code -XX:AOTMode=on} makes the JVM refuse to
-     * start otherwise. The agent runs in its own network namespace (the unit binds all addresses).
+     * start otherwise. The ExecStart runs verbatim (java @argfile, whose paths name /opt/speglar) in its own mount
+     * namespace, where the scratch root's opt/ is /opt, and its own network namespace (the unit binds all addresses).
      */
     @Test
     void installFromTheAppImageStartsTheUnitsAgentWithItsAotCache() throws Exception {
@@ -314,12 +318,26 @@ class PackagesE2ETest {
                     .orElseThrow()
                     .substring("ExecStart=".length());
             List<String> argv = new ArrayList<>(List.of(execStart.split(" ")));
-            assertThat(argv.getFirst()).isEqualTo("/opt/speglar/bin/speglar-agent");
+            assertThat(argv.subList(0, 3))
+                    .containsExactly(
+                            "/opt/speglar/lib/runtime/bin/java",
+                            "@/opt/speglar/lib/app/speglar-agent.args",
+                            "registry");
             assertThat(argv).contains("--registry-addr=:30020");
-            // The node's /opt/speglar is root/opt/speglar here.
-            argv.set(0, root + argv.getFirst());
-            List<String> command = new ArrayList<>(
-                    List.of("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""));
+            assertThat(Files.readString(root.resolve("opt/speglar/lib/app/speglar-agent.args")))
+                    .contains("-XX:AOTCache=/opt/speglar/lib/app/speglar-agent.aot")
+                    .doesNotContain("$APPDIR")
+                    .endsWith("\ndev.speglar.agent.Main\n");
+            // The node's /opt is root/opt here (a private mount namespace: nothing changes outside it).
+            List<String> command = new ArrayList<>(List.of(
+                    "unshare",
+                    "--net",
+                    "--mount",
+                    "--",
+                    "sh",
+                    "-c",
+                    "ip link set lo up && mount --bind \"$0\" /opt && exec \"$@\"",
+                    root.resolve("opt").toString()));
             command.addAll(argv);
             try (ManagedProcess agent = ManagedProcess.start(
                     "installed-agent",

@@ -10,9 +10,17 @@ import java.util.stream.Stream;
 /** The agent's files a systemd install puts on the node: source on this machine, node path, mode. */
 public record AgentPayload(List<Entry> entries) {
 
-    public record Entry(Path source, String nodePath, String mode) {}
+    /** A file copied from {@code source}, or written with {@code content} when that is not null (mtime: now). */
+    public record Entry(Path source, byte[] content, String nodePath, String mode) {
+        public Entry(Path source, String nodePath, String mode) {
+            this(source, null, nodePath, mode);
+        }
+    }
 
-    /** Where the packages install Speglar; the unit runs {@code bin/speglar-agent} from here. */
+    /** The agent's argfile in the app-image, generated from its launcher configuration (LauncherArgs). */
+    public static final String ARGFILE = "lib/app/speglar-agent.args";
+
+    /** Where the packages install Speglar; the unit runs the agent from here (SystemdUnit#packaged). */
     public static final String PACKAGE_DIR = "/opt/speglar";
 
     public AgentPayload {
@@ -45,7 +53,8 @@ public record AgentPayload(List<Entry> entries) {
 
     /**
      * The agent's part of a jpackage app-image (the one this installer runs from): its launcher, the runtime, its
-     * jars, Netty's native library, its launcher configuration and AOT cache, and the licenses. The installer's own jars stay behind.
+     * jars, Netty's native library, its launcher configuration (and the @argfile made of it for {@code nodeDir}) and
+     * AOT cache, and the licenses. The installer's own jars stay behind.
      */
     public static AgentPayload appImage(Path appRoot, String nodeDir) throws IOException {
         Path launcher = appRoot.resolve("bin/speglar-agent");
@@ -74,6 +83,16 @@ public record AgentPayload(List<Entry> entries) {
                             Files.isExecutable(f) && !f.toString().endsWith(".so") ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
+        }
+        // The argfile names the installed paths: generated for nodeDir rather than copied from the image.
+        Path cfg = appRoot.resolve("lib/app/speglar-agent.cfg");
+        if (Files.isRegularFile(cfg)) {
+            String args = LauncherArgs.parse(Files.readString(cfg)).argfile(nodeDir + "/lib/app");
+            out.add(new Entry(
+                    null,
+                    args.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    nodeDir + "/" + ARGFILE,
+                    "rw-r--r--"));
         }
         return new AgentPayload(out);
     }

@@ -45,6 +45,11 @@ public final class SystemdAgent implements AgentDeployment {
                 unit.render().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "rw-r--r--"));
         for (AgentPayload.Entry e : payload.entries()) {
+            if (e.content() != null) {
+                out.add(new FileChange(
+                        e.nodePath(), FileChange.Kind.AGENT_RUNTIME, read(e.nodePath()), e.content(), e.mode()));
+                continue;
+            }
             if (!Files.isRegularFile(e.source())) throw new IOException("agent file not found: " + e.source());
             out.add(new FileChange(
                     e.nodePath(),

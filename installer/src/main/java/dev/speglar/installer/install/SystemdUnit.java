@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The agent's systemd unit. Ordered after containerd, restarted by systemd when it exits (as on containerd restarts).
- * The command is either the packaged launcher (its JVM options live in its .cfg) or a JDK running the agent jar.
+ * The command is either the packaged runtime's java with the agent's @argfile or a JDK running the agent jar.
  */
 public record SystemdUnit(List<String> command, List<String> agentArgs) {
 
@@ -26,9 +26,15 @@ public record SystemdUnit(List<String> command, List<String> agentArgs) {
         }
     }
 
-    /** The packaged agent: the jpackage launcher of the speglar package, with its own runtime and JVM options. */
-    public static SystemdUnit launcher(String launcher, List<String> agentArgs) {
-        return new SystemdUnit(List.of(Objects.requireNonNull(launcher, "launcher")), agentArgs);
+    /**
+     * The packaged agent in {@code appDir} (the speglar package's /opt/speglar): its runtime's java with the launcher's
+     * class path and JVM options from {@code lib/app/speglar-agent.args} (LauncherArgs). Not bin/speglar-agent: the
+     * jpackage launcher queries rpm and dpkg on every start before the JVM starts.
+     */
+    public static SystemdUnit packaged(String appDir, List<String> agentArgs) {
+        Objects.requireNonNull(appDir, "appDir");
+        return new SystemdUnit(
+                List.of(appDir + "/lib/runtime/bin/java", "@" + appDir + "/" + AgentPayload.ARGFILE), agentArgs);
     }
 
     /** The agent jar on a JDK, with the JVM options bin/speglar-agent and the image use. */

@@ -33,10 +33,21 @@ class SystemdAgentTest {
         write("lib/app/agent/lib/netty.jar", "PK-netty");
         write("lib/app/installer/speglar-installer.jar", "PK-installer");
         write("lib/app/speglar-agent.aot", "cache");
+        write("lib/app/speglar-agent.cfg", """
+                [Application]
+                app.classpath=$APPDIR/agent/speglar-agent.jar
+                app.mainclass=dev.speglar.agent.Main
+                app.classpath=$APPDIR/agent/lib/netty.jar
+
+                [JavaOptions]
+                java-options=-XX:AOTCache=$APPDIR/speglar-agent.aot
+                """);
+        // Built for /opt/speglar but generated for the node's directory, not copied.
+        write("lib/app/speglar-agent.args", "stale");
         write("lib/runtime/lib/modules", "modules");
         write("lib/app/doc/LICENSE", "Apache License");
 
-        SystemdUnit unit = SystemdUnit.launcher("/opt/speglar/bin/speglar-agent", List.of("--standalone"));
+        SystemdUnit unit = SystemdUnit.packaged("/opt/speglar", List.of("--standalone"));
         SystemdAgent agent = new SystemdAgent(
                 new HostRoot(node), unit, AgentPayload.appImage(app, "/opt/speglar"), () -> {}, () -> {});
         Map<String, FileChange> files =
@@ -49,14 +60,28 @@ class SystemdAgentTest {
                         "/opt/speglar/lib/app/agent/speglar-agent.jar",
                         "/opt/speglar/lib/app/agent/lib/netty.jar",
                         "/opt/speglar/lib/app/speglar-agent.aot",
+                        "/opt/speglar/lib/app/speglar-agent.cfg",
+                        "/opt/speglar/lib/app/speglar-agent.args",
                         "/opt/speglar/lib/runtime/lib/modules",
                         "/opt/speglar/lib/app/doc/LICENSE");
         assertThat(files.get("/opt/speglar/bin/speglar-agent").mode()).isEqualTo("rwxr-xr-x");
         assertThat(files.get("/opt/speglar/lib/app/agent/lib/netty.jar").after())
                 .isEqualTo("PK-netty".getBytes());
+        assertThat(new String(
+                        files.get("/opt/speglar/lib/app/speglar-agent.args").after()))
+                .isEqualTo("""
+                        -XX:AOTCache=/opt/speglar/lib/app/speglar-agent.aot
+                        -cp
+                        /opt/speglar/lib/app/agent/speglar-agent.jar:/opt/speglar/lib/app/agent/lib/netty.jar
+                        dev.speglar.agent.Main
+                        """);
+        assertThat(files.get(SystemdUnit.PATH).after())
+                .asString()
+                .contains("ExecStart=/opt/speglar/lib/runtime/bin/java @/opt/speglar/lib/app/speglar-agent.args"
+                        + " registry --standalone");
         // The JVM refuses an AOT cache whose class-path jars have another mtime than at training.
         files.forEach((path, f) -> {
-            if (f.kind() == FileChange.Kind.AGENT_RUNTIME)
+            if (f.kind() == FileChange.Kind.AGENT_RUNTIME && !path.endsWith(".args"))
                 assertThat(f.modified()).as(path).isEqualTo(BUILD);
         });
         assertThat(files.get(SystemdUnit.PATH).modified()).isNull();

@@ -58,19 +58,21 @@ class SystemdUnitTest {
     }
 
     @Test
-    void packagedUnitRunsTheLauncherOfTheSpeglarPackage() throws Exception {
-        SystemdUnit unit = SystemdUnit.launcher("/opt/speglar/bin/speglar-agent", List.of("--bootstrap-kind=dns"));
+    void packagedUnitRunsTheRuntimesJavaWithTheAgentsArgfile() throws Exception {
+        SystemdUnit unit = SystemdUnit.packaged("/opt/speglar", List.of("--bootstrap-kind=dns"));
         assertThat(unit.render())
-                .contains("ExecStart=/opt/speglar/bin/speglar-agent registry --bootstrap-kind=dns\n")
-                .doesNotContain("-jar");
+                .contains("ExecStart=/opt/speglar/lib/runtime/bin/java @/opt/speglar/lib/app/speglar-agent.args"
+                        + " registry --bootstrap-kind=dns\n")
+                .doesNotContain("-jar")
+                .doesNotContain("bin/speglar-agent");
         Exec.Result r = verify(unit.render());
         assertThat(r.stderr()
                         .lines()
                         .filter(l -> l.contains(SystemdUnit.NAME)
-                                && !l.contains("speglar-agent is not executable")
+                                && !l.contains("java is not executable")
                                 && !l.contains("No such file")))
                 .isEmpty();
-        assertThatThrownBy(() -> SystemdUnit.launcher("speglar-agent", List.of()))
+        assertThatThrownBy(() -> SystemdUnit.packaged("opt/speglar", List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

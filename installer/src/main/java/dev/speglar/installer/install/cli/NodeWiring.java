@@ -224,7 +224,7 @@ final class NodeWiring {
             String dir = AgentPayload.PACKAGE_DIR;
             Path target = root().resolve(dir);
             boolean inPlace = Files.isDirectory(target) && Files.isSameFile(target, app.get());
-            SystemdUnit unit = SystemdUnit.launcher(dir + "/bin/speglar-agent", agentArgs());
+            SystemdUnit unit = SystemdUnit.packaged(dir, agentArgs());
             return new SystemdAgent(
                     root(),
                     unit,
@@ -253,7 +253,7 @@ final class NodeWiring {
 
     /** Uninstall only needs the stop hook; the unit content is irrelevant. */
     AgentDeployment systemdForUninstall() {
-        SystemdUnit unit = SystemdUnit.launcher(AgentPayload.PACKAGE_DIR + "/bin/speglar-agent", List.of());
+        SystemdUnit unit = SystemdUnit.packaged(AgentPayload.PACKAGE_DIR, List.of());
         return new SystemdAgent(
                 root(),
                 unit,
