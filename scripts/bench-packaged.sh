@@ -2,9 +2,10 @@
 # Start-up and footprint of the packaged agent (packaging/target/app-image, built by ./mvnw -Ppackages package):
 #   - time from process start to /readyz 200 and to the first served manifest, with and without the AOT cache
 #     (wall clock, and the CPU the process used until then: the CPU figure is what a loaded machine cannot inflate)
-#   - the same through the runtime's java with the launcher's own options (mode "java"): jpackage's Linux launcher
-#     runs `rpm -qf` and `dpkg -S` (and, when installed from a package, `rpm -ql`/`dpkg -L`) on every start to find
-#     its library, before the JVM starts; the difference between "aot" and "java" is that cost
+#   - mode "java": as the systemd unit and the image start it, the runtime's java @lib/app/speglar-agent.args (the
+#     launcher's class path and options). jpackage's Linux launcher (modes "aot", "noaot") runs `rpm -qf` and
+#     `dpkg -S` (and, when installed from a package, `rpm -ql`/`dpkg -L`) on every start to find its library, before
+#     the JVM starts; the difference between "aot" and "java" is that cost
 #   - RSS idle (5 s after ready) and the peak under load (hey, 16 connections, 10 s of blob GETs)
 #   - package and image sizes
 # Loopback only; standalone agent over an OCI layout (demo image), so no containerd is needed.
@@ -27,15 +28,11 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 cpu_ms() { awk -v t="$TICK" '{print int(($14 + $15 + $16 + $17) * 1000 / t)}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 
-# The launcher's JVM: the runtime's java with the class path and options of lib/app/speglar-agent.cfg.
-JAVA_CMD=("$APP/lib/runtime/bin/java")
-while IFS= read -r line; do
-  case $line in
-    java-options=*) JAVA_CMD+=("${line#java-options=}") ;;
-    app.classpath=*) CP=${CP:+$CP:}${line#app.classpath=} ;;
-  esac
-done < "$APP/lib/app/speglar-agent.cfg"
-JAVA_CMD=("${JAVA_CMD[@]//\$APPDIR/$APP/lib/app}" -cp "${CP//\$APPDIR/$APP/lib/app}" dev.speglar.agent.Main)
+# How the systemd unit and the image start the agent: the runtime's java with lib/app/speglar-agent.args. The shipped
+# argfile names /opt/speglar; this one is generated the same way (LauncherArgs) for the app-image's own location.
+"$APP/lib/runtime/bin/java" -cp "$APP/lib/app/installer/speglar-installer.jar" \
+  dev.speglar.installer.install.LauncherArgs "$APP/lib/app/speglar-agent.cfg" "$APP/lib/app" > "$W/speglar-agent.args"
+JAVA_CMD=("$APP/lib/runtime/bin/java" "@$W/speglar-agent.args")
 
 start_agent() { # MODE PORT -> starts the agent, sets PID and T0
   local env=() cmd=("$APP/bin/speglar-agent")
