@@ -184,6 +184,22 @@ class PackagesE2ETest {
             assertThat(av.stderr())
                     .as("the AOT cache maps cleanly after dpkg unpacked the jars")
                     .isEmpty();
+            // The shipped unit starts the runtime's java with the packaged argfile (not the launcher, which queries
+            // rpm/dpkg first): its ExecStart, with `version` for `registry`, maps the AOT cache or refuses to start.
+            String shippedExec = Files.readAllLines(unit).stream()
+                    .filter(l -> l.startsWith("ExecStart="))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("ExecStart=".length());
+            assertThat(shippedExec)
+                    .isEqualTo("/opt/speglar/lib/runtime/bin/java @/opt/speglar/lib/app/speglar-agent.args registry");
+            List<String> unitVersion = new ArrayList<>(
+                    List.of(shippedExec.replace(" registry", " version").split(" ")));
+            unitVersion.addFirst("JAVA_TOOL_OPTIONS=-XX:AOTMode=on");
+            Exec.Result uv = noJdk(unitVersion.toArray(String[]::new));
+            assertThat(uv.exitCode()).as(uv.stderr()).isZero();
+            assertThat(uv.stdout()).contains("speglar version " + version);
+            assertThat(uv.stderr().strip()).isEqualTo("Picked up JAVA_TOOL_OPTIONS: -XX:AOTMode=on");
             Exec.Result detect = noJdk("speglar", "detect");
             assertThat(detect.exitCode()).as(detect.stderr()).isIn(0, 3);
             assertThat(detect.stdout()).containsIgnoringCase("platform");
