@@ -58,6 +58,12 @@ public final class Agent implements AutoCloseable {
     private static final java.time.Duration IN_FLIGHT_SCAN = java.time.Duration.ofMillis(200);
 
     private RegistryServer registry;
+    /**
+     * How long a stop lets registry responses in progress finish: below Kubernetes' default 30 s grace period, so the
+     * agent still exits 0 by itself.
+     */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
     private MetricsServer metricsServer;
     private PrometheusRegistry metrics;
 
@@ -220,7 +226,7 @@ public final class Agent implements AutoCloseable {
         IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
         inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
         InFlightSharing s = InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
-        return s.withSettle(c.inFlightSettle(), s.settleBudget());
+        return s.withSettle(c.inFlightSettle(), c.inFlightStall());
     }
 
     private static Router standaloneRouter(InetSocketAddress bind) {
@@ -290,6 +296,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (registry != null && !resources.isEmpty() && !registry.drain(DRAIN_TIMEOUT)) {
+            log.warn("stopping with registry responses still running after {}", DRAIN_TIMEOUT);
+        }
         while (!resources.isEmpty()) {
             AutoCloseable r = resources.pop();
             try {

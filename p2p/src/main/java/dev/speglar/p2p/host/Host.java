@@ -232,7 +232,7 @@ public final class Host implements AutoCloseable {
     public CompletableFuture<Connection> dial(InetSocketAddress address, PeerId expected) {
         Upgrade u = admit(true, expected);
         if (u == null) {
-            return CompletableFuture.failedFuture(new P2pProtocolException("connection limit reached"));
+            return CompletableFuture.failedFuture(new ConnectionLimitException());
         }
         var connecting = new Bootstrap()
                 .group(group)
