@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpExchangeHandler extends ChannelDuplexHandler {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.speglar.registry.access");
     private static final AttributeKey<Exchange> CURRENT = AttributeKey.valueOf(HttpExchangeHandler.class, "exchange");
+    static final String API_VERSION = "Docker-Distribution-API-Version";
+    private static final String V2 = "/v2/*";
     /** Pipelined requests buffered before reading from the socket is paused. */
     private static final int MAX_PENDING = 16;
 
@@ -113,6 +115,10 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpResponse r) {
             e.status = r.status().code();
+            if (e.handler.equals(V2)) {
+                // As the distribution registry, on every API answer (misses included), not only the /v2/ ping.
+                r.headers().set(API_VERSION, "registry/2.0");
+            }
         }
         if (msg instanceof HttpContent c) {
             e.bytes += c.content().readableBytes();
@@ -242,7 +248,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     /** Route pattern as upstream labels it; bounded so odd paths cannot blow up label cardinality. */
     static String handlerLabel(String path) {
         if (path.equals("/v2") || path.startsWith("/v2/")) {
-            return "/v2/*";
+            return V2;
         }
         if (path.equals("/readyz") || path.equals("/livez")) {
             return path;
