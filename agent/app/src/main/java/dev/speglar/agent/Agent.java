@@ -103,7 +103,7 @@ public final class Agent implements AutoCloseable {
                 c.p2p().standalone()
                         ? standaloneRouter(registryBind)
                         : new P2pRouter(
-                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p(), d)), metrics));
         if (router instanceof P2pRouter p) {
             RouterListenerMetrics.register(metrics, p.node().connectionCounters());
         }
@@ -139,10 +139,13 @@ public final class Agent implements AutoCloseable {
         FreshTags.counter(metrics);
         rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
         if (!d.freshTags().isEmpty()) {
+            java.nio.file.Path hostsDir = ctd == null ? null : ctd.registryConfigPath();
+            int ownPort = registryBind.getPort();
             rb.freshTags(new FreshTags(
                     d.freshTags(),
                     new HttpUpstreamTags(
-                            new UpstreamUrls(c.store().containerd().registryConfigPath()),
+                            new UpstreamUrls(hostsDir),
+                            registry -> PrivateRegistries.authorization(hostsDir, registry, ownPort),
                             d.freshTags().timeout()),
                     metrics));
         }
@@ -223,7 +226,7 @@ public final class Agent implements AutoCloseable {
         IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
         inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
         InFlightSharing s = InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
-        return s.withSettle(c.inFlightSettle(), s.settleBudget());
+        return s.withSettle(c.inFlightSettle(), c.inFlightStall());
     }
 
     private static Router standaloneRouter(InetSocketAddress bind) {

@@ -48,7 +48,7 @@ final class MirrorSession implements AutoCloseable {
      */
     void add(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
         lookups.add(lookup);
-        pool.lookupStarted();
+        pool.lookupStarted(lookup);
         // Providers the router already knows are taken right away: a thread start is no reason to miss the idle window.
         try {
             Optional<Peer> p;
@@ -62,7 +62,7 @@ final class MirrorSession implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (lookup.finished()) {
-            pool.lookupDone();
+            pool.lookupDone(lookup);
         } else {
             feeders.add(Thread.ofVirtual().name("mirror-lookup").start(() -> feed(lookup, inFlight, accept)));
         }
@@ -91,7 +91,7 @@ final class MirrorSession implements AutoCloseable {
         } catch (RuntimeException e) {
             PeerMirror.LOG.warn("peer lookup failed: {}", e.toString());
         }
-        post(new MirrorEvent.LookupDone());
+        post(new MirrorEvent.LookupDone(lookup));
     }
 
     void post(MirrorEvent e) {
@@ -103,8 +103,8 @@ final class MirrorSession implements AutoCloseable {
         MirrorEvent e = events.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
         if (e instanceof MirrorEvent.Found f) {
             pool.add(f.target());
-        } else if (e instanceof MirrorEvent.LookupDone) {
-            pool.lookupDone();
+        } else if (e instanceof MirrorEvent.LookupDone d) {
+            pool.lookupDone(d.lookup());
         }
         return e;
     }
