@@ -112,6 +112,24 @@ class RegistryServerTest {
         }
     }
 
+    /** Found by hand: an HTTP/1.0 keep-alive request was kept open without saying so, so the client waited for EOF. */
+    @Test
+    void http10KeepAliveIsAnsweredWithConnectionKeepAliveAndTheConnectionServesAgain() throws Exception {
+        start(Source.FILE, Transport.AUTO);
+        String get = "GET /v2/team/app/manifests/" + manifest.digest() + "?ns=127.0.0.1%3A5000 HTTP/1.0\r\n";
+        try (RawHttp c = new RawHttp(address)) {
+            Response first = c.sendRaw((get + "Connection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1))
+                    .read(false);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.header("connection")).isEqualToIgnoringCase("keep-alive");
+            Response second = c.sendRaw((get + "\r\n").getBytes(StandardCharsets.ISO_8859_1))
+                    .read(false);
+            assertThat(second.bodyText()).isEqualTo("{\"schemaVersion\":2}");
+            assertThat(second.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Source.class)
     void tagWithoutNamespaceResolvesAgainstDefaultRegistry(Source source) throws Exception {

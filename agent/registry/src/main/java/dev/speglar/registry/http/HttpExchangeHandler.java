@@ -8,9 +8,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -115,6 +119,10 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpResponse r) {
             e.status = r.status().code();
+            if (e.keepAlive10 && !r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+                // An HTTP/1.0 client keeps the connection only when told so; without this it waits for a close.
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
             if (e.handler.equals(V2)) {
                 // As the distribution registry, on every API answer (misses included), not only the /v2/ ping.
                 r.headers().set(API_VERSION, "registry/2.0");
@@ -228,6 +236,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         final String method;
         final String path;
         final String forwardedFor;
+        final boolean keepAlive10;
         volatile String logHandler = "";
         volatile String registry = "";
         volatile Runnable onFinish;
@@ -242,6 +251,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
             this.handler = handlerLabel(path);
             this.method = methodLabel(r.method());
             this.forwardedFor = r.headers().get("X-Forwarded-For");
+            this.keepAlive10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0) && HttpUtil.isKeepAlive(r);
         }
     }
 
