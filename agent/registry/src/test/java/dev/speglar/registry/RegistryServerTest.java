@@ -130,6 +130,19 @@ class RegistryServerTest {
         }
     }
 
+    @Test
+    void absoluteFormRequestTargetIsServedAsItsPath() throws Exception {
+        start(Source.FILE, Transport.AUTO);
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange(
+                    "GET", "http://127.0.0.1:5000/v2/team/app/manifests/" + manifest.digest() + "?ns=127.0.0.1%3A5000");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("{\"schemaVersion\":2}");
+            assertThat(c.exchange("GET", "HTTP://127.0.0.1:5000/v2/").status()).isEqualTo(200);
+            assertThat(c.exchange("GET", "http://127.0.0.1:5000").status()).isEqualTo(404);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Source.class)
     void tagWithoutNamespaceResolvesAgainstDefaultRegistry(Source source) throws Exception {

@@ -96,6 +96,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                 ReferenceCountUtil.release(msg);
                 request = copyHead(request);
             }
+            originForm(request);
             if (current != null) {
                 pending.add(request);
                 if (pending.size() >= MAX_PENDING) {
@@ -211,6 +212,25 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                     .addKeyValue("bytes", e.bytes)
                     .addKeyValue("complete", success)
                     .log(success ? "request" : "request aborted");
+        }
+    }
+
+    /**
+     * RFC 9112 §3.2.2: a server must accept the absolute form ({@code GET http://host/v2/... HTTP/1.1}), which proxies
+     * and some clients send; everything after this sees the origin form only.
+     */
+    static void originForm(HttpRequest r) {
+        String uri = r.uri();
+        int scheme = uri.indexOf("://");
+        if (scheme <= 0 || uri.startsWith("/") || !uri.substring(0, scheme).matches("(?i)https?")) {
+            return;
+        }
+        int path = uri.indexOf('/', scheme + 3);
+        int query = uri.indexOf('?', scheme + 3);
+        if (path < 0 || (query >= 0 && query < path)) {
+            r.setUri(query < 0 ? "/" : "/" + uri.substring(query));
+        } else {
+            r.setUri(uri.substring(path));
         }
     }
 
