@@ -28,6 +28,23 @@ public final class BenchAccess {
                 .anyMatch(p -> p.id().toBase58().equals(providerPeerId));
     }
 
+    /** The last DHT walk the node finished. */
+    public static dev.speglar.p2p.kad.WalkOutcome lastWalk(P2pNode node) {
+        return node.dht().lastWalk();
+    }
+
+    /** Peer ids (base58) in the node's routing table. */
+    public static java.util.List<String> routingTable(P2pNode node) {
+        return node.dht().routingTable().peers().stream()
+                .map(dev.speglar.p2p.multiformats.PeerId::toBase58)
+                .toList();
+    }
+
+    /** Failed DHT requests of this node's walks by exception class. */
+    public static Map<String, Long> failures(P2pNode node) {
+        return node.dht().failures();
+    }
+
     /** Dies like a crashed process: no GO_AWAY, sockets just close. */
     public static void kill(P2pNode node) {
         node.kill();

@@ -58,6 +58,12 @@ public final class Agent implements AutoCloseable {
     private static final java.time.Duration IN_FLIGHT_SCAN = java.time.Duration.ofMillis(200);
 
     private RegistryServer registry;
+    /**
+     * How long a stop lets registry responses in progress finish: below Kubernetes' default 30 s grace period, so the
+     * agent still exits 0 by itself.
+     */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
     private MetricsServer metricsServer;
     private PrometheusRegistry metrics;
 
@@ -97,7 +103,7 @@ public final class Agent implements AutoCloseable {
                 c.p2p().standalone()
                         ? standaloneRouter(registryBind)
                         : new P2pRouter(
-                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p(), d)), metrics));
         if (router instanceof P2pRouter p) {
             RouterListenerMetrics.register(metrics, p.node().connectionCounters());
         }
@@ -133,10 +139,13 @@ public final class Agent implements AutoCloseable {
         FreshTags.counter(metrics);
         rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
         if (!d.freshTags().isEmpty()) {
+            java.nio.file.Path hostsDir = ctd == null ? null : ctd.registryConfigPath();
+            int ownPort = registryBind.getPort();
             rb.freshTags(new FreshTags(
                     d.freshTags(),
                     new HttpUpstreamTags(
-                            new UpstreamUrls(c.store().containerd().registryConfigPath()),
+                            new UpstreamUrls(hostsDir),
+                            registry -> PrivateRegistries.authorization(hostsDir, registry, ownPort),
                             d.freshTags().timeout()),
                     metrics));
         }
@@ -287,6 +296,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (registry != null && !resources.isEmpty() && !registry.drain(DRAIN_TIMEOUT)) {
+            log.warn("stopping with registry responses still running after {}", DRAIN_TIMEOUT);
+        }
         while (!resources.isEmpty()) {
             AutoCloseable r = resources.pop();
             try {

@@ -1,6 +1,8 @@
 package dev.speglar.p2p.kad;
 
+import dev.speglar.p2p.P2pProtocolException;
 import dev.speglar.p2p.host.Connection;
+import dev.speglar.p2p.host.ConnectionLimitException;
 import dev.speglar.p2p.host.Host;
 import dev.speglar.p2p.identify.IdentifyMessage;
 import dev.speglar.p2p.multiformats.Multiaddr;
@@ -8,7 +10,13 @@ import dev.speglar.p2p.multiformats.PeerId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -31,6 +39,13 @@ public final class Dht {
     private final KadClient client;
     /** The last self walk met fewer than k peers: the routing table then holds the whole network. */
     private volatile boolean smallNetwork;
+
+    /** Consecutive request timeouts after which a routing-table peer is dropped. */
+    static final int MAX_TIMEOUTS = 3;
+
+    private final Map<PeerId, Integer> timeouts = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private volatile WalkOutcome lastWalk = new WalkOutcome("none", List.of(), List.of());
 
     private final List<Runnable> onlineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Provider lookups by rounds (index = hops, the last slot counts everything deeper), for benchmarks. */
@@ -82,10 +97,8 @@ public final class Dht {
             routingTable.remove(peer);
             return;
         }
-        List<Multiaddr> addrs = new ArrayList<>(
-                config.ownAddressesOnly()
-                        ? OwnedAddresses.filter(c.remoteAddress().getAddress(), id.listenAddrs())
-                        : id.listenAddrs());
+        List<Multiaddr> addrs =
+                new ArrayList<>(config.ownAddressesOnly() ? owned(c, id.listenAddrs()) : id.listenAddrs());
         if (c.outbound()) {
             addrs.add(c.remoteMultiaddr());
         }
@@ -103,6 +116,22 @@ public final class Dht {
                 });
     }
 
+    /** The last walk this node finished (any kind), for diagnostics. */
+    public WalkOutcome lastWalk() {
+        return lastWalk;
+    }
+
+    /** Failed requests of walks by exception class, since start (diagnostics). */
+    public Map<String, Long> failures() {
+        Map<String, Long> out = new TreeMap<>();
+        failures.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    void walkEnded(WalkOutcome o) {
+        lastWalk = o;
+    }
+
     void recordLookupRounds(int rounds) {
         lookupRounds.incrementAndGet(Math.min(rounds, lookupRounds.length() - 1));
     }
@@ -117,6 +146,7 @@ public final class Dht {
     }
 
     void responded(PeerId peer) {
+        timeouts.remove(peer);
         boolean wasEmpty = routingTable.size() == 0;
         if (routingTable.add(peer)) {
             LOG.debug("routing table: {} (size {})", peer, routingTable.size());
@@ -131,7 +161,26 @@ public final class Dht {
         onlineListeners.add(r);
     }
 
+    /**
+     * A request to {@code peer} failed. A refusal, reset or protocol error drops it from the routing table at once.
+     * A timeout drops it only after {@link #MAX_TIMEOUTS} in a row: a busy peer (or our own overload) times out while
+     * alive, and evicting every slow peer empties the tables exactly when the network is busiest. Our own connection
+     * cap says nothing about the peer.
+     */
     void failed(PeerId peer, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        String kind = cause.getClass().getSimpleName()
+                + (cause instanceof P2pProtocolException
+                        ? ": " + cause.getMessage().replaceAll(" for \\S+$", "")
+                        : "");
+        failures.computeIfAbsent(kind, x -> new LongAdder()).increment();
+        if (cause instanceof ConnectionLimitException || !routingTable.contains(peer)) {
+            return;
+        }
+        if (cause instanceof TimeoutException && timeouts.merge(peer, 1, Integer::sum) < MAX_TIMEOUTS) {
+            return;
+        }
+        timeouts.remove(peer);
         if (routingTable.remove(peer)) {
             LOG.debug("routing table: removed {} after {}", peer, e.toString());
         }
@@ -182,7 +231,12 @@ public final class Dht {
         }
         var source =
                 host.connection(sender).map(c -> c.remoteAddress().getAddress()).orElse(null);
-        return new KadPeer(record.id(), OwnedAddresses.filter(source, record.addrs()));
+        return new KadPeer(record.id(), OwnedAddresses.filter(source, host.confirmedIps(sender), record.addrs()));
+    }
+
+    /** {@code claimed} limited to what the peer on {@code c} owns (see {@link OwnedAddresses}). */
+    List<Multiaddr> owned(Connection c, List<Multiaddr> claimed) {
+        return OwnedAddresses.filter(c.remoteAddress().getAddress(), host.confirmedIps(c.remotePeer()), claimed);
     }
 
     List<KadPeer> providersFor(byte[] key) {
@@ -196,14 +250,17 @@ public final class Dht {
 
     /** Iterative FIND_NODE walk towards {@code key}; completes with the closest peers that answered. */
     public CompletableFuture<List<PeerId>> closestPeers(byte[] key) {
+        return findNodeWalk(key).run();
+    }
+
+    private IterativeQuery findNodeWalk(byte[] key) {
         return new IterativeQuery(
-                        this,
-                        KadMessage.request(KadMessage.Type.FIND_NODE, key),
-                        config.k(),
-                        config.alpha(),
-                        null,
-                        () -> false)
-                .run();
+                this,
+                KadMessage.request(KadMessage.Type.FIND_NODE, key),
+                config.k(),
+                config.alpha(),
+                null,
+                () -> false);
     }
 
     /**
@@ -250,15 +307,21 @@ public final class Dht {
     /**
      * Stores our own record and announces it to the k closest peers. When the last self walk met fewer than k peers
      * and the table still holds fewer than k, the table is the whole network, so the walk is skipped. A node that has
-     * just joined a larger network also knows fewer than k peers, but those are not the closest: it walks.
+     * just joined a larger network also knows fewer than k peers, but those are not the closest: it walks. Completes
+     * with false when peers closer than those announced to failed to answer: the record may be misplaced, so the
+     * caller should provide again later.
      */
-    public CompletableFuture<Void> provide(byte[] key) {
+    public CompletableFuture<Boolean> provide(byte[] key) {
         providerStore.add(key, self(), selfAddrs());
         List<PeerId> known = routingTable.peers();
         if (smallNetwork && known.size() < config.k()) {
-            return addProvider(key, known);
+            return addProvider(key, known).thenApply(v -> true);
         }
-        return closestPeers(key).thenCompose(peers -> addProvider(key, peers));
+        IterativeQuery walk = findNodeWalk(key);
+        return walk.run().thenCompose(peers -> {
+            LOG.debug("providing {} to {} peers", java.util.HexFormat.of().formatHex(key), peers.size());
+            return addProvider(key, peers).thenApply(v -> !walk.missedCloser());
+        });
     }
 
     public void unprovide(byte[] key) {

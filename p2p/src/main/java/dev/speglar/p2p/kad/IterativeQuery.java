@@ -40,6 +40,7 @@ final class IterativeQuery {
     private int providerRound = -1;
     private final CompletableFuture<List<PeerId>> result = new CompletableFuture<>();
     private int inflight;
+    private String stopReason = "converged";
 
     IterativeQuery(Dht dht, KadMessage request, int k, int alpha, Consumer<KadPeer> onProvider, BooleanSupplier stop) {
         this.dht = dht;
@@ -53,6 +54,7 @@ final class IterativeQuery {
     }
 
     CompletableFuture<List<PeerId>> run() {
+        result.whenComplete((v, e) -> dht.walkEnded(outcome(e)));
         synchronized (this) {
             dht.routingTable().closest(target, k).forEach(p -> candidate(p, 1));
         }
@@ -94,7 +96,9 @@ final class IterativeQuery {
                     }
                 }
             }
-            if (stop.getAsBoolean() || (!pending && inflight == 0)) {
+            boolean stopped = stop.getAsBoolean();
+            if (stopped || (!pending && inflight == 0)) {
+                stopReason = stopped ? "stopped" : "converged";
                 finished = ordered.values().stream()
                         .filter(p -> states.get(p) == State.DONE)
                         .limit(k)
@@ -110,6 +114,38 @@ final class IterativeQuery {
             return;
         }
         toQuery.forEach(this::query);
+    }
+
+    /**
+     * After the walk: true when a peer that failed is closer to the target than the farthest of the k peers that
+     * answered (or fewer than k answered and some failed), so the result may not be the true closest set.
+     */
+    synchronized boolean missedCloser() {
+        int answered = 0;
+        for (PeerId p : ordered.values()) {
+            State s = states.get(p);
+            if (s == State.FAILED) {
+                return true;
+            }
+            if (s == State.DONE && ++answered >= k) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private synchronized WalkOutcome outcome(Throwable e) {
+        String reason = e == null ? stopReason : "timeout";
+        List<PeerId> answered = new ArrayList<>();
+        List<PeerId> failed = new ArrayList<>();
+        states.forEach((p, s) -> {
+            if (s == State.DONE) {
+                answered.add(p);
+            } else if (s == State.FAILED) {
+                failed.add(p);
+            }
+        });
+        return new WalkOutcome(reason, answered, failed);
     }
 
     private void query(PeerId peer) {

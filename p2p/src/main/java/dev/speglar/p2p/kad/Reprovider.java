@@ -1,5 +1,6 @@
 package dev.speglar.p2p.kad;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Map;
@@ -11,11 +12,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps advertised keys provided: each is announced when added, again every reprovide interval, and again
- * when the node comes online after being alone. At most {@link #PARALLEL} provides run at once.
+ * when the node comes online after being alone. At most {@link #PARALLEL} provides run at once. A provide whose walk
+ * could not reach some of the closest peers (timeouts while the network is busy, e.g. every node advertising at
+ * start) is retried after a backoff, up to {@link #RETRIES} times, instead of leaving the record misplaced until the
+ * next reprovide.
  */
 public final class Reprovider {
     private static final Logger LOG = LoggerFactory.getLogger(Reprovider.class);
-    static final int PARALLEL = 32;
+    /**
+     * Provides in flight per node. Each is a walk with up to alpha requests, and at start every node of a cluster
+     * advertises at once: 32 made 200 nodes on one machine time out 110 k requests; upstream's sweeping provider
+     * also spreads its provides out.
+     */
+    static final int PARALLEL = 8;
+
+    static final int RETRIES = 6;
+    static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+    /** Retries wait at most this long (upstream's maximum reprovide delay). */
+    static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(2);
 
     private final Dht dht;
     private final ScheduledExecutorService scheduler;
@@ -23,10 +37,20 @@ public final class Reprovider {
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private int running;
     private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
+    /** Retries so far of keys whose last provide may have missed closer peers. */
+    private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+
+    private final Duration retryAfter;
 
     public Reprovider(Dht dht, ScheduledExecutorService scheduler) {
+        this(dht, scheduler, RETRY_AFTER);
+    }
+
+    /** {@code retryAfter}: the first retry's delay; each further one waits twice as long. */
+    public Reprovider(Dht dht, ScheduledExecutorService scheduler, Duration retryAfter) {
         this.dht = dht;
         this.scheduler = scheduler;
+        this.retryAfter = retryAfter;
         long every = dht.config().reprovideInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::reprovideAll, every, every, TimeUnit.MILLISECONDS);
         dht.onOnline(this::reprovideAll);
@@ -90,15 +114,38 @@ public final class Reprovider {
             // Async continuation: offline provides complete at once, and an inline pump() would recurse per key.
             dht.provide(next)
                     .whenCompleteAsync(
-                            (v, e) -> {
+                            (placed, e) -> {
                                 if (e != null) {
                                     LOG.debug("provide failed: {}", e.toString());
                                 }
                                 done();
+                                retryIfMisplaced(next, e == null && placed);
                                 pump();
                             },
                             scheduler);
         }
+    }
+
+    private void retryIfMisplaced(byte[] key, boolean placed) {
+        String hex = HexFormat.of().formatHex(key);
+        if (placed) {
+            retries.remove(hex);
+            return;
+        }
+        int n = retries.merge(hex, 1, Integer::sum);
+        if (n > RETRIES) {
+            retries.remove(hex);
+            return;
+        }
+        LOG.debug("provide of {} may have missed closer peers; retry {} of {}", hex, n, RETRIES);
+        scheduler.schedule(
+                () -> {
+                    if (keys.containsKey(hex)) {
+                        enqueue(key);
+                    }
+                },
+                Math.min(retryAfter.toMillis() << (n - 1), Math.max(retryAfter.toMillis(), MAX_RETRY_DELAY.toMillis())),
+                TimeUnit.MILLISECONDS);
     }
 
     private synchronized void done() {

@@ -1,5 +1,8 @@
 package dev.speglar.p2p.bench;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The N nodes of a {@link DhtBench} run, hosted in this JVM ({@link BenchNodes}) or spread over worker JVMs
  * ({@link WorkerCluster}); node indices are global.
@@ -25,8 +28,17 @@ interface BenchCluster extends AutoCloseable {
      */
     long lookup(int from, int owner, int keyIndex) throws Exception;
 
-    /** Live nodes, other than the owner, that store the owner's provider record of the key (a miss diagnostic). */
-    int holders(int owner, int keyIndex) throws Exception;
+    /** Live nodes, other than the owner, that store the owner's record of the key, comma-separated ("-": none). */
+    String holding(int owner, int keyIndex) throws Exception;
+
+    /** The walk of node {@code node}'s last missed lookup: "reason answered failed" (comma-separated peer ids). */
+    String missWalk(int node) throws Exception;
+
+    /** Routing tables of the live nodes (peer ids, base58), by node index. */
+    Map<Integer, List<String>> tables() throws Exception;
+
+    /** Failed walk requests by exception class ("Class=count,..."; "-" if none), summed per JVM. */
+    String failures() throws Exception;
 
     /** Inbound DHT requests served by all nodes so far. */
     long dhtRequests() throws Exception;

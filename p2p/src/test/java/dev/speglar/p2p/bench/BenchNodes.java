@@ -6,6 +6,7 @@ import dev.speglar.p2p.P2pConfig;
 import dev.speglar.p2p.P2pNode;
 import dev.speglar.p2p.Provider;
 import dev.speglar.p2p.ProviderStream;
+import dev.speglar.p2p.kad.WalkOutcome;
 import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
 import java.time.Duration;
@@ -29,6 +30,7 @@ final class BenchNodes implements BenchCluster {
     private final boolean[] dead;
     private final Map<Integer, String> peerIds = new ConcurrentHashMap<>();
     private final LongAdder dhtRequests = new LongAdder();
+    private volatile String lastMissWalk = "none - -";
 
     private BenchNodes(int n, int from, int to) {
         this.n = n;
@@ -140,35 +142,99 @@ final class BenchNodes implements BenchCluster {
     }
 
     /** As {@link BenchCluster#lookup}, with the owner's peer id given (it may live in another JVM). */
-    long lookup(int fromNode, String ownerPeerId, int owner, int keyIndex) throws InterruptedException {
+    long lookup(int fromNode, String ownerPeerId, int owner, int keyIndex) throws Exception {
         long s = System.nanoTime();
         boolean found;
+        WalkOutcome before = BenchAccess.lastWalk(node(fromNode));
         try (ProviderStream st = node(fromNode).lookup(key(owner, keyIndex), 1)) {
             Optional<Provider> p = st.poll(Duration.ofSeconds(10));
             found = p.isPresent() && p.get().peerId().equals(ownerPeerId);
         }
         long took = System.nanoTime() - s;
+        if (!found) {
+            // The walk may outlive the poll by a moment: wait for its outcome (a diagnostic, not a test).
+            DhtBench.waitUntil("walk ended", () -> BenchAccess.lastWalk(node(fromNode)) != before);
+            WalkOutcome w = BenchAccess.lastWalk(node(fromNode));
+            lastMissWalk = w.reason() + " " + ids(w.answered()) + " " + ids(w.failed());
+        }
         return found ? took : -took - 1;
     }
 
+    private static String ids(List<PeerId> ps) {
+        return ps.isEmpty()
+                ? "-"
+                : String.join(",", ps.stream().map(PeerId::toBase58).toList());
+    }
+
+    /** The walk of the last missed lookup: "reason answered failed", peer ids comma-separated ("-" if none). */
+    String lastMissWalk() {
+        return lastMissWalk;
+    }
+
+    /** Failed walk requests of this JVM's nodes by exception class, as "Class=count,...". */
     @Override
-    public long lookup(int fromNode, int owner, int keyIndex) throws InterruptedException {
+    public String failures() {
+        Map<String, Long> sum = new java.util.TreeMap<>();
+        nodes.forEach(nd -> BenchAccess.failures(nd).forEach((k, v) -> sum.merge(k, v, Long::sum)));
+        List<String> out = new ArrayList<>();
+        sum.forEach((k, v) -> out.add(k + "=" + v));
+        return out.isEmpty() ? "-" : String.join(",", out);
+    }
+
+    /** "i=id,id,...;" for each live node of this JVM: its routing table. */
+    String routingTables() {
+        StringBuilder out = new StringBuilder();
+        for (int i = from; i < to(); i++) {
+            if (!dead[i - from]) {
+                out.append(i)
+                        .append('=')
+                        .append(String.join(",", BenchAccess.routingTable(node(i))))
+                        .append(';');
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public Map<Integer, List<String>> tables() {
+        return parseTables(routingTables());
+    }
+
+    static Map<Integer, List<String>> parseTables(String s) {
+        Map<Integer, List<String>> out = new java.util.HashMap<>();
+        for (String e : s.split(";")) {
+            if (!e.isEmpty()) {
+                String[] kv = e.split("=", -1);
+                out.put(Integer.parseInt(kv[0]), kv[1].isEmpty() ? List.of() : List.of(kv[1].split(",")));
+            }
+        }
+        return out;
+    }
+
+    /** Live nodes of this JVM, other than the owner, that store the owner's record of the key, comma-separated. */
+    String holding(int owner, String ownerPeerId, int keyIndex) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < to(); i++) {
+            if (i != owner && !dead[i - from] && BenchAccess.holdsRecord(node(i), key(owner, keyIndex), ownerPeerId)) {
+                out.add("" + i);
+            }
+        }
+        return out.isEmpty() ? "-" : String.join(",", out);
+    }
+
+    @Override
+    public long lookup(int fromNode, int owner, int keyIndex) throws Exception {
         return lookup(fromNode, peerId(owner), owner, keyIndex);
     }
 
     @Override
-    public int holders(int owner, int keyIndex) {
-        return holders(owner, peerId(owner), keyIndex);
+    public String holding(int owner, int keyIndex) {
+        return holding(owner, peerId(owner), keyIndex);
     }
 
-    int holders(int owner, String ownerPeerId, int keyIndex) {
-        int h = 0;
-        for (int i = from; i < to(); i++) {
-            h += i != owner && !dead[i - from] && BenchAccess.holdsRecord(node(i), key(owner, keyIndex), ownerPeerId)
-                    ? 1
-                    : 0;
-        }
-        return h;
+    @Override
+    public String missWalk(int node) {
+        return lastMissWalk;
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.Random;
  */
 public final class DhtBench {
     private static final Duration READY_WAIT = Duration.ofMinutes(30);
+    private static final int MISSES_LOGGED = Integer.getInteger("bench.missesLogged", 10);
 
     private final BenchCluster cluster;
     private final int n;
@@ -28,6 +29,7 @@ public final class DhtBench {
     private final int lookups;
     private final Random rnd;
     private final boolean[] dead;
+    private final MissDiagnosis diagnosis;
 
     private DhtBench(BenchCluster cluster, int keysPerNode, int lookups, long seed) {
         this.cluster = cluster;
@@ -36,6 +38,7 @@ public final class DhtBench {
         this.lookups = lookups;
         this.rnd = new Random(seed);
         this.dead = new boolean[n];
+        this.diagnosis = new MissDiagnosis(cluster, dead);
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,6 +90,8 @@ public final class DhtBench {
                 "advertised %d keys in %.1f s (%d DHT requests served so far)",
                 (long) n * keysPerNode, secs(t1), cluster.dhtRequests());
         long heapPerNode = (cluster.usedHeapAfterGc() - heap0) / n;
+        log("%s", diagnosis.tableCoverage());
+        log("failed walk requests so far: %s", cluster.failures());
 
         Result cold = measure("cold", plan());
         int[][] warmPlan = plan();
@@ -102,6 +107,7 @@ public final class DhtBench {
                 killed++;
             }
         }
+        log("%s", diagnosis.tableCoverage());
         Result afterKill = measure("after killing " + kill + ", first", plan());
         Result afterKillWarm = measure("after killing " + kill + ", warm", plan());
 
@@ -146,10 +152,11 @@ public final class DhtBench {
             long r = cluster.lookup(plan[i][0], plan[i][1], plan[i][2]);
             lat[i] = r >= 0 ? r : -r - 1;
             ok += r >= 0 ? 1 : 0;
-            if (r < 0 && misses++ < 5) {
-                log(
-                        "miss: node %d looked up key %d of node %d; %d other live nodes hold the record",
-                        plan[i][0], plan[i][2], plan[i][1], cluster.holders(plan[i][1], plan[i][2]));
+            if (r < 0) {
+                String why = diagnosis.explain(plan[i][0], plan[i][1], plan[i][2]);
+                if (misses++ < MISSES_LOGGED) {
+                    log("miss: %s", why);
+                }
             }
         }
         Arrays.sort(lat);
@@ -177,6 +184,9 @@ public final class DhtBench {
                 counted == 0 ? 0 : sum / (double) counted,
                 max);
         log("%s", r.row());
+        if (misses > 0) {
+            log("misses by walk end/diagnosis: %s", diagnosis.drainTally());
+        }
         return r;
     }
 

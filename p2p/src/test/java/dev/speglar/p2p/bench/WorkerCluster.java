@@ -126,7 +126,10 @@ final class WorkerCluster implements BenchCluster {
                                 nodes.lookup(
                                         Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]), Integer.parseInt(f[3]));
                             case "req" -> nodes.dhtRequests();
-                            case "holders" -> nodes.holders(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
+                            case "holding" -> nodes.holding(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
+                            case "walk" -> nodes.lastMissWalk();
+                            case "rt" -> nodes.routingTables();
+                            case "fail" -> nodes.failures();
                             case "rounds" ->
                                 String.join(
                                         " ",
@@ -219,8 +222,38 @@ final class WorkerCluster implements BenchCluster {
     }
 
     @Override
-    public int holders(int owner, int keyIndex) throws IOException {
-        return (int) sum("holders " + owner + " " + keyIndex + " " + peerIds[owner]);
+    public String holding(int owner, int keyIndex) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Worker w : workers) {
+            String r = call(w, "holding " + owner + " " + keyIndex + " " + peerIds[owner]);
+            if (!r.equals("-")) {
+                out.add(r);
+            }
+        }
+        return out.isEmpty() ? "-" : String.join(",", out);
+    }
+
+    @Override
+    public Map<Integer, List<String>> tables() throws IOException {
+        Map<Integer, List<String>> out = new HashMap<>();
+        for (Worker w : workers) {
+            out.putAll(BenchNodes.parseTables(call(w, "rt")));
+        }
+        return out;
+    }
+
+    @Override
+    public String failures() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Worker w : workers) {
+            out.add(call(w, "fail"));
+        }
+        return String.join(" | ", out);
+    }
+
+    @Override
+    public String missWalk(int node) throws IOException {
+        return call(of(node), "walk");
     }
 
     @Override

@@ -33,6 +33,11 @@ class AddressesTest {
                         List.of(new InetSocketAddress("127.0.0.5", 5001), new InetSocketAddress("10.1.2.3", 5001))))
                 .extracting(Object::toString)
                 .containsExactly("/ip4/10.1.2.3/tcp/5001");
+        // Each listener keeps its own port: "127.0.0.5:0,[::1]:0" binds two different ones.
+        assertThat(SelfAddresses.of(
+                        List.of(new InetSocketAddress("127.0.0.5", 40001), new InetSocketAddress("::1", 40002))))
+                .extracting(Object::toString)
+                .containsExactly("/ip4/127.0.0.5/tcp/40001", "/ip6/::1/tcp/40002");
         // A wildcard expands to interface addresses (at least loopback in a bare sandbox), never to 0.0.0.0.
         assertThat(SelfAddresses.of(List.of(new InetSocketAddress(5001))))
                 .isNotEmpty()

@@ -3,15 +3,9 @@ package dev.speglar.p2p.kad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.host.Host;
-import dev.speglar.p2p.host.HostConfig;
-import dev.speglar.p2p.identify.IdentifyService;
 import dev.speglar.p2p.multiformats.Cid;
-import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
-import dev.speglar.p2p.ping.PingService;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,35 +17,17 @@ import org.junit.jupiter.api.Test;
 
 /** With k = 3 most tables cannot hold everyone, so providing walks the network and lookups need several hops. */
 class SmallBucketDhtTest {
-    private static final String KAD = "/spegel/kad/1.0.0";
-    private final List<Host> hosts = new ArrayList<>();
-    private final List<Dht> dhts = new ArrayList<>();
+    private final DhtTestNodes net = new DhtTestNodes(3, Duration.ofSeconds(5));
+    private final List<Host> hosts = net.hosts;
+    private final List<Dht> dhts = net.dhts;
 
     @AfterEach
     void stop() {
-        hosts.forEach(Host::close);
+        net.close();
     }
 
     private Dht node(int octet) {
-        Host h = new Host(Ed25519Identity.generate(), HostConfig.defaults());
-        List<Multiaddr> self = new ArrayList<>();
-        new PingService(h);
-        IdentifyService id = new IdentifyService(h, () -> self);
-        DhtConfig cfg = new DhtConfig(
-                KAD,
-                3,
-                3,
-                Duration.ofMinutes(19),
-                Duration.ofMinutes(15),
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(10));
-        Dht dht = new Dht(h, cfg, () -> self);
-        h.onConnection(c -> id.identify(c).thenAccept(msg -> dht.peerIdentified(c, msg)));
-        InetSocketAddress a = h.listen(new InetSocketAddress("127.0.0." + octet, 0));
-        self.add(Multiaddr.tcp(a.getAddress(), a.getPort()));
-        hosts.add(h);
-        dhts.add(dht);
-        return dht;
+        return net.node("127.0.0." + octet);
     }
 
     @Test
@@ -85,14 +61,7 @@ class SmallBucketDhtTest {
     }
 
     private void connect(int from, int to) throws Exception {
-        Host t = hosts.get(to);
-        hosts.get(from)
-                .connect(
-                        t.peerId(),
-                        List.of(Multiaddr.tcp(
-                                t.boundAddresses().getFirst().getAddress(),
-                                t.boundAddresses().getFirst().getPort())))
-                .get(10, TimeUnit.SECONDS);
+        net.connect(from, to);
     }
 
     @Test
@@ -102,14 +71,7 @@ class SmallBucketDhtTest {
         }
         // A chain: each node only dials its predecessor, then refreshes.
         for (int i = 1; i < 8; i++) {
-            Host prev = hosts.get(i - 1);
-            hosts.get(i)
-                    .connect(
-                            prev.peerId(),
-                            List.of(Multiaddr.tcp(
-                                    prev.boundAddresses().getFirst().getAddress(),
-                                    prev.boundAddresses().getFirst().getPort())))
-                    .get(10, TimeUnit.SECONDS);
+            connect(i, i - 1);
         }
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> dhts.stream().allMatch(d -> d.routingTable().size() > 0));
@@ -160,7 +122,7 @@ class SmallBucketDhtTest {
     }
 
     /** One walk into each bucket range the node has peers up to, as go-libp2p's bucket refresh does. */
-    private static void walkEveryRange(Dht d) throws Exception {
+    static void walkEveryRange(Dht d) throws Exception {
         byte[] me = d.self().kadId();
         int deepest = d.routingTable().peers().stream()
                 .mapToInt(p -> KadId.commonPrefixLength(me, p.kadId()))

@@ -92,6 +92,26 @@ class CliTest {
     }
 
     @Test
+    void routerPerSourceCapReachesTheP2pConfig() {
+        RegistryCommand cmd = new RegistryCommand();
+        new picocli.CommandLine(cmd)
+                .registerConverter(Duration.class, new GoDuration())
+                .parseArgs("--bootstrap-kind=static", "--router-max-connections-per-source=4");
+        var p2p = dev.speglar.agent.Bootstraps.p2pConfig(":0", cmd.config().p2p(), cmd.extendedOptions());
+        assertThat(p2p.maxInboundPerSource()).isEqualTo(4);
+        RegistryCommand defaults = new RegistryCommand();
+        new picocli.CommandLine(defaults)
+                .registerConverter(Duration.class, new GoDuration())
+                .parseArgs("--standalone");
+        assertThat(defaults.extendedOptions().routerMaxConnectionsPerSource()).isEqualTo(32);
+        RegistryCommand zero = new RegistryCommand();
+        new picocli.CommandLine(zero)
+                .registerConverter(Duration.class, new GoDuration())
+                .parseArgs("--standalone", "--router-max-connections-per-source=0");
+        assertThatThrownBy(zero::extendedOptions).hasMessageContaining("--router-max-connections-per-source");
+    }
+
+    @Test
     void enumFlagsRejectUnknownValuesAndNameTheChoices() {
         assertThatThrownBy(() -> RegistryCommand.parse("--standalone", "--store=redis"))
                 .hasMessageContaining("containerd or oci-layout");

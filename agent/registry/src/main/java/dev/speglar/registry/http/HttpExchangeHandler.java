@@ -33,12 +33,27 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     private static final int MAX_PENDING = 16;
 
     private final HttpMetrics metrics;
+    private final Drain drain;
     private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
     private Exchange current;
 
     /** @param metrics where to record exchanges, or null */
     public HttpExchangeHandler(HttpMetrics metrics) {
+        this(metrics, null);
+    }
+
+    /**
+     * @param metrics where to record exchanges, or null
+     * @param drain closes this connection after its current exchange once draining, or null
+     */
+    public HttpExchangeHandler(HttpMetrics metrics, Drain drain) {
         this.metrics = metrics;
+        this.drain = drain;
+    }
+
+    /** True while {@code channel} has an exchange open (call on its event loop). */
+    static boolean busy(Channel channel) {
+        return channel.attr(CURRENT).get() != null;
     }
 
     /** Labels the channel's current exchange for the access log ({@code handler} = manifest|blob|mirror|...). */
@@ -139,6 +154,10 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
         finish(ctx, e, success);
         if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (drain != null && drain.draining()) {
+            ctx.close(); // stopping: pipelined requests are not started; the client retries them elsewhere
             return;
         }
         HttpRequest next = pending.poll();
