@@ -1,6 +1,5 @@
 package dev.speglar.agent;
 
-import dev.speglar.agent.cli.Addresses;
 import dev.speglar.agent.cli.BasicAuthFiles;
 import dev.speglar.agent.debug.DebugWeb;
 import dev.speglar.agent.debug.Diagnostics;
@@ -11,6 +10,7 @@ import dev.speglar.agent.sync.StateSync;
 import dev.speglar.containerd.ContainerdStore;
 import dev.speglar.containerd.IngestDirectory;
 import dev.speglar.p2p.P2pNode;
+import dev.speglar.p2p.host.ListenAddress;
 import dev.speglar.registry.Readiness;
 import dev.speglar.registry.RegistryServer;
 import dev.speglar.registry.filter.PeerSharing;
@@ -85,7 +85,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void doStart(AgentConfig c, ExtendedOptions d) throws Exception {
-        InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
+        InetSocketAddress registryBind = ListenAddress.parse(c.listen().registryAddr());
         metrics = new PrometheusRegistry();
         ProcessMetrics.register(metrics);
         Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.serving().basicAuthDir());
@@ -165,7 +165,7 @@ public final class Agent implements AutoCloseable {
         PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing));
         missHandler.set(mirror);
 
-        metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics, d.listeners()));
+        metricsServer = own(new MetricsServer(ListenAddress.parse(c.listen().metricsAddr()), metrics, d.listeners()));
         if (c.debug().web()) {
             DebugWeb.Node node = new DebugWeb.Node(this::peerId, () -> localAddresses(bound), mirror::lastSuccess);
             metricsServer.route(

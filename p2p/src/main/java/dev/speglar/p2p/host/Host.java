@@ -10,10 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,28 +187,7 @@ public final class Host implements AutoCloseable {
 
     /** TCP addresses among {@code addrs} in a family this host listens on (any, before it listens). */
     List<InetSocketAddress> dialable(List<Multiaddr> addrs) {
-        List<InetSocketAddress> targets = new ArrayList<>();
-        for (Multiaddr a : addrs) {
-            a.tcpSocketAddress()
-                    .filter(s -> !s.getAddress().isAnyLocalAddress() && listensOnFamilyOf(s.getAddress()))
-                    .ifPresent(targets::add);
-        }
-        return targets;
-    }
-
-    private boolean listensOnFamilyOf(InetAddress target) {
-        List<InetSocketAddress> bound = boundAddresses();
-        if (bound.isEmpty()) {
-            return true;
-        }
-        for (InetSocketAddress b : bound) {
-            InetAddress ip = b.getAddress();
-            // Java's "::" wildcard is a dual-stack socket; "0.0.0.0" is IPv4 only.
-            if (ip.getClass() == target.getClass() || (ip.isAnyLocalAddress() && ip instanceof Inet6Address)) {
-                return true;
-            }
-        }
-        return false;
+        return DialTargets.of(addrs, boundAddresses());
     }
 
     /**

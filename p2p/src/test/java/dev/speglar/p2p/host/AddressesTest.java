@@ -47,6 +47,24 @@ class AddressesTest {
     }
 
     @Test
+    void onlyFamiliesThisHostListensOnAreDialed() {
+        List<dev.speglar.p2p.multiformats.Multiaddr> peer = List.of(
+                dev.speglar.p2p.multiformats.Multiaddr.parse("/ip6/fd00:5a::a/tcp/5001"),
+                dev.speglar.p2p.multiformats.Multiaddr.parse("/ip4/10.90.0.10/tcp/5001"),
+                dev.speglar.p2p.multiformats.Multiaddr.parse("/ip4/0.0.0.0/tcp/5001"));
+        assertThat(DialTargets.of(peer, List.of(new InetSocketAddress("10.90.0.12", 5001))))
+                .containsExactly(new InetSocketAddress("10.90.0.10", 5001));
+        assertThat(DialTargets.of(peer, List.of(new InetSocketAddress("fd00:5a::b", 5001))))
+                .containsExactly(new InetSocketAddress("fd00:5a::a", 5001));
+        // "::" (what a ":5001" listener reports once bound) is one dual-stack socket; before listening anything goes.
+        assertThat(DialTargets.of(peer, List.of(new InetSocketAddress(java.net.InetAddress.ofLiteral("::"), 5001))))
+                .hasSize(2);
+        assertThat(DialTargets.of(peer, List.of())).hasSize(2);
+        assertThat(DialTargets.of(peer, List.of(new InetSocketAddress("0.0.0.0", 5001))))
+                .containsExactly(new InetSocketAddress("10.90.0.10", 5001));
+    }
+
+    @Test
     void configValidatesItsValues() {
         assertThat(P2pConfig.builder().build().kadProtocol()).isEqualTo("/spegel/kad/1.0.0");
         assertThat(P2pConfig.builder().protocolPrefix("/other").build().kadProtocol())

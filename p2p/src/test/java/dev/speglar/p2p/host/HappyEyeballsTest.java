@@ -86,10 +86,10 @@ class HappyEyeballsTest {
     }
 
     @Test
-    void aLoserThatConnectsAnywayIsDiscarded() throws Exception {
+    void theLoserIsCancelledNotKeptAndOneAddressIsRacedAlone() throws Exception {
         CompletableFuture<String> out = race(List.of(V6A, V4A), Duration.ofMillis(1));
         await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
-        // Both complete: the loser cannot be cancelled any more, so it is handed back to be closed.
+        // The loser was still connecting: cancelled (its socket is closed by Host), never handed out.
         attempts.get(V4A).complete("v4");
         assertThat(out.get(5, TimeUnit.SECONDS)).isEqualTo("v4");
         assertThat(attempts.get(V6A).complete("v6")).isFalse(); // already cancelled

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.speglar.agent.AgentConfig;
 import dev.speglar.agent.Main;
+import dev.speglar.p2p.host.ListenAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,9 +150,10 @@ class CliTest {
 
     @Test
     void listenAddresses() {
-        assertThat(Addresses.parse(":5000").getPort()).isEqualTo(5000);
-        assertThat(Addresses.parse("127.0.0.5:5001").getHostString()).isEqualTo("127.0.0.5");
-        assertThat(Addresses.parse("[::1]:5001").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
-        assertThatThrownBy(() -> Addresses.parse("5000")).hasMessageContaining("must contain a port");
+        assertThat(ListenAddress.parse(":5000").getPort()).isEqualTo(5000);
+        assertThat(ListenAddress.parse("127.0.0.5:5001").getHostString()).isEqualTo("127.0.0.5");
+        assertThat(ListenAddress.parse("[::1]:5001").getAddress().getHostAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
+        assertThatThrownBy(() -> ListenAddress.parse("5000")).hasMessageContaining("must contain a port");
     }
 }

@@ -122,7 +122,11 @@ final class LocalFetch {
         String range = req.range().map(dev.speglar.registry.ByteRange::toHeader).orElse(null);
         Race.Outcome outcome = lost;
         int rounds = 0;
-        while (outcome instanceof Race.Outcome.Lost l && (rounds == 0 || defers(l, self))) {
+        // After the first round, one more when it met nodes still deciding (all bigger, or it would defer): they may
+        // have looked before this node's record existed and be heading upstream too. A round later they have either
+        // chosen a source (then this node streams from them) or had a full round to see this node.
+        while (outcome instanceof Race.Outcome.Lost l
+                && (rounds == 0 || defers(l, self) || (rounds == 1 && !l.busy().isEmpty()))) {
             long left = (rounds == 0 ? firstEnd : end) - System.nanoTime();
             if (left <= 0) {
                 budgetSpent = true;
