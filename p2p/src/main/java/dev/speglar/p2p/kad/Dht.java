@@ -45,6 +45,7 @@ public final class Dht {
     static final int MAX_STRIKES = 3;
 
     private final Map<PeerId, Integer> strikes = new ConcurrentHashMap<>();
+    private static final int MAX_FAILURE_KINDS = 32;
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private volatile WalkOutcome lastWalk = new WalkOutcome("none", List.of(), List.of());
 
@@ -173,10 +174,11 @@ public final class Dht {
      */
     void failed(PeerId peer, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        String kind = cause.getClass().getSimpleName()
-                + (cause instanceof P2pProtocolException
-                        ? ": " + cause.getMessage().replaceAll(" for \\S+$", "")
-                        : "");
+        String kind = cause.getClass().getSimpleName();
+        if (cause instanceof P2pProtocolException && failures.size() < MAX_FAILURE_KINDS) {
+            // Messages may quote what a peer sent: a bounded number of kinds only.
+            kind += ": " + String.valueOf(cause.getMessage()).replaceAll(" for \\S+$", "");
+        }
         failures.computeIfAbsent(kind, x -> new LongAdder()).increment();
         if (cause instanceof ConnectionLimitException || !routingTable.contains(peer)) {
             return;
