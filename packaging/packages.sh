@@ -19,6 +19,16 @@ PKG_VERSION=${VERSION//-/\~}
 # files with a fresh mtime, so the package scripts reset them to this value on the node (postinst / %post).
 JAR_MTIME=${SOURCE_DATE_EPOCH:-1700000000}
 log() { printf 'packages: %s\n' "$*" >&2; }
+# The target architecture is the runtime JDK's. jlink alone could link a foreign one from its jmods, but the CDS
+# archive, the AOT training run and jpackage's native launchers need a JVM of the target architecture: build on it.
+TARGET_ARCH=$(sed -n 's/^OS_ARCH="\(.*\)"$/\1/p' "$RUNTIME_JDK/release")
+case $TARGET_ARCH in amd64) TARGET_ARCH=x86_64 ;; arm64) TARGET_ARCH=aarch64 ;; esac
+if [ "$TARGET_ARCH" != "$(uname -m)" ]; then
+  echo "packages: $RUNTIME_JDK is a $TARGET_ARCH JDK and this is a $(uname -m) machine: build the $TARGET_ARCH" \
+    "packages on a $TARGET_ARCH machine (packaging/README.md, arm64)" >&2
+  exit 1
+fi
+case $TARGET_ARCH in aarch64) EPOLL_ARCH=aarch_64 ;; *) EPOLL_ARCH=$TARGET_ARCH ;; esac
 
 # Modules from `jdeps --print-module-deps` over both programs and their libraries, plus what is loaded by service
 # lookup and invisible to jdeps: jdk.crypto.ec (Noise/Ed25519), jdk.naming.dns (DNS bootstrap), jdk.zipfs.
@@ -42,7 +52,29 @@ cp "$ROOT/agent/app/target/speglar-agent.jar" "$IN/agent/"
 cp -r "$ROOT/agent/app/target/lib" "$IN/agent/"
 cp "$ROOT"/agent/app/target/native/*.so "$IN/native/"
 cp "$ROOT/packaging/speglar-agent.service" "$IN/"
+# picocli ships Java 5 class files, which the AOT cache leaves out (with every class implementing its interfaces):
+# rewritten as Java 8 class files with stack maps, same instructions (packaging/UpgradeOldClassFiles.java).
+"$JAVA_HOME/bin/java" "$ROOT/packaging/UpgradeOldClassFiles.java" "$IN"/agent/lib/*.jar "$IN"/installer/lib/*.jar
 find "$IN" -type f -exec touch -d "@$JAR_MTIME" {} +
+[ -f "$IN/native/libnetty_transport_native_epoll_$EPOLL_ARCH.so" ] \
+  || { echo "packages: Netty's epoll library for $TARGET_ARCH missing in agent/app/target/native" >&2; exit 1; }
+# Every bundled library is named with its license in THIRD-PARTY.txt, and the shipped copy names nothing else (only
+# this architecture's Netty epoll jar).
+THIRD_PARTY=$OUT/THIRD-PARTY.txt
+grep -v -e '-linux-[a-z0-9_]*\.jar ' "$ROOT/packaging/THIRD-PARTY.txt" > "$THIRD_PARTY.tmp" || true
+grep -e "-linux-$EPOLL_ARCH\.jar " "$ROOT/packaging/THIRD-PARTY.txt" >> "$THIRD_PARTY.tmp" || true
+{ grep '^#' "$THIRD_PARTY.tmp"; grep -v '^#' "$THIRD_PARTY.tmp" | sort; } > "$THIRD_PARTY" && rm "$THIRD_PARTY.tmp"
+SHIPPED=$(find "$IN" -name '*.jar' -printf '%f\n' | grep -v '^speglar-' | sort -u)
+LISTED=$(sed -e '/^#/d' -e 's/ .*//' "$THIRD_PARTY" | sort -u)
+if [ "$SHIPPED" != "$LISTED" ]; then
+  echo "packages: packaging/THIRD-PARTY.txt differs from the jars shipped (< shipped, > listed):" >&2
+  diff <(echo "$SHIPPED") <(echo "$LISTED") >&2 || true
+  exit 1
+fi
+# Licenses, in lib/app/doc (jpackage packages only the app-image's bin/ and lib/): Speglar's, its NOTICE (what else is
+# bundled, under which license) and the libraries' list.
+mkdir -p "$IN/doc"
+cp "$ROOT/LICENSE" "$ROOT/NOTICE" "$THIRD_PARTY" "$IN/doc/"
 
 AGENT_PROPS=$OUT/speglar-agent.properties
 printf 'main-jar=agent/speglar-agent.jar\nmain-class=dev.speglar.agent.Main\n' > "$AGENT_PROPS"
@@ -91,7 +123,7 @@ if [ "${SPEGLAR_AOT:-1}" = 1 ]; then
   "$APP/bin/speglar-agent" demo-image --out "$W/content" --layer-size 300000 >/dev/null
   # (-Xlog:aot=error: the training run lists every class it cannot archive)
   agent_cfg '-XX:AOTCacheOutput=$APPDIR/speglar-agent.aot' -Xlog:aot=error:stderr
-  log "AOT training: agent (standalone registry on loopback: ready, manifest, blob, metrics, SIGTERM)"
+  log "AOT training: agent (registry with its P2P node up, on loopback: ready, manifest, blob, metrics, SIGTERM)"
   "$ROOT/packaging/aot-train-agent.sh" "$APP/bin/speglar-agent" "$W/content" "$W/data"
   ls -l "$APP"/lib/app/*.aot
   agent_cfg '-XX:AOTCache=$APPDIR/speglar-agent.aot'
@@ -110,7 +142,8 @@ sed -e "s/@JAR_MTIME@/$JAR_MTIME/" "$ROOT/packaging/rpm/speglar.spec" > "$RES/sp
 cp "$ROOT/packaging/deb/control" "$RES/control"
 COMMON=(--app-image "$APP" --name speglar --app-version "$PKG_VERSION" --install-dir /opt --dest "$OUT"
   --resource-dir "$RES" --vendor Speglar --description "Cluster-local P2P OCI registry mirror for containerd (agent and node installer)"
-  --about-url https://github.com/spegel-org/spegel --linux-package-name speglar)
+  --about-url https://github.com/spegel-org/spegel --linux-package-name speglar
+  --license-file "$ROOT/LICENSE" --copyright "Copyright 2026 The Speglar Authors")
 log "jpackage deb"
 # xz on all cores: the default single-threaded xz takes minutes on a loaded 2-core machine.
 DPKG_DEB_THREADS_MAX=0 "$JAVA_HOME/bin/jpackage" --type deb "${COMMON[@]}" \

@@ -2,6 +2,9 @@
 # Start-up and footprint of the packaged agent (packaging/target/app-image, built by ./mvnw -Ppackages package):
 #   - time from process start to /readyz 200 and to the first served manifest, with and without the AOT cache
 #     (wall clock, and the CPU the process used until then: the CPU figure is what a loaded machine cannot inflate)
+#   - the same through the runtime's java with the launcher's own options (mode "java"): jpackage's Linux launcher
+#     runs `rpm -qf` and `dpkg -S` (and, when installed from a package, `rpm -ql`/`dpkg -L`) on every start to find
+#     its library, before the JVM starts; the difference between "aot" and "java" is that cost
 #   - RSS idle (5 s after ready) and the peak under load (hey, 16 connections, 10 s of blob GETs)
 #   - package and image sizes
 # Loopback only; standalone agent over an OCI layout (demo image), so no containerd is needed.
@@ -20,14 +23,26 @@ trap cleanup EXIT
 "$APP/bin/speglar-agent" demo-image --out "$W/content" --layer-size 4000000 >/dev/null
 TICK=$(getconf CLK_TCK)
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-cpu_ms() { awk -v t="$TICK" '{print int(($14 + $15) * 1000 / t)}' "/proc/$1/stat"; }
+# CPU of the process and of its waited-for children (the launcher's rpm/dpkg queries)
+cpu_ms() { awk -v t="$TICK" '{print int(($14 + $15 + $16 + $17) * 1000 / t)}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 
+# The launcher's JVM: the runtime's java with the class path and options of lib/app/speglar-agent.cfg.
+JAVA_CMD=("$APP/lib/runtime/bin/java")
+while IFS= read -r line; do
+  case $line in
+    java-options=*) JAVA_CMD+=("${line#java-options=}") ;;
+    app.classpath=*) CP=${CP:+$CP:}${line#app.classpath=} ;;
+  esac
+done < "$APP/lib/app/speglar-agent.cfg"
+JAVA_CMD=("${JAVA_CMD[@]//\$APPDIR/$APP/lib/app}" -cp "${CP//\$APPDIR/$APP/lib/app}" dev.speglar.agent.Main)
+
 start_agent() { # MODE PORT -> starts the agent, sets PID and T0
-  local env=()
+  local env=() cmd=("$APP/bin/speglar-agent")
   [ "$1" = noaot ] && env=(JAVA_TOOL_OPTIONS=-XX:AOTMode=off)
+  [ "$1" = java ] && cmd=("${JAVA_CMD[@]}")
   T0=$(now_ms)
-  env "${env[@]}" MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 "$APP/bin/speglar-agent" registry --standalone \
+  env "${env[@]}" MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 "${cmd[@]}" registry --standalone \
     --store=oci-layout --oci-layout-dir="$W/content" --data-dir="$W/data" --registry-addr=127.0.0.1:$2 \
     --metrics-addr=127.0.0.1:$(($2 + 1)) --log-level=WARN >"$W/agent.log" 2>&1 &
   PID=$!
@@ -63,7 +78,7 @@ run_once() { # MODE -> prints "ready_ms ready_cpu_ms manifest_ms idle_rss_kib lo
 
 stats() { sort -n | awk '{a[NR]=$1} END {printf "median %s (min %s, max %s)", a[int((NR+1)/2)], a[1], a[NR]}'; }
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs per mode"
-for mode in aot noaot; do
+for mode in aot noaot java; do
   : > "$W/$mode"
   for i in $(seq 1 "$RUNS"); do run_once $mode >> "$W/$mode"; done
   echo "== $mode"

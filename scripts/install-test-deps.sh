@@ -18,9 +18,10 @@ PACKAGES=(
   gettext-base           # envsubst: presets are usable as plain templates
   rpm fakeroot           # jpackage: rpmbuild for the .rpm, fakeroot + dpkg-deb for the .deb (-Ppackages)
   chromium               # headless browser for the debug web UI test (DevTools protocol)
+  apache2-utils          # htpasswd: bcrypt users for docker-registry's htpasswd auth (fresh tags with credentials)
 )
 # Binaries the tests call; checked at the end so a package that installs but lacks them fails here.
-BINARIES=(containerd ctr runc docker-registry skopeo umoci nginx wrk hey ip dockerd busybox jq curl systemd-analyze envsubst rpm rpmbuild fakeroot dpkg-deb node npm chromium)
+BINARIES=(containerd ctr runc docker-registry skopeo umoci nginx wrk hey ip dockerd busybox jq curl systemd-analyze envsubst rpm rpmbuild fakeroot dpkg-deb node npm chromium htpasswd)
 
 log() { printf 'install-test-deps: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

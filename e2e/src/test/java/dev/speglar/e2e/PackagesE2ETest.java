@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,20 @@ class PackagesE2ETest {
         return Path.of(dir);
     }
 
+    /** The repository's root: packages are built into its packaging/target. */
+    static Path repositoryRoot() {
+        return packagesDir().toAbsolutePath().normalize().getParent().getParent();
+    }
+
+    /** The jar file names in a THIRD-PARTY.txt (first column of each line that is not a comment). */
+    static Set<String> listedJars(String thirdParty) {
+        return thirdParty
+                .lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.split("\\s+")[0])
+                .collect(Collectors.toSet());
+    }
+
     static Path artifact(String glob) throws IOException {
         try (Stream<Path> s = Files.list(packagesDir())) {
             List<Path> found = s.filter(p ->
@@ -75,6 +91,18 @@ class PackagesE2ETest {
         return Exec.check(CMD, "dpkg-deb", "-f", deb.toString(), "Version")
                 .strip()
                 .replace('~', '-');
+    }
+
+    /** Installer arguments for the systemd mode on the node root {@code root}, containerd's version given. */
+    private static List<String> systemdModeOn(Path root) {
+        return List.of(
+                "--host-root",
+                root.toString(),
+                "--mode",
+                "systemd",
+                "--containerd-version",
+                "1.7.24",
+                "--allow-unsupported-platform");
     }
 
     private static Exec.Result noJdk(String... command) throws IOException {
@@ -99,7 +127,11 @@ class PackagesE2ETest {
                         "/opt/speglar/bin/speglar",
                         "/opt/speglar/bin/speglar-agent",
                         "/opt/speglar/lib/app/speglar-agent.aot",
-                        "/opt/speglar/lib/app/native/libnetty_transport_native_epoll_x86_64.so");
+                        "/opt/speglar/lib/app/native/libnetty_transport_native_epoll_x86_64.so",
+                        "/opt/speglar/lib/app/doc/LICENSE",
+                        "/opt/speglar/lib/app/doc/NOTICE",
+                        "/opt/speglar/lib/app/doc/THIRD-PARTY.txt",
+                        "/opt/speglar/share/doc/copyright");
         assertThat(packaged).noneMatch(p -> p.startsWith("/opt/speglar/lib/runtime/") && p.contains("/jmods/"));
         assertThat(Exec.check(CMD, "dpkg-deb", "-f", deb.toString(), "Depends").strip())
                 .isEqualTo("libc6");
@@ -119,6 +151,22 @@ class PackagesE2ETest {
             assertThat(verify.stderr().lines().filter(l -> l.contains("speglar")))
                     .as(verify.stderr())
                     .isEmpty();
+
+            // Licenses: Speglar's (also in jpackage's copyright file), and every bundled library's, listed exactly.
+            Path doc = Path.of("/opt/speglar/lib/app/doc");
+            assertThat(Files.readString(doc.resolve("LICENSE")))
+                    .isEqualTo(Files.readString(repositoryRoot().resolve("LICENSE")));
+            assertThat(Files.readString(doc.resolve("NOTICE"))).contains("Copyright 2026 The Speglar Authors");
+            assertThat(Files.readString(Path.of("/opt/speglar/share/doc/copyright")))
+                    .contains("Copyright 2026 The Speglar Authors", "Apache License", "Version 2.0");
+            Set<String> shipped = packaged.stream()
+                    .filter(p -> p.startsWith("/opt/speglar/lib/app/") && p.endsWith(".jar"))
+                    .map(p -> p.substring(p.lastIndexOf('/') + 1))
+                    .filter(j -> !j.startsWith("speglar-"))
+                    .collect(Collectors.toSet());
+            assertThat(shipped).hasSizeGreaterThan(50);
+            assertThat(listedJars(Files.readString(doc.resolve("THIRD-PARTY.txt"))))
+                    .containsExactlyInAnyOrderElementsOf(shipped);
 
             // No JDK anywhere on the way: the packaged runtime runs both programs, and both print the build's version.
             assertThat(noJdk("java", "-version").exitCode())
@@ -195,17 +243,10 @@ class PackagesE2ETest {
         Path root = TempDirs.create("pkg-root");
         try {
             Files.createDirectories(root.resolve("etc/containerd"));
-            Exec.Result plan = noJdk(
-                    "speglar",
-                    "plan",
-                    "--host-root",
-                    root.toString(),
-                    "--mode",
-                    "systemd",
-                    "--containerd-version",
-                    "1.7.24",
-                    "--agent-arg=--standalone",
-                    "--allow-unsupported-platform");
+            List<String> argv = new ArrayList<>(List.of("speglar", "plan"));
+            argv.addAll(systemdModeOn(root));
+            argv.add("--agent-arg=--standalone");
+            Exec.Result plan = noJdk(argv.toArray(String[]::new));
             assertThat(plan.exitCode()).as(plan.stdout() + plan.stderr()).isZero();
             assertThat(plan.stdout())
                     .contains(
@@ -218,6 +259,97 @@ class PackagesE2ETest {
                     .doesNotContain("-jar ");
         } finally {
             TempDirs.deleteRecursively(root);
+        }
+    }
+
+    /**
+     * {@code speglar install --mode systemd} run from the app-image (not from /opt/speglar) copies the agent's part
+     * of it to the node; the installed unit's ExecStart must start with the agent's AOT cache accepted: the copies
+     * keep the jars' mtimes, which the JVM checks against the cache. {@code -XX:AOTMode=on} makes the JVM refuse to
+     * start otherwise. The agent runs in its own network namespace (the unit binds all addresses).
+     */
+    @Test
+    void installFromTheAppImageStartsTheUnitsAgentWithItsAotCache() throws Exception {
+        Path speglar = packagesDir().resolve("app-image/speglar/bin/speglar");
+        assertThat(speglar).isExecutable();
+        Path root = TempDirs.create("aot-root");
+        Path work = TempDirs.create("aot-agent");
+        try {
+            Path config =
+                    Files.createDirectories(root.resolve("etc/containerd")).resolve("config.toml");
+            // Already mirror-ready: the install writes hosts.toml and the agent, and restarts nothing.
+            Files.writeString(config, """
+                    version = 2
+                    [plugins."io.containerd.grpc.v1.cri".containerd]
+                      discard_unpacked_layers = false
+                    [plugins."io.containerd.grpc.v1.cri".registry]
+                      config_path = "/etc/containerd/certs.d"
+                    """);
+            Path content = work.resolve("content");
+            assertThat(dev.speglar.agent.Main.run("demo-image", "--out", content.toString(), "--layer-size", "300000"))
+                    .isZero();
+            List<String> installArgs = new ArrayList<>(List.of(speglar.toString(), "install", "--yes"));
+            installArgs.addAll(systemdModeOn(root));
+            installArgs.addAll(List.of(
+                    "--restart-command",
+                    "false",
+                    "--agent-start-command",
+                    "true",
+                    "--agent-stop-command",
+                    "true",
+                    "--agent-arg=--standalone",
+                    "--agent-arg=--store=oci-layout",
+                    "--agent-arg=--oci-layout-dir=" + content,
+                    "--agent-arg=--data-dir=" + work.resolve("data"),
+                    "--agent-arg=--metrics-addr=127.0.0.1:0"));
+            Exec.Result install = noJdk(installArgs.toArray(String[]::new));
+            assertThat(install.exitCode())
+                    .as(install.stdout() + install.stderr())
+                    .isZero();
+            assertThat(root.resolve("opt/speglar/lib/app/speglar-agent.aot")).exists();
+            assertThat(root.resolve("opt/speglar/lib/app/doc/LICENSE")).exists();
+            String execStart = Files.readAllLines(root.resolve("etc/systemd/system/speglar-agent.service")).stream()
+                    .filter(l -> l.startsWith("ExecStart="))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("ExecStart=".length());
+            List<String> argv = new ArrayList<>(List.of(execStart.split(" ")));
+            assertThat(argv.getFirst()).isEqualTo("/opt/speglar/bin/speglar-agent");
+            assertThat(argv).contains("--registry-addr=:30020");
+            // The node's /opt/speglar is root/opt/speglar here.
+            argv.set(0, root + argv.getFirst());
+            List<String> command = new ArrayList<>(
+                    List.of("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""));
+            command.addAll(argv);
+            try (ManagedProcess agent = ManagedProcess.start(
+                    "installed-agent",
+                    command,
+                    Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"),
+                    work.resolve("agent.log"))) {
+                agent.awaitReady(
+                        Duration.ofSeconds(60),
+                        () -> "200"
+                                .equals(Exec.run(
+                                                Duration.ofSeconds(10),
+                                                "nsenter",
+                                                "--net=/proc/" + agent.pid() + "/ns/net",
+                                                "curl",
+                                                "-s",
+                                                "-o",
+                                                "/dev/null",
+                                                "-w",
+                                                "%{http_code}",
+                                                "http://127.0.0.1:30020/readyz")
+                                        .stdout()));
+                assertThat(agent.isAlive()).isTrue();
+                assertThat(agent.logText())
+                        .contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTMode=on")
+                        .doesNotContain("[aot]")
+                        .doesNotContain("AOT cache");
+            }
+        } finally {
+            TempDirs.deleteRecursively(root);
+            TempDirs.deleteRecursively(work);
         }
     }
 
@@ -243,6 +375,11 @@ class PackagesE2ETest {
                 .distinct()
                 .toList();
         assertThat(requires).containsExactlyInAnyOrder("glibc", "/bin/sh");
+        assertThat(Exec.check(CMD, "rpm", "-qpL", rpm.toString()).lines())
+                .contains(
+                        "/opt/speglar/lib/app/doc/LICENSE",
+                        "/opt/speglar/lib/app/doc/NOTICE",
+                        "/opt/speglar/lib/app/doc/THIRD-PARTY.txt");
         String info = Exec.check(CMD, "rpm", "-qpi", rpm.toString());
         assertThat(info).contains("Apache-2.0").contains(version().replace('-', '~'));
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Command-line behaviour: help everywhere, completion, exit codes, refusals and actionable errors. */
@@ -49,6 +50,31 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("--hostroot").contains("speglar detect --help");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "kind, --talos-version=v1.13.4, --talos-version only applies to the talos preset",
+        "daemonset, --kind-name=x, --kind-name only applies to the kind preset",
+        "kind, --eks-bootstrap-args=my-cluster, --eks-bootstrap-args only applies to the eks-al2 preset",
+        "systemd, --mirror-endpoint=http://127.0.0.1:30020, --mirror-endpoint only applies to the bottlerocket",
+        "daemonset, --mirrored-registries=docker.io, --mirrored-registries only applies to the k3s and rke2 presets",
+        "talos, --node-ip=10.0.0.5, --node-ip only applies to the systemd preset",
+        "eks-al2023, --agent-path=/opt/a, --agent-path only applies to the systemd preset",
+        "kind, --bootstrap-args=--bootstrap-kind=dns, --bootstrap-args only applies to the systemd preset"
+    })
+    void renderRefusesAnOptionOfAnotherPreset(String preset, String option, String message) {
+        CliRun run = CliRun.of("render", preset, option);
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(message);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void renderInputThatIsADirectoryIsAUsageErrorNamingIt(@TempDir Path dir) {
+        CliRun run = CliRun.of("render", "kind", "--kind-config", dir.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(dir + " is a directory");
     }
 
     @Test

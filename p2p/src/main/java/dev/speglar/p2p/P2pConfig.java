@@ -19,7 +19,8 @@ public record P2pConfig(
         Duration lookupTimeout,
         Duration requestTimeout,
         Duration lookupRefreshAfter,
-        int maxConnections) {
+        int maxConnections,
+        int maxInboundPerSource) {
 
     public P2pConfig {
         Objects.requireNonNull(listenAddress, "listenAddress");
@@ -33,8 +34,8 @@ public record P2pConfig(
                 throw new IllegalArgumentException("timeouts must be positive: " + d);
             }
         }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be positive");
+        if (maxConnections < 1 || maxInboundPerSource < 1) {
+            throw new IllegalArgumentException("maxConnections and maxInboundPerSource must be positive");
         }
     }
 
@@ -58,6 +59,7 @@ public record P2pConfig(
         private Duration requestTimeout = DhtConfig.REQUEST_TIMEOUT;
         private Duration lookupRefreshAfter = LookupCache.FRESH;
         private int maxConnections = 512;
+        private int maxInboundPerSource = 32;
 
         public Builder listenAddress(String v) {
             listenAddress = v;
@@ -111,6 +113,12 @@ public record P2pConfig(
             return this;
         }
 
+        /** Inbound connections from one IP address (never grouped by subnet: nodes may share a /64). */
+        public Builder maxInboundPerSource(int v) {
+            maxInboundPerSource = v;
+            return this;
+        }
+
         public P2pConfig build() {
             return new P2pConfig(
                     listenAddress,
@@ -122,7 +130,8 @@ public record P2pConfig(
                     lookupTimeout,
                     requestTimeout,
                     lookupRefreshAfter,
-                    maxConnections);
+                    maxConnections,
+                    maxInboundPerSource);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.speglar.p2p.bootstrap.IdJson;
 import dev.speglar.p2p.bootstrap.StaticBootstrapper;
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.crypto.KeyFile;
+import dev.speglar.p2p.host.Connection;
 import dev.speglar.p2p.host.Host;
 import dev.speglar.p2p.host.HostConfig;
 import dev.speglar.p2p.host.HostCounters;
@@ -58,7 +59,11 @@ public final class P2pNode implements AutoCloseable {
 
     private P2pNode(P2pConfig config, Ed25519Identity identity) {
         this.config = config;
-        this.host = new Host(identity, HostConfig.defaults().withMaxConnections(config.maxConnections()));
+        this.host = new Host(
+                identity,
+                HostConfig.defaults()
+                        .withMaxConnections(config.maxConnections())
+                        .withMaxInboundPerSource(config.maxInboundPerSource()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p2p-" + identity.peerId().toBase58().substring(46));
             t.setDaemon(true);
@@ -77,6 +82,7 @@ public final class P2pNode implements AutoCloseable {
         host.onConnection(c -> identify.identify(c).whenComplete((id, e) -> {
             if (e == null) {
                 dht.peerIdentified(c, id);
+                confirmOtherAddresses(c, id.listenAddrs());
             } else {
                 LOG.debug("identify of {} failed: {}", c, e.toString());
             }
@@ -106,6 +112,31 @@ public final class P2pNode implements AutoCloseable {
             host.close();
             throw e;
         }
+    }
+
+    /**
+     * A dual-stack peer's claimed addresses of the other family than its connection's are dialed once; those where
+     * Noise proves its key join its known addresses, so peers of either family can be told them. Claims of the
+     * connection's own family at other IPs are never dialed (a multi-homed node is known by the IP it dials from).
+     */
+    private void confirmOtherAddresses(Connection c, List<Multiaddr> claimed) {
+        InetAddress source = c.remoteAddress().getAddress();
+        List<Multiaddr> others = claimed.stream()
+                .filter(a ->
+                        a.ip().filter(ip -> ip.getClass() != source.getClass()).isPresent())
+                .toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        host.probe(c.remotePeer(), others).thenAccept(ips -> {
+            List<Multiaddr> confirmed = others.stream()
+                    .filter(a -> ips.contains(a.ip().orElseThrow()))
+                    .toList();
+            if (!confirmed.isEmpty()) {
+                LOG.debug("confirmed {} of {}", confirmed, c.remotePeer());
+                dht.peerStore().add(c.remotePeer(), confirmed);
+            }
+        });
     }
 
     /** Connections the host refused or timed out during the upgrade (for metrics). */

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node listening on an IPv4 and an IPv6 address (comma-separated --router-addr) advertises both; an IPv4 peer joins
- * through it and finds its content. (An IPv6-only peer bootstrapping to it over ::1 did not become ready within 20 s
- * in this build: open, see the report of issue 14.)
+ * A node listening on an IPv4 and an IPv6 address (comma-separated --router-addr) advertises both; an IPv4-only peer
+ * and an IPv6-only peer join through it and each is told the address of the family it can use. Nodes dial only
+ * families they listen on, so the single-stack nodes never connect to each other here either;
+ * {@code NetnsDualStackE2ETest} has hosts that really lack the other family.
  */
 class DualStackTest {
     private final List<P2pNode> nodes = new ArrayList<>();
@@ -60,8 +61,53 @@ class DualStackTest {
                 }));
     }
 
+    @Test
+    void v4OnlyDualAndV6OnlyNodesFindEachOthersRecords() throws Exception {
+        P2pNode dual = start("127.0.0.55:0,[::1]:0", List.of());
+        P2pNode v4 = start("127.0.0.56:0", List.of(seed(dual, "ip4")));
+        P2pNode v6 = start("[::1]:0", List.of(seed(dual, "ip6")));
+        await().atMost(Duration.ofSeconds(20)).until(v4::ready);
+        await().atMost(Duration.ofSeconds(20)).until(v6::ready);
+        dual.advertise(List.of("sha256:dual"));
+        v4.advertise(List.of("sha256:v4"));
+        v6.advertise(List.of("sha256:v6"));
+        InetAddress lo6 = InetAddress.ofLiteral("::1");
+        InetAddress dual4 = InetAddress.ofLiteral("127.0.0.55");
+        InetAddress v4ip = InetAddress.ofLiteral("127.0.0.56");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(first(v6, "sha256:dual"))
+                    .hasValueSatisfying(p -> assertThat(p.addresses()).contains(lo6));
+            assertThat(first(v4, "sha256:dual"))
+                    .hasValueSatisfying(p -> assertThat(p.addresses()).contains(dual4));
+            assertThat(first(v4, "sha256:v6")).hasValueSatisfying(p -> {
+                assertThat(p.peerId()).isEqualTo(v6.peerId());
+                assertThat(p.addresses()).containsExactly(lo6);
+            });
+            // Found, but a real IPv6-only host cannot reach it: the blob must come through the dual-stack node.
+            assertThat(first(v6, "sha256:v4")).hasValueSatisfying(p -> {
+                assertThat(p.peerId()).isEqualTo(v4.peerId());
+                assertThat(p.addresses()).containsExactly(v4ip);
+            });
+            assertThat(first(dual, "sha256:v4")).isPresent();
+            assertThat(first(dual, "sha256:v6")).isPresent();
+        });
+    }
+
+    @Test
+    void aDualStackPeerConnectedOverIpv4IsAlsoKnownAtItsConfirmedIpv6Address() throws Exception {
+        P2pNode x = start("127.0.0.57:0,[::1]:0", List.of());
+        P2pNode d = start("127.0.0.58:0,[::1]:0", List.of(seed(x, "ip4")));
+        await().atMost(Duration.ofSeconds(20)).until(d::ready);
+        d.advertise(List.of("sha256:dual-over-v4"));
+        // d joined x over IPv4; x dialed d's claimed ::1 address, Noise proved d's key there, so both are d's.
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(first(x, "sha256:dual-over-v4"))
+                        .hasValueSatisfying(p -> assertThat(p.addresses())
+                                .contains(InetAddress.ofLiteral("127.0.0.58"), InetAddress.ofLiteral("::1"))));
+    }
+
     private static Optional<Provider> first(P2pNode node, String key) throws InterruptedException {
-        try (ProviderStream s = node.lookup(key, 1)) {
+        try (ProviderStream s = node.lookup(key, 1, true)) {
             return s.poll(Duration.ofSeconds(3));
         }
     }

@@ -29,6 +29,9 @@ public final class DistributionRegistry implements AutoCloseable {
     private final boolean ownsDir;
     private ManagedProcess process;
     private int logMark;
+    private String htpasswdUser;
+    private String htpasswdPassword;
+    private String tokenAuthYaml;
 
     private DistributionRegistry(InetSocketAddress address, Path dir, boolean ownsDir) {
         this.address = address;
@@ -45,6 +48,32 @@ public final class DistributionRegistry implements AutoCloseable {
         return new DistributionRegistry(address, dir, false);
     }
 
+    /**
+     * From the next {@link #start()} on, every request needs HTTP basic auth as {@code user}:{@code password}
+     * (distribution's htpasswd auth, bcrypt from {@code htpasswd}, Debian apache2-utils); null turns it off again.
+     */
+    public DistributionRegistry basicAuth(String user, String password) {
+        this.htpasswdUser = user;
+        this.htpasswdPassword = password;
+        return this;
+    }
+
+    /**
+     * From the next {@link #start()} on, every request needs a Bearer token from {@code realm} (distribution's token
+     * auth): JWTs from {@code issuer} for {@code service}, signed by a key whose certificate is in {@code rootCerts}.
+     */
+    public DistributionRegistry tokenAuth(String realm, String service, String issuer, Path rootCerts) {
+        this.tokenAuthYaml = """
+          auth:
+            token:
+              realm: %s
+              service: %s
+              issuer: %s
+              rootcertbundle: %s
+          """.formatted(realm, service, issuer, rootCerts);
+        return this;
+    }
+
     public DistributionRegistry start() {
         if (process != null && process.isAlive()) {
             return this;
@@ -55,7 +84,8 @@ public final class DistributionRegistry implements AutoCloseable {
                 List.of("docker-registry", "serve", config.toString()),
                 Map.of(),
                 dir.resolve("registry.log"));
-        process.awaitReady(Duration.ofSeconds(20), () -> Http.status(url() + "/v2/") == 200);
+        int ready = htpasswdUser == null && tokenAuthYaml == null ? 200 : 401;
+        process.awaitReady(Duration.ofSeconds(20), () -> Http.status(url() + "/v2/") == ready);
         return this;
     }
 
@@ -84,6 +114,20 @@ public final class DistributionRegistry implements AutoCloseable {
             storagedriver:
               enabled: false
           """.formatted(dir.resolve("data"), hostPort());
+            if (htpasswdUser != null) {
+                Tools.require("htpasswd");
+                Path users = dir.resolve("htpasswd");
+                Files.writeString(
+                        users, Exec.check(Duration.ofSeconds(20), "htpasswd", "-Bbn", htpasswdUser, htpasswdPassword));
+                yaml += """
+          auth:
+            htpasswd:
+              realm: speglar-test
+              path: %s
+          """.formatted(users);
+            } else if (tokenAuthYaml != null) {
+                yaml += tokenAuthYaml;
+            }
             Path config = dir.resolve("config.yml");
             Files.writeString(config, yaml);
             return config;

@@ -1,6 +1,5 @@
 package dev.speglar.agent;
 
-import dev.speglar.agent.cli.Addresses;
 import dev.speglar.agent.cli.BasicAuthFiles;
 import dev.speglar.agent.debug.DebugWeb;
 import dev.speglar.agent.debug.Diagnostics;
@@ -11,6 +10,7 @@ import dev.speglar.agent.sync.StateSync;
 import dev.speglar.containerd.ContainerdStore;
 import dev.speglar.containerd.IngestDirectory;
 import dev.speglar.p2p.P2pNode;
+import dev.speglar.p2p.host.ListenAddress;
 import dev.speglar.registry.Readiness;
 import dev.speglar.registry.RegistryServer;
 import dev.speglar.registry.filter.PeerSharing;
@@ -58,6 +58,12 @@ public final class Agent implements AutoCloseable {
     private static final java.time.Duration IN_FLIGHT_SCAN = java.time.Duration.ofMillis(200);
 
     private RegistryServer registry;
+    /**
+     * How long a stop lets registry responses in progress finish: below Kubernetes' default 30 s grace period, so the
+     * agent still exits 0 by itself.
+     */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
     private MetricsServer metricsServer;
     private PrometheusRegistry metrics;
 
@@ -79,7 +85,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void doStart(AgentConfig c, ExtendedOptions d) throws Exception {
-        InetSocketAddress registryBind = Addresses.parse(c.listen().registryAddr());
+        InetSocketAddress registryBind = ListenAddress.parse(c.listen().registryAddr());
         metrics = new PrometheusRegistry();
         ProcessMetrics.register(metrics);
         Optional<BasicAuthFiles> auth = BasicAuthFiles.load(c.serving().basicAuthDir());
@@ -97,7 +103,7 @@ public final class Agent implements AutoCloseable {
                 c.p2p().standalone()
                         ? standaloneRouter(registryBind)
                         : new P2pRouter(
-                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p())), metrics));
+                                P2pNode.start(Bootstraps.p2pConfig(c.listen().routerAddr(), c.p2p(), d)), metrics));
         if (router instanceof P2pRouter p) {
             RouterListenerMetrics.register(metrics, p.node().connectionCounters());
         }
@@ -133,10 +139,13 @@ public final class Agent implements AutoCloseable {
         FreshTags.counter(metrics);
         rb.sharing(sharing(c, d.sharing(), registryBind.getPort(), metrics));
         if (!d.freshTags().isEmpty()) {
+            java.nio.file.Path hostsDir = ctd == null ? null : ctd.registryConfigPath();
+            int ownPort = registryBind.getPort();
             rb.freshTags(new FreshTags(
                     d.freshTags(),
                     new HttpUpstreamTags(
-                            new UpstreamUrls(c.store().containerd().registryConfigPath()),
+                            new UpstreamUrls(hostsDir),
+                            registry -> PrivateRegistries.authorization(hostsDir, registry, ownPort),
                             d.freshTags().timeout()),
                     metrics));
         }
@@ -156,7 +165,7 @@ public final class Agent implements AutoCloseable {
         PeerMirror mirror = own(new PeerMirror(router, mirrorConfig.build(), metrics, sharing));
         missHandler.set(mirror);
 
-        metricsServer = own(new MetricsServer(Addresses.parse(c.listen().metricsAddr()), metrics, d.listeners()));
+        metricsServer = own(new MetricsServer(ListenAddress.parse(c.listen().metricsAddr()), metrics, d.listeners()));
         if (c.debug().web()) {
             DebugWeb.Node node = new DebugWeb.Node(this::peerId, () -> localAddresses(bound), mirror::lastSuccess);
             metricsServer.route(
@@ -217,7 +226,7 @@ public final class Agent implements AutoCloseable {
         IngestDirectory ingests = new IngestDirectory(cs.contentPath().get(), c.inFlightStall());
         inFlightSync = own(new InFlightSync(ingests, store, router, IN_FLIGHT_SCAN));
         InFlightSharing s = InFlightSharing.of(ingests, inFlightSync::announce).withStall(c.inFlightStall());
-        return s.withSettle(c.inFlightSettle(), s.settleBudget());
+        return s.withSettle(c.inFlightSettle(), c.inFlightStall());
     }
 
     private static Router standaloneRouter(InetSocketAddress bind) {
@@ -287,6 +296,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (registry != null && !resources.isEmpty() && !registry.drain(DRAIN_TIMEOUT)) {
+            log.warn("stopping with registry responses still running after {}", DRAIN_TIMEOUT);
+        }
         while (!resources.isEmpty()) {
             AutoCloseable r = resources.pop();
             try {

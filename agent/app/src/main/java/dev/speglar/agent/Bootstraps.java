@@ -10,6 +10,10 @@ public final class Bootstraps {
     private Bootstraps() {}
 
     public static P2pConfig p2pConfig(String routerAddr, AgentConfig.P2p c) {
+        return p2pConfig(routerAddr, c, ExtendedOptions.DEFAULTS);
+    }
+
+    public static P2pConfig p2pConfig(String routerAddr, AgentConfig.P2p c, ExtendedOptions x) {
         AgentConfig.Bootstrap bs = c.bootstrap();
         BootstrapConfig b = switch (bs.kind()) {
             case STATIC -> {
@@ -37,6 +41,7 @@ public final class Bootstraps {
                 .lookupTimeout(c.dht().lookupTimeout())
                 .requestTimeout(c.dht().requestTimeout())
                 .lookupRefreshAfter(c.dht().lookupRefreshAfter())
+                .maxInboundPerSource(x.routerMaxConnectionsPerSource())
                 .build();
     }
 

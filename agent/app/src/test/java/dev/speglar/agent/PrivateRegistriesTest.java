@@ -37,6 +37,13 @@ class PrivateRegistriesTest {
         assertThat(PrivateRegistries.hasCredentials(
                         List.of("[host.\"http://10.0.0.1:5000\".header]", "Authorization = \"Basic x\""), 30020))
                 .isTrue();
+        // The same lines give fresh-tag lookups the header containerd would send; never the agent's own.
+        assertThat(PrivateRegistries.authorization(certs, "registry.internal", 30020))
+                .hasValue("Basic eDp5");
+        assertThat(PrivateRegistries.authorization(certs, "ghcr.io", 30020)).hasValue("Bearer t");
+        assertThat(PrivateRegistries.authorization(certs, "docker.io", 30020)).isEmpty();
+        assertThat(PrivateRegistries.authorization(certs, "quay.io", 30020)).isEmpty();
+        assertThat(PrivateRegistries.authorization(null, "quay.io", 30020)).isEmpty();
     }
 
     private void write(String registry, String toml) throws Exception {

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the growing {@code data}. containerd opens the ingest (with the expected size) before it requests the blob, so an
  * ingest exists from the moment a pull decides to fetch. An ingest counts as live while its data changed (mtime; the
  * creation time before the first byte) within the stall bound; an abandoned one (a killed pull leaves it behind for a
- * later resume) is not reported.
+ * later resume) is not advertised, but {@link #find} still returns it.
  */
 public final class IngestDirectory implements ArrivingContent {
     private final Path ingestRoot;
@@ -38,6 +38,10 @@ public final class IngestDirectory implements ArrivingContent {
 
     @Override
     public List<Arrival> arrivals() {
+        return scan(true);
+    }
+
+    private List<Arrival> scan(boolean liveOnly) {
         List<Arrival> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(ingestRoot)) {
@@ -52,7 +56,7 @@ public final class IngestDirectory implements ArrivingContent {
                     }
                     known.put(name, a);
                 }
-                if (live(a)) {
+                if (liveOnly ? live(a) : Files.isRegularFile(a.data())) {
                     out.add(a);
                 }
             }
@@ -67,7 +71,7 @@ public final class IngestDirectory implements ArrivingContent {
 
     @Override
     public Optional<Arrival> find(Digest digest) {
-        for (Arrival a : arrivals()) {
+        for (Arrival a : scan(false)) {
             if (a.digest().equals(digest)) {
                 return Optional.of(a);
             }

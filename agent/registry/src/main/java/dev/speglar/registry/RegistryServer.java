@@ -5,6 +5,7 @@ import dev.speglar.registry.filter.ReferenceFilter;
 import dev.speglar.registry.http.BasicAuth;
 import dev.speglar.registry.http.BoundServer;
 import dev.speglar.registry.http.DistributionPathParser;
+import dev.speglar.registry.http.Drain;
 import dev.speglar.registry.http.HttpExchangeHandler;
 import dev.speglar.registry.http.RegistryHandler;
 import dev.speglar.registry.http.Transport;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +49,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Builder b;
     private final RegistryHandler handler;
     private final HttpMetrics metrics;
+    private final Drain drain = new Drain();
     private BoundServer server;
 
     private RegistryServer(Builder b) {
@@ -92,6 +95,7 @@ public final class RegistryServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        drain.opened(ch);
                         if (b.peerTls != null) {
                             ch.pipeline()
                                     .addLast(
@@ -104,7 +108,7 @@ public final class RegistryServer implements AutoCloseable {
                                                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
                                                 .setMaxHeaderSize(MAX_HEADER_SIZE)))
                                 .addLast("deadline", guard.deadline())
-                                .addLast("exchange", new HttpExchangeHandler(metrics))
+                                .addLast("exchange", new HttpExchangeHandler(metrics, drain))
                                 .addLast("chunked", new ChunkedWriteHandler())
                                 .addLast("registry", handler);
                     }
@@ -116,6 +120,18 @@ public final class RegistryServer implements AutoCloseable {
     /** The bound address; null before {@link #start()}. */
     public InetSocketAddress address() {
         return server == null ? null : server.address();
+    }
+
+    /**
+     * Stops accepting and lets the responses in progress finish (idle connections close at once), for at most
+     * {@code timeout}; {@link #close()} then closes whatever is left. False if some response was still running.
+     */
+    public synchronized boolean drain(Duration timeout) {
+        if (server == null) {
+            return true;
+        }
+        server.stopAccepting();
+        return drain.await(timeout);
     }
 
     /** Stops accepting, closes connections and releases the event loops. */

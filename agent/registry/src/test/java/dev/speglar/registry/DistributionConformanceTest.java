@@ -156,6 +156,9 @@ class DistributionConformanceTest {
             assertThat(ours.header("content-type")).startsWith("application/json");
         }
         assertThat(ours.header("content-encoding")).isNull();
+        assertThat(ours.header("docker-distribution-api-version"))
+                .as(name + " docker-distribution-api-version")
+                .isEqualTo(reference.header("docker-distribution-api-version"));
     }
 
     private static Response ask(InetSocketAddress to, String method, String path, String range, String query)

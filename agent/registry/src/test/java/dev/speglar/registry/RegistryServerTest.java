@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -80,11 +81,65 @@ class RegistryServerTest {
                             "docker-content-digest",
                             manifest.digest().toString(),
                             "oci-namespace",
-                            "127.0.0.1:5000"));
+                            "127.0.0.1:5000",
+                            "docker-distribution-api-version",
+                            "registry/2.0"));
             // The connection is still usable, so the HEAD response really carried no body.
             Response get = c.exchange("GET", "/v2/team/app/manifests/" + manifest.digest() + "?ns=127.0.0.1%3A5000");
             assertThat(get.bodyText()).isEqualTo("{\"schemaVersion\":2}");
             assertThat(get.header("content-encoding")).isNull();
+        }
+    }
+
+    /** The distribution registry marks every API answer, misses and refusals included; probes are not API answers. */
+    @Test
+    void everyApiAnswerCarriesTheApiVersionHeader() throws Exception {
+        start(Source.STREAM, Transport.AUTO);
+        String missing = "/v2/library/busybox/blobs/sha256:" + "0".repeat(64);
+        for (String[] q : new String[][] {
+            {"GET", "/v2/"}, {"GET", missing}, {"HEAD", missing}, {"GET", "/v2/Bad/manifests/1"}, {"DELETE", missing}
+        }) {
+            try (RawHttp c = new RawHttp(address)) {
+                Response r = c.exchange(q[0], q[1]);
+                assertThat(r.header("docker-distribution-api-version"))
+                        .as(q[0] + " " + q[1] + " -> " + r.status())
+                        .isEqualTo("registry/2.0");
+            }
+        }
+        try (RawHttp c = new RawHttp(address)) {
+            assertThat(c.exchange("GET", "/readyz").header("docker-distribution-api-version"))
+                    .isNull();
+        }
+    }
+
+    /** Found by hand: an HTTP/1.0 keep-alive request was kept open without saying so, so the client waited for EOF. */
+    @Test
+    void http10KeepAliveIsAnsweredWithConnectionKeepAliveAndTheConnectionServesAgain() throws Exception {
+        start(Source.FILE, Transport.AUTO);
+        String get = "GET /v2/team/app/manifests/" + manifest.digest() + "?ns=127.0.0.1%3A5000 HTTP/1.0\r\n";
+        try (RawHttp c = new RawHttp(address)) {
+            Response first = c.sendRaw((get + "Connection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1))
+                    .read(false);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.header("connection")).isEqualToIgnoringCase("keep-alive");
+            Response second = c.sendRaw((get + "\r\n").getBytes(StandardCharsets.ISO_8859_1))
+                    .read(false);
+            assertThat(second.bodyText()).isEqualTo("{\"schemaVersion\":2}");
+            assertThat(second.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void absoluteFormRequestTargetIsServedAsItsPath() throws Exception {
+        start(Source.FILE, Transport.AUTO);
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange(
+                    "GET", "http://127.0.0.1:5000/v2/team/app/manifests/" + manifest.digest() + "?ns=127.0.0.1%3A5000");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("{\"schemaVersion\":2}");
+            assertThat(c.exchange("GET", "HTTP://127.0.0.1:5000/v2/").status()).isEqualTo(200);
+            assertThat(c.exchange("GET", "http://127.0.0.1:5000").status()).isEqualTo(404);
         }
     }
 

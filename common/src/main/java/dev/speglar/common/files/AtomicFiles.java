@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -36,6 +37,14 @@ public final class AtomicFiles {
 
     /** Writes {@code content}; keeps the mode and owner of an existing target, else uses {@code defaultMode}. */
     public static void write(Path target, byte[] content, String defaultMode) throws IOException {
+        write(target, content, defaultMode, null);
+    }
+
+    /**
+     * As {@link #write(Path, byte[], String)}, and the new file has modification time {@code modified} (null: the
+     * write time) from the moment it appears under its name.
+     */
+    public static void write(Path target, byte[] content, String defaultMode, FileTime modified) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Set<PosixFilePermission> perms = PosixFilePermissions.fromString(defaultMode);
@@ -62,6 +71,7 @@ public final class AtomicFiles {
                     // Not root: the file stays owned by us, which is the only owner we could have anyway.
                 }
             }
+            if (modified != null) Files.setLastModifiedTime(tmp, modified);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);

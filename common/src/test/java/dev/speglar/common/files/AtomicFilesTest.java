@@ -51,4 +51,14 @@ class AtomicFilesTest {
         assertThat(dir.resolve("docker.io")).doesNotExist();
         assertThat(outside.resolve("keep")).hasContent("k");
     }
+
+    @Test
+    void givesTheNewFileTheRequestedModificationTime() throws Exception {
+        Path f = dir.resolve("lib/agent.jar");
+        java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+        AtomicFiles.write(f, "PK".getBytes(), "rw-r--r--", t);
+        assertThat(Files.getLastModifiedTime(f)).isEqualTo(t);
+        AtomicFiles.write(f, "PK2".getBytes(), "rw-r--r--", null);
+        assertThat(Files.getLastModifiedTime(f)).isNotEqualTo(t);
+    }
 }

@@ -29,8 +29,16 @@ final class AgentJvm implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final String registryUrl;
     final String metricsUrl;
+    /** The network namespace the agent runs in, or null for the test's own. */
+    private final String netns;
 
     AgentJvm(String name, String registryHostPort, String metricsHostPort, List<String> flags) {
+        this(null, name, registryHostPort, metricsHostPort, flags);
+    }
+
+    /** An agent inside network namespace {@code netns} (see {@link dev.speglar.testkit.NetNamespaces}). */
+    AgentJvm(String netns, String name, String registryHostPort, String metricsHostPort, List<String> flags) {
+        this.netns = netns;
         Path repo = Path.of(System.getProperty("user.dir")).getParent();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -48,9 +56,14 @@ final class AgentJvm implements AutoCloseable {
                 "--basic-auth-dir=" + TempDirs.create("no-auth").resolve("none")));
         cmd.addAll(flags);
         Path log = TempDirs.create("agent-jvm").resolve(name + ".log");
-        process = ManagedProcess.start(name, cmd, Map.of("MALLOC_ARENA_MAX", "2"), log);
-        registryUrl = "http://" + registryHostPort;
-        metricsUrl = "http://" + metricsHostPort + "/metrics";
+        process = ManagedProcess.start(
+                name,
+                netns == null ? cmd : dev.speglar.testkit.NetNamespaces.in(netns, cmd),
+                Map.of("MALLOC_ARENA_MAX", "2"),
+                log);
+        // A wildcard (":5000") is probed on loopback.
+        registryUrl = "http://" + (registryHostPort.startsWith(":") ? "127.0.0.1" : "") + registryHostPort;
+        metricsUrl = "http://" + (metricsHostPort.startsWith(":") ? "127.0.0.1" : "") + metricsHostPort + "/metrics";
         process.awaitReady(Duration.ofSeconds(60), () -> status(registryUrl + "/livez") == 200);
     }
 
@@ -67,6 +80,21 @@ final class AgentJvm implements AutoCloseable {
     }
 
     int status(String url) {
+        if (netns != null) {
+            var r = dev.speglar.testkit.NetNamespaces.run(
+                    netns,
+                    Duration.ofSeconds(10),
+                    "curl",
+                    "-s",
+                    "-m",
+                    "5",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    url);
+            return r.stdout().isBlank() ? -1 : Integer.parseInt(r.stdout().trim());
+        }
         try {
             return http.send(
                             HttpRequest.newBuilder(URI.create(url))
@@ -106,6 +134,11 @@ final class AgentJvm implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /** Everything the agent wrote so far. */
+    String logText() {
+        return process.logText();
     }
 
     String logTail() {

@@ -117,6 +117,46 @@ class InFlightSharingE2ETest {
     }
 
     @Test
+    void whenTheSeedDiesMidwayItsFollowersAgreeOnOneRangedUpstreamFetchAndBothComplete() throws Exception {
+        upstream.throttle(SLOW_LINK);
+        Thread seed = Thread.ofVirtual().start(() -> {
+            try {
+                nodes.get(0).pull(ref);
+            } catch (RuntimeException expected) {
+                // its containerd is stopped below
+            }
+        });
+        awaitArriving(nodes.get(0), 1);
+        List<Thread> followers = new ArrayList<>();
+        for (Node n : nodes.subList(1, 3)) {
+            followers.add(Thread.ofVirtual().start(() -> n.pull(ref)));
+        }
+        awaitArriving(nodes.get(1), 2 << 20);
+        awaitArriving(nodes.get(2), 2 << 20);
+
+        nodes.get(0).containerd.stop(); // both followers' sources stall; one of them must take over upstream
+        for (Thread t : followers) {
+            t.join(Duration.ofSeconds(120));
+            assertThat(t.isAlive()).isFalse();
+        }
+        seed.join(Duration.ofSeconds(30));
+
+        assertPulledIntact(nodes.get(1));
+        assertPulledIntact(nodes.get(2));
+        List<TapProxy.Exchange> layerGets = upstream.exchanges().stream()
+                .filter(e -> e.method().equals("GET") && e.path().contains(layer.digest()))
+                .toList();
+        // The seed's cut-off fetch plus one resume from where the followers stood; two independent resumes would
+        // fetch most of the layer twice more.
+        assertThat(layerGets.stream().filter(e -> e.range() != null))
+                .as(layerGets.toString())
+                .hasSize(1);
+        assertThat(layerGets.stream().mapToLong(TapProxy.Exchange::bodyBytes).sum())
+                .as(layerGets.toString())
+                .isLessThan(layer.size() * 3 / 2);
+    }
+
+    @Test
     void twoNodesAskingInTheSameMillisecondFetchTheLayerFromUpstreamOnce() throws Exception {
         upstream.throttle(SLOW_LINK);
         CyclicBarrier start = new CyclicBarrier(2);

@@ -45,7 +45,7 @@ public record AgentPayload(List<Entry> entries) {
 
     /**
      * The agent's part of a jpackage app-image (the one this installer runs from): its launcher, the runtime, its
-     * jars, Netty's native library, its launcher configuration and AOT cache. The installer's own jars stay behind.
+     * jars, Netty's native library, its launcher configuration and AOT cache, and the licenses. The installer's own jars stay behind.
      */
     public static AgentPayload appImage(Path appRoot, String nodeDir) throws IOException {
         Path launcher = appRoot.resolve("bin/speglar-agent");
@@ -59,7 +59,8 @@ public record AgentPayload(List<Entry> entries) {
                 "lib/app/agent",
                 "lib/app/native",
                 "lib/app/speglar-agent.cfg",
-                "lib/app/speglar-agent.aot")) {
+                "lib/app/speglar-agent.aot",
+                "lib/app/doc")) {
             Path p = appRoot.resolve(part);
             if (!Files.exists(p)) continue;
             try (Stream<Path> s = Files.walk(p)) {

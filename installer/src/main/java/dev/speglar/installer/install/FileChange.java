@@ -1,14 +1,19 @@
 package dev.speglar.installer.install;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** One file the installer intends to write: its node path, current bytes (null = absent) and intended bytes. */
-public record FileChange(String nodePath, Kind kind, byte[] before, byte[] after, String mode) {
+/**
+ * One file the installer intends to write: its node path, current bytes (null = absent), intended bytes, and the
+ * modification time to give it (null = the write time). The agent's files keep their source's mtime: its AOT cache
+ * records each class-path jar's mtime and is refused for a jar whose mtime changed.
+ */
+public record FileChange(String nodePath, Kind kind, byte[] before, byte[] after, String mode, FileTime modified) {
 
     public enum Kind {
         CONTAINERD_CONFIG(true),
@@ -33,6 +38,11 @@ public record FileChange(String nodePath, Kind kind, byte[] before, byte[] after
         Objects.requireNonNull(after, "after");
         if (!nodePath.startsWith("/")) throw new IllegalArgumentException("node path must be absolute: " + nodePath);
         mode = mode == null ? "rw-r--r--" : mode;
+    }
+
+    /** A file written with the write time as its mtime. */
+    public FileChange(String nodePath, Kind kind, byte[] before, byte[] after, String mode) {
+        this(nodePath, kind, before, after, mode, null);
     }
 
     public boolean changes() {

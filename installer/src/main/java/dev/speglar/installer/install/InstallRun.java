@@ -123,10 +123,15 @@ final class InstallRun {
             List<Path> dirs = NodeInstaller.missingDirs(real.getParent());
             createdDirs.addAll(dirs);
             written.add(f);
-            AtomicFiles.write(real, f.after(), f.mode());
+            AtomicFiles.write(real, f.after(), f.mode(), f.modified());
             manifest.recordWritten(f.nodePath(), f.after());
         }
-        progress.ok(String.join(", ", of.stream().map(FileChange::nodePath).toList()));
+        // The agent's runtime is a hundred files or more: name the count, not each one.
+        progress.ok(
+                kind == FileChange.Kind.AGENT_RUNTIME
+                        ? of.size() + " files under " + AgentPayload.PACKAGE_DIR
+                        : String.join(
+                                ", ", of.stream().map(FileChange::nodePath).toList()));
     }
 
     private void verify() throws Exception {

@@ -51,7 +51,8 @@ public final class SystemdAgent implements AgentDeployment {
                     FileChange.Kind.AGENT_RUNTIME,
                     read(e.nodePath()),
                     Files.readAllBytes(e.source()),
-                    e.mode()));
+                    e.mode(),
+                    Files.getLastModifiedTime(e.source())));
         }
         return out;
     }

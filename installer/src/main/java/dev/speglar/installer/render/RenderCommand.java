@@ -281,6 +281,25 @@ public final class RenderCommand implements Callable<Integer> {
         if (kindConfig != null && p != Preset.KIND) {
             throw new UserException("--kind-config only applies to the kind preset", ExitCode.USAGE);
         }
+        for (Path input : new Path[] {kindConfig, userData, talosConfig, registriesConfig}) {
+            if (input != null && Files.isDirectory(input)) {
+                throw new UserException(input + " is a directory; pass the file itself", ExitCode.USAGE);
+            }
+        }
+        // Options read only by other presets' templates would otherwise be dropped without a word.
+        onlyFor(p, talosVersion, "--talos-version", Preset.TALOS);
+        onlyFor(p, kindName, "--kind-name", Preset.KIND);
+        onlyFor(p, eksBootstrapArgs, "--eks-bootstrap-args", Preset.EKS_AL2);
+        onlyFor(p, mirrorEndpoint, "--mirror-endpoint", Preset.BOTTLEROCKET);
+        onlyFor(
+                p,
+                mirroredRegistries.isEmpty() ? null : mirroredRegistries,
+                "--mirrored-registries",
+                Preset.K3S,
+                Preset.RKE2);
+        onlyFor(p, agentPath, "--agent-path", Preset.SYSTEMD);
+        onlyFor(p, nodeIp, "--node-ip", Preset.SYSTEMD);
+        onlyFor(p, bootstrapArgs, "--bootstrap-args", Preset.SYSTEMD);
         options.kubernetesVersion()
                 .flatMap(KubernetesVersion::uncheckedWarning)
                 .ifPresent(w -> spec.commandLine().getErr().println("speglar render: warning: " + w));
@@ -322,6 +341,18 @@ public final class RenderCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    private static void onlyFor(Preset p, Object value, String option, Preset... presets) {
+        if (value != null && !java.util.List.of(presets).contains(p)) {
+            throw new UserException(
+                    option + " only applies to the "
+                            + java.util.Arrays.stream(presets)
+                                    .map(Preset::id)
+                                    .collect(java.util.stream.Collectors.joining(" and "))
+                            + " preset" + (presets.length > 1 ? "s" : ""),
+                    ExitCode.USAGE);
+        }
     }
 
     private String readInput(Path file) {

@@ -11,10 +11,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +42,7 @@ public final class Host implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> inboundBySource = new ConcurrentHashMap<>();
     private final HostCounters counters = new HostCounters();
+    private final ConfirmedAddresses confirmed = new ConfirmedAddresses();
     private volatile boolean closed;
 
     public Host(Ed25519Identity identity, HostConfig config) {
@@ -147,18 +148,17 @@ public final class Host implements AutoCloseable {
         return connections.values().stream().filter(Connection::isActive).toList();
     }
 
-    /** Reuses a live connection to {@code peer} or dials its addresses in order (one dial in flight per peer). */
+    /**
+     * Reuses a live connection to {@code peer} or races its addresses (happy eyeballs: IPv6 first, IPv4 250 ms later,
+     * first to connect wins); one dial in flight per peer. Addresses of a family this host does not listen on are
+     * skipped: a node without an IPv6 listener could not be reached back over IPv6 either.
+     */
     public CompletableFuture<Connection> connect(PeerId peer, List<Multiaddr> addrs) {
         Optional<Connection> existing = connection(peer);
         if (existing.isPresent()) {
             return CompletableFuture.completedFuture(existing.get());
         }
-        List<InetSocketAddress> targets = new ArrayList<>();
-        for (Multiaddr a : addrs) {
-            a.tcpSocketAddress()
-                    .filter(s -> !s.getAddress().isAnyLocalAddress())
-                    .ifPresent(targets::add);
-        }
+        List<InetSocketAddress> targets = dialable(addrs);
         if (targets.isEmpty()) {
             return CompletableFuture.failedFuture(new NoDialableAddressException(peer));
         }
@@ -168,23 +168,63 @@ public final class Host implements AutoCloseable {
             return prior;
         }
         fresh.whenComplete((c, e) -> dials.remove(peer, fresh));
-        dialInOrder(peer, targets, 0, fresh, null);
+        HappyEyeballs.race(
+                        HappyEyeballs.order(targets),
+                        a -> dial(a, peer),
+                        Connection::close,
+                        group,
+                        HappyEyeballs.ATTEMPT_DELAY)
+                .whenComplete((c, e) -> {
+                    if (e == null) {
+                        fresh.complete(c);
+                    } else {
+                        fresh.completeExceptionally(e);
+                    }
+                });
         return fresh;
     }
 
-    private void dialInOrder(
-            PeerId peer, List<InetSocketAddress> targets, int i, CompletableFuture<Connection> out, Throwable last) {
-        if (i >= targets.size()) {
-            out.completeExceptionally(last);
-            return;
-        }
-        dial(targets.get(i), peer).whenComplete((c, e) -> {
-            if (e == null) {
-                out.complete(c);
-            } else {
-                dialInOrder(peer, targets, i + 1, out, e);
+    /** TCP addresses among {@code addrs} in a family this host listens on (any, before it listens). */
+    List<InetSocketAddress> dialable(List<Multiaddr> addrs) {
+        return DialTargets.of(addrs, boundAddresses());
+    }
+
+    /**
+     * The IPs at which {@code peer} completed a Noise handshake with this host in the last 30 minutes (see
+     * {@link ConfirmedAddresses}): addresses there are the peer's own, whatever connection its claim arrives on.
+     */
+    public Set<InetAddress> confirmedIps(PeerId peer) {
+        return confirmed.of(peer, System.nanoTime());
+    }
+
+    /**
+     * Confirms {@code claimed} addresses of {@code peer} at IPs not yet confirmed by dialing them (one connection per
+     * IP, closed once Noise proved the peer's key there); completes with the IPs confirmed now. This lets a dual-stack
+     * peer that connected over one family be advertised in the other one too, without trusting its word.
+     */
+    public CompletableFuture<Set<InetAddress>> probe(PeerId peer, List<Multiaddr> claimed) {
+        Set<InetAddress> known = confirmedIps(peer);
+        Map<InetAddress, InetSocketAddress> todo = new java.util.LinkedHashMap<>();
+        for (InetSocketAddress t : dialable(claimed)) {
+            if (!known.contains(t.getAddress())
+                    && !todo.containsKey(t.getAddress())
+                    && confirmed.mayProbe(peer, t.getAddress(), System.nanoTime())) {
+                todo.put(t.getAddress(), t);
             }
-        });
+        }
+        Set<InetAddress> out = ConcurrentHashMap.newKeySet();
+        CompletableFuture<?>[] all = todo.values().stream()
+                .map(t -> dial(t, peer).handle((c, e) -> {
+                    if (e == null) {
+                        out.add(t.getAddress());
+                        if (connection(peer).orElse(null) != c) {
+                            c.close();
+                        }
+                    }
+                    return null;
+                }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).thenApply(v -> Set.copyOf(out));
     }
 
     /** Dials one address; {@code expected} null accepts whichever peer answers (its id is proven by Noise). */
@@ -193,19 +233,25 @@ public final class Host implements AutoCloseable {
         if (u == null) {
             return CompletableFuture.failedFuture(new ConnectionLimitException());
         }
-        new Bootstrap()
+        var connecting = new Bootstrap()
                 .group(group)
                 .channel(Transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         config.dialTimeout().toMillis())
                 .handler(new ConnectionInitializer(config, counters, ch -> u))
-                .connect(address, sourceFor(address))
-                .addListener(f -> {
-                    if (!f.isSuccess()) {
-                        u.failed(f.cause());
-                    }
-                });
+                .connect(address, sourceFor(address));
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                u.failed(f.cause());
+            }
+        });
+        // A failed, timed-out or cancelled (lost the race) attempt must not leave its socket behind.
+        u.result.whenComplete((c, e) -> {
+            if (e != null) {
+                connecting.channel().close();
+            }
+        });
         return u.result.orTimeout(
                 config.dialTimeout().toMillis() + config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -227,6 +273,7 @@ public final class Host implements AutoCloseable {
     }
 
     void register(Connection c) {
+        confirmed.confirm(c.remotePeer(), c.remoteAddress().getAddress(), System.nanoTime());
         Connection prev = connections.get(c.remotePeer());
         if (prev == null || !prev.isUsable()) {
             connections.put(c.remotePeer(), c);

@@ -4,14 +4,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** Parses upstream's --router-addr: ":5001" (all interfaces), "127.0.0.5:5001", "[::1]:5001". */
+/**
+ * Parses Go-style listen addresses as upstream's flags take them (--router-addr, --registry-addr, --metrics-addr):
+ * ":5001" (all interfaces), "127.0.0.5:5001", "[::1]:5001".
+ */
 public final class ListenAddress {
     private ListenAddress() {}
 
-    public static InetSocketAddress parse(String text) {
+    public static InetSocketAddress parse(String address) {
+        String text = address.strip();
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("listen address needs a port: " + text);
+            throw new IllegalArgumentException("listen address must contain a port, e.g. :5000: " + text);
         }
         String host = text.substring(0, colon);
         int port;

@@ -19,23 +19,26 @@ import java.util.Set;
 public final class SelfAddresses {
     private SelfAddresses() {}
 
+    /** Each bound address keeps its own port (two listeners on ":0" get two different ones). */
     public static List<Multiaddr> of(List<InetSocketAddress> bound) {
-        Set<InetAddress> ips = new LinkedHashSet<>();
+        Set<Multiaddr> all = new LinkedHashSet<>();
         for (InetSocketAddress b : bound) {
-            if (b.getAddress().isAnyLocalAddress()) {
-                ips.addAll(interfaceAddresses(b.getAddress() instanceof Inet4Address));
-            } else {
-                ips.add(b.getAddress());
-            }
+            List<InetAddress> ips = b.getAddress().isAnyLocalAddress()
+                    ? interfaceAddresses(b.getAddress() instanceof Inet4Address)
+                    : List.of(b.getAddress());
+            ips.forEach(ip -> all.add(Multiaddr.tcp(ip, b.getPort())));
         }
-        List<InetAddress> external =
-                ips.stream().filter(ip -> !ip.isLoopbackAddress()).toList();
-        List<InetAddress> chosen = external.isEmpty() ? new ArrayList<>(ips) : external;
-        if (chosen.isEmpty()) {
-            chosen = List.of(InetAddress.getLoopbackAddress());
+        List<Multiaddr> external = all.stream()
+                .filter(a -> !a.ip().orElseThrow().isLoopbackAddress())
+                .toList();
+        if (!external.isEmpty()) {
+            return external;
+        }
+        if (!all.isEmpty()) {
+            return new ArrayList<>(all);
         }
         int port = bound.isEmpty() ? 0 : bound.getFirst().getPort();
-        return chosen.stream().map(ip -> Multiaddr.tcp(ip, port)).toList();
+        return List.of(Multiaddr.tcp(InetAddress.getLoopbackAddress(), port));
     }
 
     private static List<InetAddress> interfaceAddresses(boolean v4Only) {

@@ -99,10 +99,8 @@ public final class Dht {
             routingTable.remove(peer);
             return;
         }
-        List<Multiaddr> addrs = new ArrayList<>(
-                config.ownAddressesOnly()
-                        ? OwnedAddresses.filter(c.remoteAddress().getAddress(), id.listenAddrs())
-                        : id.listenAddrs());
+        List<Multiaddr> addrs =
+                new ArrayList<>(config.ownAddressesOnly() ? owned(c, id.listenAddrs()) : id.listenAddrs());
         if (c.outbound()) {
             addrs.add(c.remoteMultiaddr());
         }
@@ -238,7 +236,12 @@ public final class Dht {
         }
         var source =
                 host.connection(sender).map(c -> c.remoteAddress().getAddress()).orElse(null);
-        return new KadPeer(record.id(), OwnedAddresses.filter(source, record.addrs()));
+        return new KadPeer(record.id(), OwnedAddresses.filter(source, host.confirmedIps(sender), record.addrs()));
+    }
+
+    /** {@code claimed} limited to what the peer on {@code c} owns (see {@link OwnedAddresses}). */
+    List<Multiaddr> owned(Connection c, List<Multiaddr> claimed) {
+        return OwnedAddresses.filter(c.remoteAddress().getAddress(), host.confirmedIps(c.remotePeer()), claimed);
     }
 
     List<KadPeer> providersFor(byte[] key) {

@@ -73,13 +73,7 @@ final class KadServer implements StreamHandler {
         List<KadPeer> valid = new ArrayList<>();
         for (KadPeer p : req.providerPeers()) {
             if (p.id().equals(connection.remotePeer()) && !p.addrs().isEmpty()) {
-                valid.add(
-                        dht.config().ownAddressesOnly()
-                                ? new KadPeer(
-                                        p.id(),
-                                        OwnedAddresses.filter(
-                                                connection.remoteAddress().getAddress(), p.addrs()))
-                                : p);
+                valid.add(dht.config().ownAddressesOnly() ? new KadPeer(p.id(), dht.owned(connection, p.addrs())) : p);
             }
         }
         valid.removeIf(p -> p.addrs().isEmpty());

@@ -3,6 +3,7 @@ package dev.speglar.agent.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.speglar.agent.Signals;
 import dev.speglar.agent.hosts.MirrorConfiguration;
+import dev.speglar.p2p.host.ListenAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +40,7 @@ public final class CleanupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         new MirrorConfiguration(configPath).cleanup();
-        HttpServer server = HttpServer.create(Addresses.parse(addr), 16);
+        HttpServer server = HttpServer.create(ListenAddress.parse(addr), 16);
         server.createContext("/", ex -> {
             boolean ok = ex.getRequestURI().getPath().equals("/readyz")
                     || ex.getRequestMethod().equals("GET");

@@ -40,6 +40,13 @@ public final class ExtendedFlags {
     int maxConnectionsPerSource;
 
     @Option(
+            names = "--router-max-connections-per-source",
+            defaultValue = "${env:ROUTER_MAX_CONNECTIONS_PER_SOURCE:-32}",
+            description = "Inbound libp2p connections on --router-addr from one IP address (per address, never per "
+                    + "subnet) (default: ${DEFAULT-VALUE}).")
+    int routerMaxConnectionsPerSource;
+
+    @Option(
             names = "--lone-node-ready",
             arity = "0..1",
             defaultValue = "${env:LONE_NODE_READY:-false}",
@@ -102,6 +109,7 @@ public final class ExtendedFlags {
         return ExtendedOptions.DEFAULTS
                 .withListeners(new ListenerLimits(headerTimeout, idleTimeout, maxConnections, maxConnectionsPerSource))
                 .withLoneNodeReady(loneNodeReady)
+                .withRouterMaxConnectionsPerSource(routerMaxConnectionsPerSource)
                 .withPeerTlsDir(peerTlsDir)
                 .withFreshTags(new TagPolicy(
                         freshTags.stream().filter(t -> !t.isBlank()).toList(), freshTagsTimeout))

@@ -41,10 +41,11 @@ final class ImagePull implements AutoCloseable {
     private final String authorization;
     private final String os = "linux";
     private final String architecture = architecture(System.getProperty("os.arch"));
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /**
+     * Made on the first measurement: a JDK HttpClient loads the TLS stack and the CA certificates and starts a selector
+     * thread, which a node whose debug page nobody opens should not pay for at start or while idle.
+     */
+    private HttpClient http;
 
     /** {@code registryUrl} is this node's registry, e.g. {@code http://127.0.0.1:5000}; {@code authorization} may be null. */
     ImagePull(String registryUrl, String authorization) {
@@ -116,7 +117,7 @@ final class ImagePull implements AutoCloseable {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             r.body().close();
             throw new IOException("GET " + uri.getRawPath() + " answered " + r.statusCode());
@@ -162,8 +163,20 @@ final class ImagePull implements AutoCloseable {
         };
     }
 
+    private synchronized HttpClient client() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        }
+        return http;
+    }
+
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
     }
 }

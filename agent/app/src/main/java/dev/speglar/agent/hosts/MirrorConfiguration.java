@@ -37,6 +37,15 @@ public final class MirrorConfiguration {
             throws IOException {
         List<RegistryUrl> registries = HostsToml.parseRegistries(mirroredRegistries);
         List<RegistryUrl> targets = HostsToml.parseTargets(mirrorTargets);
+        for (RegistryUrl t : targets) {
+            if (t.host().startsWith("[")) {
+                // Observed with containerd 1.6.20: its TOML parser rejects a ']' in a table key and skips the file.
+                log.warn(
+                        "mirror target {} is an IPv6 literal: containerd 1.6 cannot read such a hosts.toml and its pulls fail; "
+                                + "name the target by a DNS name there",
+                        t);
+            }
+        }
         Files.createDirectories(configPath);
         backup();
         clear();

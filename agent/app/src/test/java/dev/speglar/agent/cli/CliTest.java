@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.speglar.agent.AgentConfig;
 import dev.speglar.agent.Main;
+import dev.speglar.p2p.host.ListenAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +93,26 @@ class CliTest {
     }
 
     @Test
+    void routerPerSourceCapReachesTheP2pConfig() {
+        RegistryCommand cmd = new RegistryCommand();
+        new picocli.CommandLine(cmd)
+                .registerConverter(Duration.class, new GoDuration())
+                .parseArgs("--bootstrap-kind=static", "--router-max-connections-per-source=4");
+        var p2p = dev.speglar.agent.Bootstraps.p2pConfig(":0", cmd.config().p2p(), cmd.extendedOptions());
+        assertThat(p2p.maxInboundPerSource()).isEqualTo(4);
+        RegistryCommand defaults = new RegistryCommand();
+        new picocli.CommandLine(defaults)
+                .registerConverter(Duration.class, new GoDuration())
+                .parseArgs("--standalone");
+        assertThat(defaults.extendedOptions().routerMaxConnectionsPerSource()).isEqualTo(32);
+        RegistryCommand zero = new RegistryCommand();
+        new picocli.CommandLine(zero)
+                .registerConverter(Duration.class, new GoDuration())
+                .parseArgs("--standalone", "--router-max-connections-per-source=0");
+        assertThatThrownBy(zero::extendedOptions).hasMessageContaining("--router-max-connections-per-source");
+    }
+
+    @Test
     void enumFlagsRejectUnknownValuesAndNameTheChoices() {
         assertThatThrownBy(() -> RegistryCommand.parse("--standalone", "--store=redis"))
                 .hasMessageContaining("containerd or oci-layout");
@@ -129,9 +150,10 @@ class CliTest {
 
     @Test
     void listenAddresses() {
-        assertThat(Addresses.parse(":5000").getPort()).isEqualTo(5000);
-        assertThat(Addresses.parse("127.0.0.5:5001").getHostString()).isEqualTo("127.0.0.5");
-        assertThat(Addresses.parse("[::1]:5001").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
-        assertThatThrownBy(() -> Addresses.parse("5000")).hasMessageContaining("must contain a port");
+        assertThat(ListenAddress.parse(":5000").getPort()).isEqualTo(5000);
+        assertThat(ListenAddress.parse("127.0.0.5:5001").getHostString()).isEqualTo("127.0.0.5");
+        assertThat(ListenAddress.parse("[::1]:5001").getAddress().getHostAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
+        assertThatThrownBy(() -> ListenAddress.parse("5000")).hasMessageContaining("must contain a port");
     }
 }

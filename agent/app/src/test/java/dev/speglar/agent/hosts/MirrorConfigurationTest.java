@@ -24,6 +24,22 @@ class MirrorConfigurationTest {
     }
 
     @Test
+    void bracketedIpv6TargetsAndRegistriesStayBracketed() throws Exception {
+        new MirrorConfiguration(dir)
+                .write(
+                        List.of("http://[fd00:5a::9]:5000"),
+                        List.of("http://[fd00:5a::2]:30020", "http://10.90.0.2:30020"),
+                        true,
+                        false,
+                        null);
+        String hosts = Files.readString(dir.resolve("[fd00:5a::9]:5000/hosts.toml"));
+        assertThat(hosts)
+                .startsWith("server = 'http://[fd00:5a::9]:5000'\n")
+                .contains("[host.'http://[fd00:5a::2]:30020']", "[host.'http://10.90.0.2:30020']");
+        assertThat(Toml.parse(hosts).hasErrors()).isFalse();
+    }
+
+    @Test
     void registriesGetServerLinesTargetsInOrderAndOptionalAuth() throws Exception {
         new MirrorConfiguration(dir)
                 .write(

@@ -40,6 +40,11 @@ public final class BoundServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Stops accepting; open connections stay (see {@link Drain}). */
+    public void stopAccepting() {
+        channel.close().awaitUninterruptibly();
+    }
+
     /** Stops accepting, closes connections and releases the event loops. */
     @Override
     public void close() {

@@ -8,9 +8,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -29,16 +33,33 @@ import org.slf4j.LoggerFactory;
 public final class HttpExchangeHandler extends ChannelDuplexHandler {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.speglar.registry.access");
     private static final AttributeKey<Exchange> CURRENT = AttributeKey.valueOf(HttpExchangeHandler.class, "exchange");
+    static final String API_VERSION = "Docker-Distribution-API-Version";
+    private static final String V2 = "/v2/*";
     /** Pipelined requests buffered before reading from the socket is paused. */
     private static final int MAX_PENDING = 16;
 
     private final HttpMetrics metrics;
+    private final Drain drain;
     private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
     private Exchange current;
 
     /** @param metrics where to record exchanges, or null */
     public HttpExchangeHandler(HttpMetrics metrics) {
+        this(metrics, null);
+    }
+
+    /**
+     * @param metrics where to record exchanges, or null
+     * @param drain closes this connection after its current exchange once draining, or null
+     */
+    public HttpExchangeHandler(HttpMetrics metrics, Drain drain) {
         this.metrics = metrics;
+        this.drain = drain;
+    }
+
+    /** True while {@code channel} has an exchange open (call on its event loop). */
+    static boolean busy(Channel channel) {
+        return channel.attr(CURRENT).get() != null;
     }
 
     /** Labels the channel's current exchange for the access log ({@code handler} = manifest|blob|mirror|...). */
@@ -75,6 +96,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                 ReferenceCountUtil.release(msg);
                 request = copyHead(request);
             }
+            originForm(request);
             if (current != null) {
                 pending.add(request);
                 if (pending.size() >= MAX_PENDING) {
@@ -98,6 +120,14 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpResponse r) {
             e.status = r.status().code();
+            if (e.keepAlive10 && !r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+                // An HTTP/1.0 client keeps the connection only when told so; without this it waits for a close.
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            if (e.handler.equals(V2)) {
+                // As the distribution registry, on every API answer (misses included), not only the /v2/ ping.
+                r.headers().set(API_VERSION, "registry/2.0");
+            }
         }
         if (msg instanceof HttpContent c) {
             e.bytes += c.content().readableBytes();
@@ -141,6 +171,10 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         if (!ctx.channel().isActive()) {
             return;
         }
+        if (drain != null && drain.draining()) {
+            ctx.close(); // stopping: pipelined requests are not started; the client retries them elsewhere
+            return;
+        }
         HttpRequest next = pending.poll();
         if (next != null) {
             begin(ctx, next);
@@ -181,6 +215,25 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * RFC 9112 §3.2.2: a server must accept the absolute form ({@code GET http://host/v2/... HTTP/1.1}), which proxies
+     * and some clients send; everything after this sees the origin form only.
+     */
+    static void originForm(HttpRequest r) {
+        String uri = r.uri();
+        int scheme = uri.indexOf("://");
+        if (scheme <= 0 || uri.startsWith("/") || !uri.substring(0, scheme).matches("(?i)https?")) {
+            return;
+        }
+        int path = uri.indexOf('/', scheme + 3);
+        int query = uri.indexOf('?', scheme + 3);
+        if (path < 0 || (query >= 0 && query < path)) {
+            r.setUri(query < 0 ? "/" : "/" + uri.substring(query));
+        } else {
+            r.setUri(uri.substring(path));
+        }
+    }
+
     private static HttpRequest copyHead(HttpRequest r) {
         var copy = new io.netty.handler.codec.http.DefaultHttpRequest(
                 r.protocolVersion(), r.method(), r.uri(), r.headers());
@@ -203,6 +256,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         final String method;
         final String path;
         final String forwardedFor;
+        final boolean keepAlive10;
         volatile String logHandler = "";
         volatile String registry = "";
         volatile Runnable onFinish;
@@ -217,13 +271,14 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
             this.handler = handlerLabel(path);
             this.method = methodLabel(r.method());
             this.forwardedFor = r.headers().get("X-Forwarded-For");
+            this.keepAlive10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0) && HttpUtil.isKeepAlive(r);
         }
     }
 
     /** Route pattern as upstream labels it; bounded so odd paths cannot blow up label cardinality. */
     static String handlerLabel(String path) {
         if (path.equals("/v2") || path.startsWith("/v2/")) {
-            return "/v2/*";
+            return V2;
         }
         if (path.equals("/readyz") || path.equals("/livez")) {
             return path;

@@ -180,10 +180,8 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
                     HttpExchangeHandler.tag(ctx.channel(), "v2", "");
                     FullHttpResponse r = new DefaultFullHttpResponse(
                             HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
-                    // Docker's registry ping looks for this header to recognise a v2 registry.
-                    r.headers()
-                            .setInt(HttpHeaderNames.CONTENT_LENGTH, 0)
-                            .set("Docker-Distribution-API-Version", "registry/2.0");
+                    // Docker's registry ping looks for Docker-Distribution-API-Version (HttpExchangeHandler sets it).
+                    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
                     OciErrors.send(ctx, r, keepAlive);
                     return;
                 }

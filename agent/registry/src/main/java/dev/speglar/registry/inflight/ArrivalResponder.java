@@ -21,9 +21,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Answers a peer's request for a blob this node is still receiving: a normal 200/206 with the final size, whose body
  * follows the growing file and ends at that size. The receiver verifies the digest as for complete content. A node
  * that holds no byte yet and is still deciding where to fetch from answers 503 at once (it could otherwise end up
- * waiting on the peer it promised); a node with nothing arriving answers 404.
+ * waiting on the peer it promised), and one whose ingest stopped growing answers 503 for bytes it does not hold (its
+ * source failed); a node with nothing arriving answers 404.
  */
 public final class ArrivalResponder {
     private static final Logger LOG = LoggerFactory.getLogger(ArrivalResponder.class);
@@ -50,13 +53,19 @@ public final class ArrivalResponder {
 
     /** True if it answered; false if nothing arrives for the request's digest (the caller answers 404). */
     public boolean serve(ChannelHandlerContext ctx, DistributionRequest req, boolean keepAlive) {
+        if (sharing.fetches().isDeciding(req.digest())) {
+            // Whatever its ingest holds: growth depends on a decision that may wait on the asker.
+            OciErrors.send(ctx, busy(InFlightSharing.DECIDING, "its source is not decided yet"), keepAlive);
+            return true;
+        }
         Optional<Arrival> found = sharing.arrivals().find(req.digest());
         if (found.isEmpty()) {
             return false;
         }
         Arrival a = found.get();
-        if (a.size() == 0 && undecided(a)) {
-            OciErrors.send(ctx, busy(), keepAlive);
+        long size = a.size();
+        if (undecided(a, size)) {
+            OciErrors.send(ctx, busy(InFlightSharing.DECIDING, "its source is not decided yet"), keepAlive);
             return true;
         }
         long first = 0;
@@ -77,6 +86,10 @@ public final class ArrivalResponder {
                 OciErrors.send(ctx, refused, keepAlive);
                 return true;
             }
+        }
+        if (first >= size && stalled(a)) {
+            OciErrors.send(ctx, busy(InFlightSharing.STALLED, "it stopped growing"), keepAlive);
+            return true;
         }
         HttpResponseStatus status =
                 req.range().isPresent() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
@@ -124,23 +137,42 @@ public final class ArrivalResponder {
         return true;
     }
 
-    /** No byte yet and no decision: the local mirror is still looking (or about to), so promise nothing. */
-    private boolean undecided(Arrival a) {
-        LocalFetches f = sharing.fetches();
-        if (f.isDeciding(a.digest())) {
-            return true;
-        }
-        return !f.isKnown(a.digest()) && System.nanoTime() - a.startedNanos() < UNDECIDED_GRACE_NANOS;
+    /** A fresh ingest with no byte and no decision yet: the pull is about to ask this node's mirror. */
+    private boolean undecided(Arrival a, long size) {
+        return size == 0
+                && !sharing.fetches().isKnown(a.digest())
+                && System.nanoTime() - a.startedNanos() < UNDECIDED_GRACE_NANOS;
     }
 
-    private static io.netty.handler.codec.http.FullHttpResponse busy() {
+    /**
+     * Neither the file nor the decision moved for half the stall bound: its source failed (the serving node's own pull
+     * died, or what it follows stalled), so an asker would only wait for a stream that ends empty.
+     */
+    private boolean stalled(Arrival a) {
+        long idle;
+        try {
+            idle = (System.currentTimeMillis()
+                            - Files.getLastModifiedTime(a.data()).toMillis())
+                    * 1_000_000L;
+        } catch (IOException e) {
+            return false; // committed in between: the stream reads the renamed file to its end
+        }
+        OptionalLong decided = sharing.fetches().fetchingForNanos(a.digest());
+        if (decided.isPresent()) {
+            idle = Math.min(idle, decided.getAsLong());
+        }
+        return idle > sharing.stalledAfter().toNanos();
+    }
+
+    private static io.netty.handler.codec.http.FullHttpResponse busy(String state, String why) {
         var r = OciErrors.response(
                 HttpResponseStatus.SERVICE_UNAVAILABLE,
                 OciErrors.TOO_MANY_REQUESTS,
-                "blob is arriving but its source is not decided yet",
+                "blob is arriving but " + why,
                 null,
                 false);
         r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        r.headers().set(InFlightSharing.STATE_HEADER, state);
         return r;
     }
 

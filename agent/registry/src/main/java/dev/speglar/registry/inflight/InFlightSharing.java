@@ -26,6 +26,16 @@ public record InFlightSharing(
         Duration settle,
         Duration settleBudget) {
 
+    /**
+     * Header of a 503 for an arriving blob, saying why no stream is offered: {@link #DECIDING} (the node is still
+     * choosing its own source; a node with a bigger peer id waits for it) or {@link #STALLED} (its ingest stopped
+     * growing; nobody waits for it).
+     */
+    public static final String STATE_HEADER = "Speglar-Arrival";
+
+    public static final String DECIDING = "deciding";
+    public static final String STALLED = "stalled";
+
     public InFlightSharing {
         Objects.requireNonNull(arrivals, "arrivals");
         Objects.requireNonNull(fetches, "fetches");
@@ -35,7 +45,10 @@ public record InFlightSharing(
         }
     }
 
-    /** Defaults: 5 s stall, 30 ms settle, 1 s settle budget. */
+    /**
+     * Defaults: 5 s stall, 30 ms settle, 5 s settle budget (nodes deferring to smaller ids resolve in a few settle
+     * rounds; the budget only bounds a node that waits on one that never decides).
+     */
     public static InFlightSharing of(ArrivingContent arrivals, Consumer<Digest> announce) {
         return new InFlightSharing(
                 arrivals,
@@ -43,7 +56,12 @@ public record InFlightSharing(
                 announce,
                 Duration.ofSeconds(5),
                 Duration.ofMillis(30),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(5));
+    }
+
+    /** An arrival idle this long (no growth since the bytes or the decision) is not offered to askers. */
+    public Duration stalledAfter() {
+        return stall.dividedBy(2);
     }
 
     public InFlightSharing withStall(Duration d) {

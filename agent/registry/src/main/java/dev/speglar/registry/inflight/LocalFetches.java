@@ -47,6 +47,14 @@ public final class LocalFetches {
         return e != null && e.state == State.DECIDING;
     }
 
+    /** How long ago the mirror chose a source for {@code d}; empty unless it is fetching. */
+    public java.util.OptionalLong fetchingForNanos(Digest d) {
+        Entry e = entries.get(d);
+        return e == null || e.state != State.FETCHING
+                ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(System.nanoTime() - e.sinceNanos);
+    }
+
     /** True if the mirror handled {@code d} at all (within the last hour). */
     public boolean isKnown(Digest d) {
         return entries.containsKey(d);

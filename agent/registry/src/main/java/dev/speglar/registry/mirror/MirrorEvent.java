@@ -4,7 +4,7 @@ package dev.speglar.registry.mirror;
 sealed interface MirrorEvent {
     record Found(PeerTarget target) implements MirrorEvent {}
 
-    record LookupDone() implements MirrorEvent {}
+    record LookupDone(Object lookup) implements MirrorEvent {}
 
     record ClientGone() implements MirrorEvent {}
 

@@ -15,6 +15,7 @@ final class MirrorMetrics {
     private final AtomicLong lastSuccessMillis = new AtomicLong();
     private final Counter failovers;
     private final Counter inFlightHits;
+    private final Counter decisions;
 
     MirrorMetrics(PrometheusRegistry registry) {
         requests = Counter.builder()
@@ -45,6 +46,19 @@ final class MirrorMetrics {
                 .name("speglar_mirror_inflight_sources_total")
                 .help("Blob requests served from a peer that was itself still receiving the blob.")
                 .register(registry);
+        decisions = Counter.builder()
+                .name("speglar_mirror_inflight_decisions_total")
+                .help("Sources chosen for blobs this node's containerd fetches (in-flight sharing), by outcome.")
+                .labelNames("outcome")
+                .register(registry);
+        for (LocalFetch.Decision d : LocalFetch.Decision.values()) {
+            decisions.initLabelValues(d.label());
+        }
+    }
+
+    /** Why a local blob fetch got the source it got; see {@link LocalFetch.Decision}. */
+    void decision(LocalFetch.Decision d) {
+        decisions.labelValues(d.label()).inc();
     }
 
     void failover(boolean switched) {

@@ -89,7 +89,9 @@ final class MirrorRequest implements Runnable {
         }
         if (local != null && !(outcome instanceof Race.Outcome.Gone)) {
             local.decided(); // before answering: containerd's next bytes, from a peer or upstream, land in the ingest
-            PeerMirror.LOG.debug("local fetch of {} decided: {}", req.key(), outcome);
+            LocalFetch.Decision d = local.decision(outcome);
+            mirror.metrics.decision(d);
+            PeerMirror.LOG.debug("local fetch of {} decided: {} ({})", req.key(), d, outcome);
         }
         switch (outcome) {
             case Race.Outcome.Lost l -> {
@@ -120,12 +122,13 @@ final class MirrorRequest implements Runnable {
                 if (w.ex().target.inFlight()) {
                     mirror.metrics.inFlightSource();
                 }
-                return relayBlob(session, w.ex(), head);
+                return relayBlob(session, w.ex(), head, local);
             }
         }
     }
 
-    private boolean relayBlob(MirrorSession session, PeerExchange ex, PeerHead head) throws InterruptedException {
+    private boolean relayBlob(MirrorSession session, PeerExchange ex, PeerHead head, LocalFetch local)
+            throws InterruptedException {
         long total = head.total();
         long first = 0;
         long last = total - 1;
@@ -169,13 +172,20 @@ final class MirrorRequest implements Runnable {
         ctx.write(r);
         BlobRelay relay = new BlobRelay(ctx, ex.loop(), req.digest(), first, last, whole, keepAlive, session::post);
         try {
-            return relay(session, relay, ex, head, last, total);
+            return relay(session, relay, ex, head, last, total, local);
         } finally {
             relay.close();
         }
     }
 
-    private boolean relay(MirrorSession session, BlobRelay relay, PeerExchange ex, PeerHead head, long last, long total)
+    private boolean relay(
+            MirrorSession session,
+            BlobRelay relay,
+            PeerExchange ex,
+            PeerHead head,
+            long last,
+            long total,
+            LocalFetch local)
             throws InterruptedException {
         long lastBreak = -1;
         int stuck = 0;
@@ -194,6 +204,9 @@ final class MirrorRequest implements Runnable {
                 }
                 case MirrorEvent.StreamBroken b -> {
                     ex.cancel();
+                    if (local != null) {
+                        local.redeciding(); // peers asking meanwhile get a 503 rather than a stream that cannot grow
+                    }
                     session.pool.penalize(ex.target);
                     stuck = b.position() == lastBreak ? stuck + 1 : 0;
                     lastBreak = b.position();
@@ -202,8 +215,8 @@ final class MirrorRequest implements Runnable {
                         return false;
                     }
                     // Whoever holds the blob now may not be in the pool (it started providing after the lookup, or only
-                    // its
-                    // in-flight record existed): ask the network again, past the lookup cache.
+                    // its in-flight record existed): ask the network again, past the lookup cache. If nobody can resume
+                    // it, containerd retries with Range, and that request settles who goes upstream.
                     session.add(
                             mirror.router.lookup(req.key(), mirror.config.resolveRetries(), true), false, p -> true);
                     LocalFetch.lookUpInFlight(mirror, session, req, true);
@@ -217,6 +230,9 @@ final class MirrorRequest implements Runnable {
                     if (!(o instanceof Race.Outcome.Won w)) {
                         giveUp(ex.target, b, o.toString());
                         return false;
+                    }
+                    if (local != null) {
+                        local.decided();
                     }
                     mirror.metrics.failover(true);
                     PeerMirror.LOG.info(

@@ -4,6 +4,8 @@ import dev.speglar.routing.Lookup;
 import dev.speglar.routing.Peer;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,9 @@ final class MirrorSession implements AutoCloseable {
     private final List<Lookup> lookups = new ArrayList<>();
     private final List<Thread> feeders = new ArrayList<>();
     private final ChannelFutureListener onClientClose = f -> post(new MirrorEvent.ClientGone());
+    /** The asking node's address, when it can be told apart from this host's own traffic; else null. */
+    private final InetAddress requester;
+
     private volatile boolean closed;
 
     MirrorSession(ChannelHandlerContext ctx, Lookup lookup, MirrorConfig config, Quarantine quarantine) {
@@ -39,6 +44,7 @@ final class MirrorSession implements AutoCloseable {
         this.ctx = ctx;
         this.config = config;
         this.quarantine = quarantine;
+        this.requester = requester(ctx.channel().remoteAddress());
         ctx.channel().closeFuture().addListener(onClientClose);
     }
 
@@ -48,7 +54,7 @@ final class MirrorSession implements AutoCloseable {
      */
     void add(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
         lookups.add(lookup);
-        pool.lookupStarted();
+        pool.lookupStarted(lookup);
         // Providers the router already knows are taken right away: a thread start is no reason to miss the idle window.
         try {
             Optional<Peer> p;
@@ -62,7 +68,7 @@ final class MirrorSession implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (lookup.finished()) {
-            pool.lookupDone();
+            pool.lookupDone(lookup);
         } else {
             feeders.add(Thread.ofVirtual().name("mirror-lookup").start(() -> feed(lookup, inFlight, accept)));
         }
@@ -72,7 +78,28 @@ final class MirrorSession implements AutoCloseable {
         if (quarantine.contains(p.id()) || !accept.test(p)) {
             return null;
         }
+        if (requester != null && p.addresses().contains(requester)) {
+            // The node asking is this provider: a containerd whose hosts.toml lists other agents after its own asks us
+            // after its agent answered 404, while its ingest waits on that very request. Asking it back is a cycle
+            // that only its stall bound would end.
+            PeerMirror.LOG.debug("not asking {} for content it is asking for itself", p.id());
+            return null;
+        }
         return PeerTarget.of(p, config.localRegistryPort(), config.selfAddresses(), inFlight);
+    }
+
+    /**
+     * The client's address if it names a node: not the wildcard, and not 127.0.0.1/::1, the source of every loopback
+     * connection that did not bind one (several test nodes share a host on 127.0.0.x).
+     */
+    static InetAddress requester(java.net.SocketAddress remote) {
+        if (!(remote instanceof InetSocketAddress a) || a.getAddress() == null) {
+            return null;
+        }
+        InetAddress ip = a.getAddress();
+        boolean defaultLoopback = ip.isLoopbackAddress()
+                && (ip instanceof java.net.Inet6Address || ip.getHostAddress().equals("127.0.0.1"));
+        return ip.isAnyLocalAddress() || defaultLoopback ? null : ip;
     }
 
     private void feed(Lookup lookup, boolean inFlight, Predicate<Peer> accept) {
@@ -91,7 +118,7 @@ final class MirrorSession implements AutoCloseable {
         } catch (RuntimeException e) {
             PeerMirror.LOG.warn("peer lookup failed: {}", e.toString());
         }
-        post(new MirrorEvent.LookupDone());
+        post(new MirrorEvent.LookupDone(lookup));
     }
 
     void post(MirrorEvent e) {
@@ -103,8 +130,8 @@ final class MirrorSession implements AutoCloseable {
         MirrorEvent e = events.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
         if (e instanceof MirrorEvent.Found f) {
             pool.add(f.target());
-        } else if (e instanceof MirrorEvent.LookupDone) {
-            pool.lookupDone();
+        } else if (e instanceof MirrorEvent.LookupDone d) {
+            pool.lookupDone(d.lookup());
         }
         return e;
     }

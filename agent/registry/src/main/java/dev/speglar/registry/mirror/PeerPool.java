@@ -25,22 +25,33 @@ final class PeerPool {
     }
 
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    /** Lookups still feeding the pool that it waits for (by identity). */
+    private final java.util.Set<Object> openLookups =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
     private boolean lookupDone;
-    private int openLookups;
 
     /** Adds a newly found peer; idempotent. */
     void add(PeerTarget target) {
         slots.putIfAbsent(target.id(), new Slot(target));
     }
 
-    /** One more lookup feeds this pool; the pool is exhausted only once every one is done. */
-    void lookupStarted() {
-        openLookups++;
+    /** One more lookup feeds this pool; the pool is exhausted only once every one it waits for is done. */
+    void lookupStarted(Object lookup) {
+        openLookups.add(lookup);
     }
 
-    void lookupDone() {
-        openLookups = Math.max(0, openLookups - 1);
+    void lookupDone(Object lookup) {
+        openLookups.remove(lookup);
         lookupDone = true;
+    }
+
+    /**
+     * Waits for {@code lookup} alone from now on: earlier lookups still add the peers they find, but no longer keep
+     * the pool from being exhausted (a settle round ends when its own fresh lookup is done).
+     */
+    void awaitOnly(Object lookup) {
+        openLookups.retainAll(java.util.Set.of(lookup));
     }
 
     /** The non-acquired peer used least so far, or null. */
@@ -80,6 +91,6 @@ final class PeerPool {
 
     /** No peer left and none will come. */
     boolean exhausted() {
-        return lookupDone && openLookups == 0 && slots.isEmpty();
+        return lookupDone && openLookups.isEmpty() && slots.isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package dev.speglar.registry.mirror;
 
 import dev.speglar.registry.DistributionRequest;
+import dev.speglar.registry.inflight.InFlightSharing;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -16,8 +17,11 @@ final class Race {
         /** {@code manifest} is the verified body of a manifest GET, else null. */
         record Won(PeerExchange ex, PeerHead head, byte[] manifest) implements Outcome {}
 
-        /** {@code busy}: in-flight peers that answered 503 (still deciding where to fetch from, or at their limit). */
-        record Lost(int attempts, String reason, java.util.List<PeerTarget> busy) implements Outcome {}
+        /**
+         * {@code busy}: in-flight peers that answered 503 because they are still deciding where to fetch from;
+         * {@code stalled}: in-flight peers that answered 503 because their ingest stopped growing.
+         */
+        record Lost(int attempts, String reason, java.util.List<PeerTarget> busy, int stalled) implements Outcome {}
 
         /** The overall deadline passed. */
         record Expired() implements Outcome {}
@@ -32,10 +36,17 @@ final class Race {
      * @param expectStart absolute offset the body must start at or before (resume), or -1
      * @param expectTotal content size the peer must report (resume), or -1
      * @param idleNanos how long to wait for a new peer while nothing is in flight, or -1 for the resolve timeout
+     * @param patient ask every peer found at once, without the attempt cap, and wait for every head until the deadline
+     *     (no race timer): in-flight peers answer from local state (a stream or 503), on nodes that may be busy, and
+     *     every one of them must be heard before a node concludes that nobody fetches the blob
      */
-    record Plan(String range, long expectStart, long expectTotal, long idleNanos) {
+    record Plan(String range, long expectStart, long expectTotal, long idleNanos, boolean patient) {
         Plan(String range, long expectStart, long expectTotal) {
-            this(range, expectStart, expectTotal, -1);
+            this(range, expectStart, expectTotal, -1, false);
+        }
+
+        Plan(String range, long expectStart, long expectTotal, long idleNanos) {
+            this(range, expectStart, expectTotal, idleNanos, false);
         }
     }
 
@@ -48,8 +59,10 @@ final class Race {
     private final Set<PeerExchange> inflight = new HashSet<>();
     private final java.util.List<PeerTarget> busy = new java.util.ArrayList<>();
     private int attempts;
+    private int stalled;
     private int counted;
-    private int pending = 1;
+    /** Peers that may be asked now: one, plus one per hedge or failure; a patient race asks every peer at once. */
+    private int pending;
     /** A manifest peer sent its head: the race timer no longer applies, the body has until the deadline. */
     private boolean answered;
 
@@ -58,6 +71,7 @@ final class Race {
         this.mirror = mirror;
         this.req = req;
         this.plan = plan;
+        this.pending = plan.patient() ? Integer.MAX_VALUE : 1;
     }
 
     Outcome run(long deadline) throws InterruptedException {
@@ -79,7 +93,7 @@ final class Race {
                     pending--;
                     attempts++;
                     inflight.add(mirror.start(session, req, t, plan.range()));
-                    if (!raceArmed) {
+                    if (!raceArmed && !plan.patient()) {
                         raceArmed = true;
                         raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
                     }
@@ -174,7 +188,12 @@ final class Race {
         PeerHead head;
         try {
             if (ex.response().status().code() == 503 && ex.target.inFlight()) {
-                busy.add(ex.target);
+                String state = ex.response().headers().get(InFlightSharing.STATE_HEADER);
+                if (InFlightSharing.DECIDING.equals(state)) {
+                    busy.add(ex.target);
+                } else if (InFlightSharing.STALLED.equals(state)) {
+                    stalled++;
+                }
             }
             head = PeerHead.parse(ex.response(), req);
             check(head);
@@ -228,13 +247,13 @@ final class Race {
     }
 
     private void trigger() {
-        if (counted < MAX_COUNTED) {
+        if (counted < MAX_COUNTED && !plan.patient()) {
             counted++;
             pending++;
         }
     }
 
     private Outcome lost(String reason) {
-        return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy));
+        return new Outcome.Lost(attempts, reason + req.key(), java.util.List.copyOf(busy), stalled);
     }
 }

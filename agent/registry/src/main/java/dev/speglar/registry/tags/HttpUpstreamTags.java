@@ -15,9 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code HEAD /v2/<repo>/manifests/<tag>} at the registry's base URL, anonymously; a Bearer challenge is answered
- * with an anonymous token for {@code repository:<repo>:pull} (how Docker Hub and most registries serve public
- * images). The digest comes from {@code Docker-Content-Digest}.
+ * {@code HEAD /v2/<repo>/manifests/<tag>} at the registry's base URL, first anonymously. A {@code 401} is answered as
+ * Docker clients do: a Basic challenge with the node's {@code Authorization} for that registry (if it has one); a
+ * Bearer challenge with a token for {@code repository:<repo>:pull} from the realm, fetched with the node's Basic
+ * credentials or anonymously. The digest comes from {@code Docker-Content-Digest}. Credentials and tokens never appear
+ * in exceptions or logs.
  */
 public final class HttpUpstreamTags implements UpstreamTags {
     static final String ACCEPT = String.join(
@@ -30,11 +32,22 @@ public final class HttpUpstreamTags implements UpstreamTags {
 
     private final HttpClient http;
     private final Function<String, URI> baseUrl;
+    private final Function<String, Optional<String>> authorization;
     private final Duration timeout;
 
-    /** @param baseUrl the base URL ({@code https://registry-1.docker.io}) of a registry host ({@code docker.io}) */
+    /** Anonymous only. */
     public HttpUpstreamTags(Function<String, URI> baseUrl, Duration timeout) {
+        this(baseUrl, registry -> Optional.empty(), timeout);
+    }
+
+    /**
+     * @param baseUrl the base URL ({@code https://registry-1.docker.io}) of a registry host ({@code docker.io})
+     * @param authorization the node's {@code Authorization} header value for a registry host ({@code Basic …})
+     */
+    public HttpUpstreamTags(
+            Function<String, URI> baseUrl, Function<String, Optional<String>> authorization, Duration timeout) {
         this.baseUrl = baseUrl;
+        this.authorization = authorization;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -47,33 +60,44 @@ public final class HttpUpstreamTags implements UpstreamTags {
     public CompletableFuture<Optional<Digest>> digest(String registry, String repository, String tag) {
         URI uri = baseUrl.apply(registry).resolve("/v2/" + repository + "/manifests/" + tag);
         return head(uri, null)
-                .thenCompose(r -> {
-                    if (r.statusCode() == 401) {
-                        return token(r, repository).thenCompose(t -> head(uri, t));
-                    }
-                    return CompletableFuture.completedFuture(r);
-                })
+                .thenCompose(r -> r.statusCode() == 401
+                        ? answer(
+                                r,
+                                uri,
+                                repository,
+                                authorization.apply(registry).orElse(null))
+                        : CompletableFuture.completedFuture(r))
                 .thenApply(r -> r.statusCode() == 200
                         ? r.headers().firstValue("Docker-Content-Digest").map(Digest::parse)
                         : Optional.empty());
     }
 
-    private CompletableFuture<HttpResponse<Void>> head(URI uri, String token) {
+    /** The second HEAD after a {@code 401}: with the node's credentials (Basic) or a token (Bearer). */
+    private CompletableFuture<HttpResponse<Void>> answer(
+            HttpResponse<Void> challenge, URI uri, String repository, String credentials) {
+        String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
+        if (header.regionMatches(true, 0, "Basic ", 0, 6) || header.equalsIgnoreCase("Basic")) {
+            return credentials == null ? CompletableFuture.completedFuture(challenge) : head(uri, credentials);
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("upstream wants an unknown auth scheme"));
+        }
+        boolean basic = credentials != null && credentials.regionMatches(true, 0, "Basic ", 0, 6);
+        return token(header, repository, basic ? credentials : null).thenCompose(t -> head(uri, "Bearer " + t));
+    }
+
+    private CompletableFuture<HttpResponse<Void>> head(URI uri, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .timeout(timeout)
                 .header("Accept", ACCEPT);
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
     }
 
-    private CompletableFuture<String> token(HttpResponse<?> challenge, String repository) {
-        String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return CompletableFuture.failedFuture(new IllegalStateException("upstream wants " + header));
-        }
+    private CompletableFuture<String> token(String header, String repository, String basic) {
         String realm = null;
         String service = null;
         Matcher m = PARAM.matcher(header);
@@ -90,15 +114,16 @@ public final class HttpUpstreamTags implements UpstreamTags {
         String tokenUrl = realm;
         String q = "?scope=" + enc("repository:" + repository + ":pull")
                 + (service == null ? "" : "&service=" + enc(service));
-        HttpRequest get = HttpRequest.newBuilder(URI.create(realm + q))
-                .timeout(timeout)
-                .GET()
-                .build();
-        return http.sendAsync(get, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+        HttpRequest.Builder get =
+                HttpRequest.newBuilder(URI.create(realm + q)).timeout(timeout).GET();
+        if (basic != null) {
+            get.header("Authorization", basic);
+        }
+        return http.sendAsync(get.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
             Matcher t = Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"")
                     .matcher(r.body());
             if (r.statusCode() != 200 || !t.find()) {
-                throw new IllegalStateException("no anonymous token from " + tokenUrl + " (" + r.statusCode() + ")");
+                throw new IllegalStateException("no token from " + tokenUrl + " (" + r.statusCode() + ")");
             }
             return t.group(1);
         });

@@ -158,9 +158,48 @@ class ArrivalServingTest {
         get(ch, null);
         assertThat(drain(ch)).startsWith("HTTP/1.1 503 Service Unavailable\r\n").contains("retry-after: 1");
 
+        EmbeddedChannel unseen = channel(ArrivingContent.NONE, 0); // deciding, ingest not visible: still "deciding"
+        get(unseen, null);
+        assertThat(drain(unseen))
+                .startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains(InFlightSharing.STATE_HEADER + ": " + InFlightSharing.DECIDING);
+
+        fetches.forget(DIGEST);
         EmbeddedChannel none = channel(ArrivingContent.NONE, 0);
         get(none, null);
         assertThat(drain(none)).startsWith("HTTP/1.1 404 Not Found\r\n");
+    }
+
+    @Test
+    void aNodeStillDecidingPromisesNothingEvenWithBytesThere() throws Exception {
+        fetches.deciding(DIGEST); // e.g. its own source broke off and it looks for another
+        EmbeddedChannel ch = channel(arriving(arrival("01234")), 0);
+        get(ch, null);
+        assertThat(drain(ch))
+                .startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains(InFlightSharing.STATE_HEADER + ": " + InFlightSharing.DECIDING);
+    }
+
+    @Test
+    void aStalledIngestRefusesBytesItDoesNotHoldButServesThoseItHolds() throws Exception {
+        Arrival a = arrival("01234");
+        Files.setLastModifiedTime(
+                a.data(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+        fetches.fetching(DIGEST);
+        EmbeddedChannel ch = channel(arriving(a), 0); // stall 2 s: stalled after 1 s idle, and the decision is fresh
+        get(ch, "bytes=5-");
+        assertThat(drain(ch)).startsWith("HTTP/1.1 206 Partial Content\r\n");
+
+        fetches.deciding(DIGEST);
+        fetches.forget(DIGEST); // no decision known any more: only the file's age counts
+        EmbeddedChannel stalled = channel(arriving(a), 0);
+        get(stalled, "bytes=5-");
+        assertThat(drain(stalled))
+                .startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains(InFlightSharing.STATE_HEADER + ": " + InFlightSharing.STALLED);
+        EmbeddedChannel prefix = channel(arriving(a), 0);
+        get(prefix, "bytes=1-");
+        assertThat(drain(prefix)).startsWith("HTTP/1.1 206 Partial Content\r\n").endsWith("1234");
     }
 
     @Test

@@ -101,6 +101,38 @@ class PeerMirrorRaceTest extends MirrorTestSupport {
                 .isZero();
     }
 
+    @Test
+    void theAskingNodeIsNeverAskedBack() throws Exception {
+        // Node .20's containerd lists this agent after its own: it asks here for what its own agent just missed. The
+        // DHT names .20 (say, in flight); asking it back would wait on its own pending request.
+        byte[] bytes = randomBytes(10_000, 7);
+        var content = blob(bytes);
+        FakePeer asker = peer(20, GOOD).put(content);
+        var agent = agent(OrderedRouter.of(asker));
+        java.net.URI uri = agent.uri(blobPath(content.digest()));
+        String request = "GET " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: " + uri.getHost()
+                + "\r\nConnection: close\r\n\r\n";
+        try (java.net.Socket socket =
+                new java.net.Socket(uri.getHost(), uri.getPort(), InetAddress.getByName("127.0.0.20"), 0)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String text =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 404 ");
+        }
+        assertThat(asker.requests).isEmpty();
+        // Any other client is served from .20 as before.
+        var r = get(agent.uri(blobPath(content.digest())));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(bytes);
+        assertThat(MirrorSession.requester(new java.net.InetSocketAddress("127.0.0.1", 1)))
+                .isNull();
+        assertThat(MirrorSession.requester(new java.net.InetSocketAddress("::1", 1)))
+                .isNull();
+        assertThat(MirrorSession.requester(new java.net.InetSocketAddress("10.0.0.7", 1)))
+                .isEqualTo(InetAddress.getByName("10.0.0.7"));
+    }
+
     @ParameterizedTest(name = "good peer at position {0}")
     @ValueSource(ints = {0, 1, 2})
     void goodPeerAnywhereInTheListServesTheBlob(int goodAt) throws Exception {

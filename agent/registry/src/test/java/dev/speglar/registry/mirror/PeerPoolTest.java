@@ -42,7 +42,7 @@ class PeerPoolTest {
         pool.release(a);
         assertThat(pool.acquire()).isNull();
         assertThat(pool.exhausted()).isFalse();
-        pool.lookupDone();
+        pool.lookupDone("only");
         assertThat(pool.exhausted()).isTrue();
     }
 
@@ -92,11 +92,24 @@ class PeerPoolTest {
     @Test
     void thePoolIsExhaustedOnlyOnceEveryLookupFeedingItIsDone() throws Exception {
         var pool = new PeerPool();
-        pool.lookupStarted();
-        pool.lookupStarted();
-        pool.lookupDone();
+        pool.lookupStarted("content");
+        pool.lookupStarted("in-flight");
+        pool.lookupDone("content");
         assertThat(pool.exhausted()).isFalse();
-        pool.lookupDone();
+        pool.lookupDone("in-flight");
+        assertThat(pool.exhausted()).isTrue();
+    }
+
+    @Test
+    void aSettleRoundWaitsForItsOwnFreshLookupOnly() throws Exception {
+        var pool = new PeerPool();
+        pool.lookupStarted("slow walk of the content key");
+        pool.lookupStarted("fresh in-flight lookup");
+        pool.awaitOnly("fresh in-flight lookup");
+        assertThat(pool.exhausted()).isFalse();
+        pool.lookupDone("fresh in-flight lookup");
+        assertThat(pool.exhausted()).isTrue();
+        pool.lookupDone("slow walk of the content key"); // finishing late changes nothing
         assertThat(pool.exhausted()).isTrue();
     }
 }
