@@ -1,6 +1,5 @@
 package dev.speglar.p2p.host;
 
-import dev.speglar.p2p.P2pProtocolException;
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
@@ -161,7 +160,7 @@ public final class Host implements AutoCloseable {
         }
         List<InetSocketAddress> targets = dialable(addrs);
         if (targets.isEmpty()) {
-            return CompletableFuture.failedFuture(new P2pProtocolException("no dialable TCP address for " + peer));
+            return CompletableFuture.failedFuture(new NoDialableAddressException(peer));
         }
         CompletableFuture<Connection> fresh = new CompletableFuture<>();
         CompletableFuture<Connection> prior = dials.putIfAbsent(peer, fresh);

@@ -4,9 +4,11 @@ import dev.speglar.p2p.P2pProtocolException;
 import dev.speglar.p2p.host.Connection;
 import dev.speglar.p2p.host.ConnectionLimitException;
 import dev.speglar.p2p.host.Host;
+import dev.speglar.p2p.host.NoDialableAddressException;
 import dev.speglar.p2p.identify.IdentifyMessage;
 import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -40,10 +41,11 @@ public final class Dht {
     /** The last self walk met fewer than k peers: the routing table then holds the whole network. */
     private volatile boolean smallNetwork;
 
-    /** Consecutive request timeouts after which a routing-table peer is dropped. */
-    static final int MAX_TIMEOUTS = 3;
+    /** Failures in a row (other than an unreachable dial) after which a routing-table peer is dropped. */
+    static final int MAX_STRIKES = 3;
 
-    private final Map<PeerId, Integer> timeouts = new ConcurrentHashMap<>();
+    private final Map<PeerId, Integer> strikes = new ConcurrentHashMap<>();
+    private static final int MAX_FAILURE_KINDS = 32;
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private volatile WalkOutcome lastWalk = new WalkOutcome("none", List.of(), List.of());
 
@@ -146,7 +148,7 @@ public final class Dht {
     }
 
     void responded(PeerId peer) {
-        timeouts.remove(peer);
+        strikes.remove(peer);
         boolean wasEmpty = routingTable.size() == 0;
         if (routingTable.add(peer)) {
             LOG.debug("routing table: {} (size {})", peer, routingTable.size());
@@ -162,25 +164,28 @@ public final class Dht {
     }
 
     /**
-     * A request to {@code peer} failed. A refusal, reset or protocol error drops it from the routing table at once.
-     * A timeout drops it only after {@link #MAX_TIMEOUTS} in a row: a busy peer (or our own overload) times out while
-     * alive, and evicting every slow peer empties the tables exactly when the network is busiest. Our own connection
-     * cap says nothing about the peer.
+     * A request to {@code peer} failed. A dial that fails (refused, unreachable, no address) drops it from the
+     * routing table at once. Anything else (a timeout, a connection dropped mid-request) drops it only after
+     * {@link #MAX_STRIKES} failures in a row: a busy peer, or our own overload, looks like that while the peer is
+     * alive, and evicting every slow peer empties the tables exactly when the network is busiest (a dead peer's next
+     * dial is refused). Our own connection cap says nothing about the peer.
      */
     void failed(PeerId peer, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        String kind = cause.getClass().getSimpleName()
-                + (cause instanceof P2pProtocolException
-                        ? ": " + cause.getMessage().replaceAll(" for \\S+$", "")
-                        : "");
+        String kind = cause.getClass().getSimpleName();
+        if (cause instanceof P2pProtocolException && failures.size() < MAX_FAILURE_KINDS) {
+            // Messages may quote what a peer sent: a bounded number of kinds only.
+            kind += ": " + String.valueOf(cause.getMessage()).replaceAll(" for \\S+$", "");
+        }
         failures.computeIfAbsent(kind, x -> new LongAdder()).increment();
         if (cause instanceof ConnectionLimitException || !routingTable.contains(peer)) {
             return;
         }
-        if (cause instanceof TimeoutException && timeouts.merge(peer, 1, Integer::sum) < MAX_TIMEOUTS) {
+        boolean unreachable = cause instanceof IOException || cause instanceof NoDialableAddressException;
+        if (!unreachable && strikes.merge(peer, 1, Integer::sum) < MAX_STRIKES) {
             return;
         }
-        timeouts.remove(peer);
+        strikes.remove(peer);
         if (routingTable.remove(peer)) {
             LOG.debug("routing table: removed {} after {}", peer, e.toString());
         }

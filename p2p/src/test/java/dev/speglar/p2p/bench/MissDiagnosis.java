@@ -25,10 +25,12 @@ final class MissDiagnosis {
     private final boolean[] dead;
     private final Map<String, Integer> byPeerId = new HashMap<>();
     private final Map<String, Integer> tally = new TreeMap<>();
+    private final byte[][] kads;
 
     MissDiagnosis(BenchCluster cluster, boolean[] dead) {
         this.cluster = cluster;
         this.dead = dead;
+        this.kads = new byte[cluster.size()][];
         for (int i = 0; i < cluster.size(); i++) {
             byPeerId.put(cluster.peerId(i), i);
         }
@@ -116,7 +118,10 @@ final class MissDiagnosis {
     }
 
     private byte[] kad(int i) {
-        return PeerId.parse(cluster.peerId(i)).kadId();
+        if (kads[i] == null) {
+            kads[i] = PeerId.parse(cluster.peerId(i)).kadId();
+        }
+        return kads[i];
     }
 
     private Set<Integer> peers(String csv) {
