@@ -12,14 +12,8 @@ import dev.speglar.testkit.DistributionRegistry;
 import dev.speglar.testkit.ImageFixture;
 import dev.speglar.testkit.OciLayout;
 import dev.speglar.testkit.TempDirs;
-import dev.speglar.testkit.TestImages;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -45,12 +39,8 @@ class FreshTagsCredentialsE2ETest {
         try (DistributionRegistry upstream = DistributionRegistry.create().start();
                 ContainerdDaemon source = ContainerdDaemon.create().start()) {
             String host = upstream.hostPort();
-            TestImages.push(layout, "v1", host + "/" + REPO + ":latest", false);
-            TestImages.push(layout, "v2", host + "/" + REPO + ":v2", false);
-            source.writeHostsToml(host, "server = \"" + upstream.url() + "\"\n");
-            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":latest");
-            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":v2");
-            TestImages.push(layout, "v2", host + "/" + REPO + ":latest", false);
+            // The node pulls latest (v1); then the tag moves upstream.
+            MovedTag.pullThenMove(layout, upstream, source, REPO);
             // From now on the registry is private.
             upstream.stop();
             upstream.basicAuth("node", PASSWORD).start();
@@ -76,7 +66,7 @@ class FreshTagsCredentialsE2ETest {
                     "--fresh-tags=latest",
                     "--fresh-tags-timeout=2s")) {
                 String latest = agent.url() + "/v2/" + REPO + "/manifests/latest?ns=" + host;
-                assertThat(headDigest(latest)).hasValue(v2.manifest().digest());
+                assertThat(MovedTag.headDigest(latest)).hasValue(v2.manifest().digest());
                 assertThat(upstream.requestsSinceMark())
                         .extracting(DistributionRegistry.Request::status)
                         .contains(401, 200);
@@ -89,7 +79,7 @@ class FreshTagsCredentialsE2ETest {
                         """.formatted(
                                 upstream.url(),
                                 Base64.getEncoder().encodeToString("node:wrong".getBytes(StandardCharsets.UTF_8))));
-                assertThat(headDigest(latest)).hasValue(v1.manifest().digest());
+                assertThat(MovedTag.headDigest(latest)).hasValue(v1.manifest().digest());
             }
             String all = String.join(
                     "\n",
@@ -103,16 +93,5 @@ class FreshTagsCredentialsE2ETest {
             root.detachAppender(logs);
             root.setLevel(before);
         }
-    }
-
-    private static Optional<String> headDigest(String url) throws Exception {
-        HttpResponse<Void> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.headers().firstValue("Docker-Content-Digest");
     }
 }

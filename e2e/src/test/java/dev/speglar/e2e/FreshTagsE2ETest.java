@@ -8,12 +8,6 @@ import dev.speglar.testkit.DistributionRegistry;
 import dev.speglar.testkit.ImageFixture;
 import dev.speglar.testkit.OciLayout;
 import dev.speglar.testkit.TempDirs;
-import dev.speglar.testkit.TestImages;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +28,8 @@ class FreshTagsE2ETest {
         try (DistributionRegistry upstream = DistributionRegistry.create().start();
                 ContainerdDaemon source = ContainerdDaemon.create().start()) {
             String host = upstream.hostPort();
-            TestImages.push(layout, "v1", host + "/" + REPO + ":latest", false);
-            TestImages.push(layout, "v2", host + "/" + REPO + ":v2", false);
-            source.writeHostsToml(host, "server = \"" + upstream.url() + "\"\n");
-            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":latest");
-            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":v2");
-            // The tag moves upstream after the node pulled it.
-            TestImages.push(layout, "v2", host + "/" + REPO + ":latest", false);
+            // The node pulls latest (v1); then the tag moves upstream.
+            MovedTag.pullThenMove(layout, upstream, source, REPO);
 
             try (InProcessAgent agent = InProcessAgent.start(
                     "--store=containerd",
@@ -52,7 +41,7 @@ class FreshTagsE2ETest {
                     "--fresh-tags=latest,*-SNAPSHOT",
                     "--fresh-tags-timeout=1s")) {
                 String latest = agent.url() + "/v2/" + REPO + "/manifests/latest?ns=" + host;
-                assertThat(headDigest(latest)).hasValue(v2.manifest().digest());
+                assertThat(MovedTag.headDigest(latest)).hasValue(v2.manifest().digest());
                 String ref = host + "/" + REPO + ":latest";
                 try (ContainerdDaemon node = PullingNode.configured(upstream.url(), agent.url())) {
                     node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
@@ -60,23 +49,12 @@ class FreshTagsE2ETest {
                 }
 
                 upstream.stop();
-                assertThat(headDigest(latest)).hasValue(v1.manifest().digest());
+                assertThat(MovedTag.headDigest(latest)).hasValue(v1.manifest().digest());
                 try (ContainerdDaemon node = PullingNode.configured(upstream.url(), agent.url())) {
                     node.ctr("images", "pull", "--hosts-dir", node.certsDir().toString(), ref);
                     assertThat(node.imageDigest(ref)).hasValue(v1.manifest().digest());
                 }
             }
         }
-    }
-
-    private static Optional<String> headDigest(String url) throws Exception {
-        HttpResponse<Void> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.headers().firstValue("Docker-Content-Digest");
     }
 }

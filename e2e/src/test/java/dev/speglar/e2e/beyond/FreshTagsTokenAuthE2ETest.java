@@ -3,6 +3,7 @@ package dev.speglar.e2e.beyond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.speglar.e2e.MovedTag;
 import dev.speglar.testkit.BigImages;
 import dev.speglar.testkit.ContainerdDaemon;
 import dev.speglar.testkit.DistributionRegistry;
@@ -10,13 +11,8 @@ import dev.speglar.testkit.ImageFixture;
 import dev.speglar.testkit.LoopbackAddresses;
 import dev.speglar.testkit.OciLayout;
 import dev.speglar.testkit.TempDirs;
-import dev.speglar.testkit.TestImages;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,12 +78,8 @@ class FreshTagsTokenAuthE2ETest {
         try (DistributionRegistry upstream = DistributionRegistry.create().start();
                 ContainerdDaemon source = ContainerdDaemon.create().start()) {
             String host = upstream.hostPort();
-            TestImages.push(layout, "v1", host + "/" + REPO + ":latest", false);
-            TestImages.push(layout, "v2", host + "/" + REPO + ":v2", false);
-            source.writeHostsToml(host, "server = \"" + upstream.url() + "\"\n");
-            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":latest");
-            source.ctr("images", "pull", "--hosts-dir", source.certsDir().toString(), host + "/" + REPO + ":v2");
-            TestImages.push(layout, "v2", host + "/" + REPO + ":latest", false);
+            // The node pulls latest (v1); then the tag moves upstream.
+            MovedTag.pullThenMove(layout, upstream, source, REPO);
             upstream.stop();
             upstream.tokenAuth(realm, SERVICE, ISSUER, signer.caCert()).start();
             source.writeHostsToml(host, """
@@ -114,12 +105,12 @@ class FreshTagsTokenAuthE2ETest {
                             "--fresh-tags=latest",
                             "--fresh-tags-timeout=2s"))) {
                 String latest = agent.registryUrl + "/v2/" + REPO + "/manifests/latest?ns=" + host;
-                assertThat(headDigest(latest)).hasValue(v2.manifest().digest());
+                assertThat(MovedTag.headDigest(latest)).hasValue(v2.manifest().digest());
                 assertThat(issued.get()).isPositive();
 
                 // Without credentials the token service refuses and the node's own answer (v1) stands.
                 source.writeHostsToml(host, "server = \"" + upstream.url() + "\"\n");
-                assertThat(headDigest(latest)).hasValue(v1.manifest().digest());
+                assertThat(MovedTag.headDigest(latest)).hasValue(v1.manifest().digest());
                 assertThat(refused.get()).isPositive();
                 String log = agent.logText();
                 assertThat(log).contains("\"level\":\"DEBUG\"");
@@ -157,16 +148,5 @@ class FreshTagsTokenAuthE2ETest {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Optional<String> headDigest(String url) throws Exception {
-        HttpResponse<Void> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.headers().firstValue("Docker-Content-Digest");
     }
 }
