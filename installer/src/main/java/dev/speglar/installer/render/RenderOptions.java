@@ -98,129 +98,228 @@ public record RenderOptions(
                 r -> require(REGISTRY, r, "--mirrored-registries", "registry hosts such as docker.io,ghcr.io or *"));
     }
 
-    /** Without a target Kubernetes version: manifests that every supported version accepts. */
-    public RenderOptions(
-            Optional<String> configPath,
-            Optional<String> namespace,
-            Optional<String> image,
-            Optional<Integer> nodePort,
-            Optional<String> containerdSock,
-            Optional<String> contentPath,
-            Optional<String> kindName,
-            Optional<Path> kindConfig,
-            Optional<String> talosVersion,
-            Optional<String> agentPath,
-            Optional<String> nodeIp,
-            Optional<String> bootstrapArgs,
-            Optional<String> eksBootstrapArgs,
-            Optional<String> mirrorEndpoint,
-            List<String> mirroredRegistries,
-            boolean mirrorAdd) {
-        this(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
-    }
-
     public RenderOptions withKubernetesVersion(KubernetesVersion v) {
-        return withTail(Optional.of(v), eksKubeletExtraArgs, existingConfig, selinuxType, packageUrl, installArgs);
+        return toBuilder().kubernetesVersion(Optional.of(v)).build();
     }
 
     public RenderOptions withEksKubeletExtraArgs(String args) {
-        return withTail(kubernetesVersion, Optional.of(args), existingConfig, selinuxType, packageUrl, installArgs);
+        return toBuilder().eksKubeletExtraArgs(Optional.of(args)).build();
     }
 
     public RenderOptions withExistingConfig(Path file) {
-        return withTail(
-                kubernetesVersion, eksKubeletExtraArgs, Optional.of(file), selinuxType, packageUrl, installArgs);
+        return toBuilder().existingConfig(Optional.of(file)).build();
     }
 
     public RenderOptions withSelinuxType(String type) {
-        return withTail(
-                kubernetesVersion, eksKubeletExtraArgs, existingConfig, Optional.of(type), packageUrl, installArgs);
+        return toBuilder().selinuxType(Optional.of(type)).build();
     }
 
     /** eks-al2, eks-al2023: user data that installs the speglar .rpm from {@code url} and runs the installer. */
     public RenderOptions withPackage(String url, String args) {
-        return withTail(
-                kubernetesVersion,
-                eksKubeletExtraArgs,
-                existingConfig,
-                selinuxType,
-                Optional.ofNullable(url),
-                Optional.ofNullable(args));
+        return toBuilder()
+                .packageUrl(Optional.ofNullable(url))
+                .installArgs(Optional.ofNullable(args))
+                .build();
     }
 
-    /** A copy with the options added after the original sixteen replaced: the one place every with-method builds. */
-    private RenderOptions withTail(
-            Optional<KubernetesVersion> kubernetesVersion,
-            Optional<String> eksKubeletExtraArgs,
-            Optional<Path> existingConfig,
-            Optional<String> selinuxType,
-            Optional<String> packageUrl,
-            Optional<String> installArgs) {
-        return new RenderOptions(
-                configPath,
-                namespace,
-                image,
-                nodePort,
-                containerdSock,
-                contentPath,
-                kindName,
-                kindConfig,
-                talosVersion,
-                agentPath,
-                nodeIp,
-                bootstrapArgs,
-                eksBootstrapArgs,
-                mirrorEndpoint,
-                mirroredRegistries,
-                mirrorAdd,
-                kubernetesVersion,
-                eksKubeletExtraArgs,
-                existingConfig,
-                selinuxType,
-                packageUrl,
-                installArgs);
-    }
-
+    /** Every option at the preset's default. */
     public static RenderOptions defaults() {
-        return new RenderOptions(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                true);
+        return new Builder().build();
+    }
+
+    /** A builder at the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options: the one way to change some of them (validation runs again on build). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.configPath = configPath;
+        b.namespace = namespace;
+        b.image = image;
+        b.nodePort = nodePort;
+        b.containerdSock = containerdSock;
+        b.contentPath = contentPath;
+        b.kindName = kindName;
+        b.kindConfig = kindConfig;
+        b.talosVersion = talosVersion;
+        b.agentPath = agentPath;
+        b.nodeIp = nodeIp;
+        b.bootstrapArgs = bootstrapArgs;
+        b.eksBootstrapArgs = eksBootstrapArgs;
+        b.mirrorEndpoint = mirrorEndpoint;
+        b.mirroredRegistries = mirroredRegistries;
+        b.mirrorAdd = mirrorAdd;
+        b.kubernetesVersion = kubernetesVersion;
+        b.eksKubeletExtraArgs = eksKubeletExtraArgs;
+        b.existingConfig = existingConfig;
+        b.selinuxType = selinuxType;
+        b.packageUrl = packageUrl;
+        b.installArgs = installArgs;
+        return b;
+    }
+
+    /** Options changed field by field; starts from the defaults (empty, no mirrored registries, mirror add on). */
+    public static final class Builder {
+        private Optional<String> configPath = Optional.empty();
+        private Optional<String> namespace = Optional.empty();
+        private Optional<String> image = Optional.empty();
+        private Optional<Integer> nodePort = Optional.empty();
+        private Optional<String> containerdSock = Optional.empty();
+        private Optional<String> contentPath = Optional.empty();
+        private Optional<String> kindName = Optional.empty();
+        private Optional<Path> kindConfig = Optional.empty();
+        private Optional<String> talosVersion = Optional.empty();
+        private Optional<String> agentPath = Optional.empty();
+        private Optional<String> nodeIp = Optional.empty();
+        private Optional<String> bootstrapArgs = Optional.empty();
+        private Optional<String> eksBootstrapArgs = Optional.empty();
+        private Optional<String> mirrorEndpoint = Optional.empty();
+        private List<String> mirroredRegistries = List.of();
+        private boolean mirrorAdd = true;
+        private Optional<KubernetesVersion> kubernetesVersion = Optional.empty();
+        private Optional<String> eksKubeletExtraArgs = Optional.empty();
+        private Optional<Path> existingConfig = Optional.empty();
+        private Optional<String> selinuxType = Optional.empty();
+        private Optional<String> packageUrl = Optional.empty();
+        private Optional<String> installArgs = Optional.empty();
+
+        public Builder configPath(Optional<String> value) {
+            this.configPath = value;
+            return this;
+        }
+
+        public Builder namespace(Optional<String> value) {
+            this.namespace = value;
+            return this;
+        }
+
+        public Builder image(Optional<String> value) {
+            this.image = value;
+            return this;
+        }
+
+        public Builder nodePort(Optional<Integer> value) {
+            this.nodePort = value;
+            return this;
+        }
+
+        public Builder containerdSock(Optional<String> value) {
+            this.containerdSock = value;
+            return this;
+        }
+
+        public Builder contentPath(Optional<String> value) {
+            this.contentPath = value;
+            return this;
+        }
+
+        public Builder kindName(Optional<String> value) {
+            this.kindName = value;
+            return this;
+        }
+
+        public Builder kindConfig(Optional<Path> value) {
+            this.kindConfig = value;
+            return this;
+        }
+
+        public Builder talosVersion(Optional<String> value) {
+            this.talosVersion = value;
+            return this;
+        }
+
+        public Builder agentPath(Optional<String> value) {
+            this.agentPath = value;
+            return this;
+        }
+
+        public Builder nodeIp(Optional<String> value) {
+            this.nodeIp = value;
+            return this;
+        }
+
+        public Builder bootstrapArgs(Optional<String> value) {
+            this.bootstrapArgs = value;
+            return this;
+        }
+
+        public Builder eksBootstrapArgs(Optional<String> value) {
+            this.eksBootstrapArgs = value;
+            return this;
+        }
+
+        public Builder mirrorEndpoint(Optional<String> value) {
+            this.mirrorEndpoint = value;
+            return this;
+        }
+
+        public Builder mirroredRegistries(List<String> value) {
+            this.mirroredRegistries = value;
+            return this;
+        }
+
+        public Builder mirrorAdd(boolean value) {
+            this.mirrorAdd = value;
+            return this;
+        }
+
+        public Builder kubernetesVersion(Optional<KubernetesVersion> value) {
+            this.kubernetesVersion = value;
+            return this;
+        }
+
+        public Builder eksKubeletExtraArgs(Optional<String> value) {
+            this.eksKubeletExtraArgs = value;
+            return this;
+        }
+
+        public Builder existingConfig(Optional<Path> value) {
+            this.existingConfig = value;
+            return this;
+        }
+
+        public Builder selinuxType(Optional<String> value) {
+            this.selinuxType = value;
+            return this;
+        }
+
+        public Builder packageUrl(Optional<String> value) {
+            this.packageUrl = value;
+            return this;
+        }
+
+        public Builder installArgs(Optional<String> value) {
+            this.installArgs = value;
+            return this;
+        }
+
+        public RenderOptions build() {
+            return new RenderOptions(
+                    configPath,
+                    namespace,
+                    image,
+                    nodePort,
+                    containerdSock,
+                    contentPath,
+                    kindName,
+                    kindConfig,
+                    talosVersion,
+                    agentPath,
+                    nodeIp,
+                    bootstrapArgs,
+                    eksBootstrapArgs,
+                    mirrorEndpoint,
+                    mirroredRegistries,
+                    mirrorAdd,
+                    kubernetesVersion,
+                    eksKubeletExtraArgs,
+                    existingConfig,
+                    selinuxType,
+                    packageUrl,
+                    installArgs);
+        }
     }
 
     private static void require(Pattern p, String value, String flag, String what) {

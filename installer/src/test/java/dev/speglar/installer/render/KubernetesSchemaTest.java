@@ -280,23 +280,6 @@ class KubernetesSchemaTest {
     }
 
     private static RenderOptions noMirrorAdd() {
-        RenderOptions d = RenderOptions.defaults();
-        return new RenderOptions(
-                d.configPath(),
-                d.namespace(),
-                d.image(),
-                d.nodePort(),
-                d.containerdSock(),
-                d.contentPath(),
-                d.kindName(),
-                d.kindConfig(),
-                d.talosVersion(),
-                d.agentPath(),
-                d.nodeIp(),
-                d.bootstrapArgs(),
-                d.eksBootstrapArgs(),
-                d.mirrorEndpoint(),
-                d.mirroredRegistries(),
-                false);
+        return RenderOptions.builder().mirrorAdd(false).build();
     }
 }

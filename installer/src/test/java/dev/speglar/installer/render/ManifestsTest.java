@@ -82,24 +82,12 @@ class ManifestsTest {
 
     @Test
     void noMirrorAddDropsTheInitContainerAndItsVolume() throws Exception {
-        RenderOptions d = RenderOptions.defaults();
-        RenderOptions o = new RenderOptions(
-                d.configPath(),
-                Optional.of("mirror"),
-                Optional.of("reg.example/a:1"),
-                Optional.of(30555),
-                d.containerdSock(),
-                d.contentPath(),
-                d.kindName(),
-                d.kindConfig(),
-                d.talosVersion(),
-                d.agentPath(),
-                d.nodeIp(),
-                d.bootstrapArgs(),
-                d.eksBootstrapArgs(),
-                d.mirrorEndpoint(),
-                d.mirroredRegistries(),
-                false);
+        RenderOptions o = RenderOptions.builder()
+                .namespace(Optional.of("mirror"))
+                .image(Optional.of("reg.example/a:1"))
+                .nodePort(Optional.of(30555))
+                .mirrorAdd(false)
+                .build();
 
         List<HasMetadata> objects =
                 StrictManifests.parse(Rendered.render(Preset.DAEMONSET, o).get("speglar.yaml"));

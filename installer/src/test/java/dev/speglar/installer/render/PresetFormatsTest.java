@@ -178,24 +178,9 @@ class PresetFormatsTest {
 
     @Test
     void k3sMirroredRegistriesListed() throws Exception {
-        RenderOptions d = RenderOptions.defaults();
-        RenderOptions o = new RenderOptions(
-                d.configPath(),
-                d.namespace(),
-                d.image(),
-                d.nodePort(),
-                d.containerdSock(),
-                d.contentPath(),
-                d.kindName(),
-                d.kindConfig(),
-                d.talosVersion(),
-                d.agentPath(),
-                d.nodeIp(),
-                d.bootstrapArgs(),
-                d.eksBootstrapArgs(),
-                d.mirrorEndpoint(),
-                List.of("docker.io", "ghcr.io", "registry.example.com:5000"),
-                true);
+        RenderOptions o = RenderOptions.builder()
+                .mirroredRegistries(List.of("docker.io", "ghcr.io", "registry.example.com:5000"))
+                .build();
 
         Map<String, Object> registries =
                 Rendered.yaml(Rendered.render(Preset.K3S, o).get("registries.yaml"));
@@ -206,24 +191,9 @@ class PresetFormatsTest {
 
     @Test
     void bottlerocketSettingsDeclareAWildcardMirror() throws Exception {
-        RenderOptions d = RenderOptions.defaults();
-        RenderOptions o = new RenderOptions(
-                d.configPath(),
-                d.namespace(),
-                d.image(),
-                d.nodePort(),
-                d.containerdSock(),
-                d.contentPath(),
-                d.kindName(),
-                d.kindConfig(),
-                d.talosVersion(),
-                d.agentPath(),
-                d.nodeIp(),
-                d.bootstrapArgs(),
-                d.eksBootstrapArgs(),
-                Optional.of("http://10.0.0.7:30020"),
-                d.mirroredRegistries(),
-                true);
+        RenderOptions o = RenderOptions.builder()
+                .mirrorEndpoint(Optional.of("http://10.0.0.7:30020"))
+                .build();
 
         TomlParseResult toml =
                 Toml.parse(Rendered.render(Preset.BOTTLEROCKET, o).get("settings.toml"));

@@ -25,24 +25,7 @@ final class Rendered {
     }
 
     static RenderOptions talos(String version) {
-        RenderOptions d = RenderOptions.defaults();
-        return new RenderOptions(
-                d.configPath(),
-                d.namespace(),
-                d.image(),
-                d.nodePort(),
-                d.containerdSock(),
-                d.contentPath(),
-                d.kindName(),
-                d.kindConfig(),
-                Optional.of(version),
-                d.agentPath(),
-                d.nodeIp(),
-                d.bootstrapArgs(),
-                d.eksBootstrapArgs(),
-                d.mirrorEndpoint(),
-                d.mirroredRegistries(),
-                true);
+        return RenderOptions.builder().talosVersion(Optional.of(version)).build();
     }
 
     @SuppressWarnings("unchecked")

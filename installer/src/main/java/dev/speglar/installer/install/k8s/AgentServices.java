@@ -55,24 +55,9 @@ public final class AgentServices {
     }
 
     private static String render(String namespace, KubernetesVersion version) {
-        RenderOptions d = RenderOptions.defaults();
-        RenderOptions o = new RenderOptions(
-                        d.configPath(),
-                        Optional.of(namespace),
-                        d.image(),
-                        d.nodePort(),
-                        d.containerdSock(),
-                        d.contentPath(),
-                        d.kindName(),
-                        d.kindConfig(),
-                        d.talosVersion(),
-                        d.agentPath(),
-                        d.nodeIp(),
-                        d.bootstrapArgs(),
-                        d.eksBootstrapArgs(),
-                        d.mirrorEndpoint(),
-                        d.mirroredRegistries(),
-                        d.mirrorAdd())
+        RenderOptions o = RenderOptions.builder()
+                .namespace(Optional.of(namespace))
+                .build()
                 .withKubernetesVersion(version);
         try {
             return PresetRenderer.render(Preset.DAEMONSET, o).get("speglar.yaml");
