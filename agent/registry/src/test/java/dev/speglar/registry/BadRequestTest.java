@@ -47,12 +47,18 @@ class BadRequestTest {
                 Arguments.of("GET", "/v2/../../etc/passwd", null, 404, unsupported),
                 Arguments.of("GET", "/v2/a/../../etc/blobs/" + DIGEST, null, 400, badName),
                 Arguments.of("GET", "/v2/a/%2e%2e/%2e%2e/blobs/" + DIGEST, null, 400, badName),
+                // Decoded once (as Go's net/http does upstream): this is /v2/a/blobs/../../etc/passwd, no endpoint.
+                Arguments.of("GET", "/v2/a/blobs/..%2f..%2fetc%2fpasswd", null, 404, unsupported),
                 Arguments.of(
                         "GET",
-                        "/v2/a/blobs/..%2f..%2fetc%2fpasswd",
+                        "/v2/a/blobs/..%252f..%252fetc",
                         null,
                         400,
                         "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"invalid checksum digest format\"}]}"),
+                Arguments.of("GET", "/v2/a%252Fb/blobs/BLOB", null, 400, badName),
+                Arguments.of("GET", "/v2/Library%2Fa/blobs/BLOB", null, 400, badName),
+                Arguments.of("GET", "/v2/a%zz/blobs/BLOB", null, 400, ""),
+                Arguments.of("GET", "/v2/a/blobs/BLOB%4", null, 400, ""),
                 Arguments.of("GET", "/../../etc/passwd", null, 404, ""),
                 Arguments.of(
                         "GET",
@@ -128,6 +134,24 @@ class BadRequestTest {
             }
             // Every refusal leaves a healthy keep-alive connection.
             assertThat(c.exchange("GET", "/livez").status()).isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} is served")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "/v2/library%2Fa/blobs/BLOB",
+                "/v2/a%2fb%2Fc/blobs/BLOB",
+                "/v2/a/blobs/sha256%3AHEX",
+                "/v2/%61/blobs/BLOB"
+            })
+    void percentEncodedNamesAndDigestsAreDecodedOnceAsUpstreamDoes(String target) throws Exception {
+        String hex = blob.substring("sha256:".length());
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange("GET", target.replace("BLOB", blob).replace("HEX", hex));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("0123456789");
+            assertThat(r.header("docker-content-digest")).isEqualTo(blob);
         }
     }
 
