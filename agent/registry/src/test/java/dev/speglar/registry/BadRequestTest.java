@@ -155,6 +155,47 @@ class BadRequestTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} is 505 and closed")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                // curl --http2-prior-knowledge: the HTTP/2 connection preface, then binary frames
+                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000\u0000\u0000\u0000\u0000",
+                "GET /v2/ HTTP/3.0\r\nHost: t\r\n\r\n",
+                "GET /v2/ HTTP/0.9\r\nHost: t\r\n\r\n",
+                // pipelined behind a good request: that one is answered first
+                "GET /livez HTTP/1.1\r\nHost: t\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+            })
+    void otherMajorVersionsAre505AsFromGo(String raw) throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            c.sendRaw(raw.getBytes(StandardCharsets.ISO_8859_1));
+            if (raw.startsWith("GET /livez")) {
+                assertThat(c.read(false).status()).isEqualTo(200);
+            }
+            Response r = c.read(false);
+            assertThat(r.status()).isEqualTo(505);
+            assertThat(r.bodyText()).isEqualTo("505 HTTP Version Not Supported");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void anH2cUpgradeIsAnsweredInHttp11AndTheConnectionStaysUsable() throws Exception {
+        // curl --http2 on a cleartext URL: Go (upstream) ignores the Upgrade and answers in HTTP/1.1, and so do we.
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange(
+                    "GET",
+                    "/v2/a/blobs/" + blob,
+                    "Connection: Upgrade, HTTP2-Settings",
+                    "Upgrade: h2c",
+                    "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("upgrade")).isNull();
+            assertThat(r.bodyText()).isEqualTo("0123456789");
+            assertThat(c.exchange("GET", "/livez").status()).isEqualTo(200);
+        }
+    }
+
     @ParameterizedTest(name = "{0} is refused with 405")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"PUT", "POST", "PATCH", "DELETE", "OPTIONS"})
     void writeMethodsAre405(String method) throws Exception {

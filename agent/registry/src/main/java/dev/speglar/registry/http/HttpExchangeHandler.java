@@ -42,6 +42,8 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     private final Drain drain;
     private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
     private Exchange current;
+    /** A 505 was sent: the connection closes and nothing more is read. */
+    private boolean closing;
 
     /** @param metrics where to record exchanges, or null */
     public HttpExchangeHandler(HttpMetrics metrics) {
@@ -96,6 +98,9 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                 ReferenceCountUtil.release(msg);
                 request = copyHead(request);
             }
+            if (closing) {
+                return; // after a 505 nothing more is read
+            }
             originForm(request);
             if (current != null) {
                 pending.add(request);
@@ -104,8 +109,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                 }
                 return;
             }
-            begin(ctx, request);
-            ctx.fireChannelRead(request);
+            start(ctx, request);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -154,6 +158,15 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         super.channelInactive(ctx);
     }
 
+    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        if (request.protocolVersion().majorVersion() != 1) {
+            unsupportedVersion(ctx);
+            return;
+        }
+        begin(ctx, request);
+        ctx.fireChannelRead(request);
+    }
+
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
         Exchange e = new Exchange(request, System.nanoTime());
         current = e;
@@ -177,8 +190,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
         HttpRequest next = pending.poll();
         if (next != null) {
-            begin(ctx, next);
-            ctx.fireChannelRead(next);
+            start(ctx, next);
         } else if (!ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -213,6 +225,28 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                     .addKeyValue("complete", success)
                     .log(success ? "request" : "request aborted");
         }
+    }
+
+    /**
+     * Go's net/http (upstream's server) answers any major version but 1 with 505 and closes: an HTTP/2 prior-knowledge
+     * preface ({@code PRI * HTTP/2.0}, which h2c clients send unasked) then fails fast instead of reading an HTTP/1.1
+     * answer as frames. Nothing after it on the connection is read. ({@code Upgrade: h2c} is simply not taken up: such
+     * requests are answered in HTTP/1.1, as by Go.)
+     */
+    private void unsupportedVersion(ChannelHandlerContext ctx) {
+        closing = true;
+        pending.clear();
+        ctx.channel().config().setAutoRead(false);
+        byte[] text = "505 HTTP Version Not Supported".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                io.netty.buffer.Unpooled.wrappedBuffer(text));
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_LENGTH, text.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     /**
