@@ -159,7 +159,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     }
 
     private void start(ChannelHandlerContext ctx, HttpRequest request) {
-        if (request.protocolVersion().majorVersion() != 1) {
+        if (!HttpVersions.supported(request)) {
             unsupportedVersion(ctx);
             return;
         }
@@ -227,26 +227,11 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
     }
 
-    /**
-     * Go's net/http (upstream's server) answers any major version but 1 with 505 and closes: an HTTP/2 prior-knowledge
-     * preface ({@code PRI * HTTP/2.0}, which h2c clients send unasked) then fails fast instead of reading an HTTP/1.1
-     * answer as frames. Nothing after it on the connection is read. ({@code Upgrade: h2c} is simply not taken up: such
-     * requests are answered in HTTP/1.1, as by Go.)
-     */
+    /** A 505 ends the connection: nothing queued or following is served (see {@link HttpVersions}). */
     private void unsupportedVersion(ChannelHandlerContext ctx) {
         closing = true;
         pending.clear();
-        ctx.channel().config().setAutoRead(false);
-        byte[] text = "505 HTTP Version Not Supported".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        var r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                io.netty.handler.codec.http.HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-                io.netty.buffer.Unpooled.wrappedBuffer(text));
-        r.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, text.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        HttpVersions.refuse(ctx);
     }
 
     /**
