@@ -112,7 +112,7 @@ public final class ArrivalResponder {
                 new GrowingFileInput(file, first, last + 1, sharing.stall().toNanos());
         LOG.debug("serving arriving {} from {} ({} of {} bytes there)", req.digest(), first, a.size(), a.total());
         ctx.write(head);
-        var done = ctx.writeAndFlush(new HttpChunkedInput(input));
+        var done = ctx.writeAndFlush(new HttpChunkedInput(dev.speglar.registry.http.YieldingChunks.of(ctx, input)));
         ScheduledFuture<?> poll = ctx.executor()
                 .scheduleAtFixedRate(
                         () -> {
