@@ -2,6 +2,7 @@ package dev.speglar.oci.hashing;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.slf4j.LoggerFactory;
 
 /** Where content hashes come from: libcrypto's SHA-256 when the host has it, the JDK otherwise. */
 public final class Digests {
@@ -9,7 +10,7 @@ public final class Digests {
 
     /** A fresh digest for a JCA algorithm name ("SHA-256", "SHA-512"). */
     public static MessageDigest newDigest(String jcaAlgorithm) throws NoSuchAlgorithmException {
-        if ("SHA-256".equals(jcaAlgorithm) && OpenSslSha256.available()) {
+        if ("SHA-256".equals(jcaAlgorithm) && Sha256.OPENSSL) {
             return new OpenSslSha256();
         }
         return MessageDigest.getInstance(jcaAlgorithm);
@@ -17,6 +18,22 @@ public final class Digests {
 
     /** "openssl" or "jdk": which SHA-256 {@link #newDigest} hands out, for start-up logs. */
     public static String sha256Provider() {
-        return OpenSslSha256.available() ? "openssl" : "jdk";
+        return Sha256.OPENSSL ? "openssl" : "jdk";
+    }
+
+    /**
+     * Resolved on the first digest, not at start: linking libcrypto spins FFM downcall stubs (bytecode the AOT cache
+     * cannot hold), and compiling that bytecode generator took C1 ~7 MiB of arenas, still held 5 s after start (idle
+     * RSS, docs/benchmarks-memory.md). A node hashes only when it pulls from a peer.
+     */
+    private static final class Sha256 {
+        static final boolean OPENSSL = OpenSslSha256.available();
+
+        static {
+            LoggerFactory.getLogger(Digests.class)
+                    .atInfo()
+                    .addKeyValue("sha256", OPENSSL ? "openssl" : "jdk")
+                    .log("content hashing ready");
+        }
     }
 }
