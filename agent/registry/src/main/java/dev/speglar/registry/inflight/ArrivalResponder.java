@@ -190,7 +190,8 @@ public final class ArrivalResponder {
         h.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
                 .set(HttpHeaderNames.CONTENT_LENGTH, last - first + 1)
                 .set("Docker-Content-Digest", a.digest().toString())
-                .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+                .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                .set(InFlightSharing.ARRIVED_HEADER, a.size());
         if (ranged) {
             h.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + a.total());
         }
