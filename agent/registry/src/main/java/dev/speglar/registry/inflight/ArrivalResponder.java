@@ -118,10 +118,14 @@ public final class ArrivalResponder {
                 : chunked(ctx, file, first, last + 1);
         done.addListener(f -> {
             if (!f.isSuccess()) {
-                LOG.info(
-                        "stream of arriving {} ended early: {}",
-                        req.digest(),
-                        f.cause() == null ? "closed" : f.cause().toString());
+                // An asker that took another peer's offer closes this stream at once: routine, so not at info.
+                boolean askerLeft = !ctx.channel().isActive();
+                String why = f.cause() == null ? "closed" : f.cause().toString();
+                if (askerLeft) {
+                    LOG.debug("stream of arriving {} ended early, the asker left: {}", req.digest(), why);
+                } else {
+                    LOG.info("stream of arriving {} ended early: {}", req.digest(), why);
+                }
             }
         });
         done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
