@@ -125,8 +125,18 @@ final class Race {
                 }
                 if (!offers.isEmpty()) {
                     if (now - offers.holdEnd() >= 0 || !awaitingInFlight()) {
-                        winner = taken().ex();
-                        return new Outcome.Won(winner, taken().head(), null);
+                        StreamOffers.Offer best = taken();
+                        if (best != null) {
+                            winner = best.ex();
+                            return new Outcome.Won(winner, best.head(), null);
+                        }
+                        offers.clear(); // every held stream broke off: their exchanges are failures
+                        for (PeerExchange ex : java.util.List.copyOf(inflight)) {
+                            if (ex.brokenAfterHead()) {
+                                failed(ex, "body broke off before it was taken");
+                            }
+                        }
+                        continue;
                     }
                     wait = Math.min(wait, offers.holdEnd() - now);
                 }
@@ -211,19 +221,15 @@ final class Race {
         return inflight.stream().anyMatch(ex -> ex.target.inFlight() && !heard.contains(ex));
     }
 
-    private StreamOffers.Offer taken;
-
     private StreamOffers.Offer taken() {
-        if (taken == null) {
-            taken = offers.best();
-            if (offers.size() > 1) {
-                PeerMirror.LOG.debug(
-                        "{} of {} in-flight offers for {}: {} bytes there",
-                        taken.ex().target,
-                        offers.size(),
-                        req.key(),
-                        taken.arrived());
-            }
+        StreamOffers.Offer taken = offers.best();
+        if (taken != null && offers.size() > 1) {
+            PeerMirror.LOG.debug(
+                    "{} of {} in-flight offers for {}: {} bytes there",
+                    taken.ex().target,
+                    offers.size(),
+                    req.key(),
+                    taken.arrived());
         }
         return taken;
     }
@@ -297,6 +303,7 @@ final class Race {
 
     private void failed(PeerExchange ex, String why) {
         inflight.remove(ex);
+        offers.remove(ex);
         session.pool.remove(ex.target);
         PeerMirror.LOG.debug("request to peer {} failed for {}: {}", ex.target, req.key(), why);
         trigger();

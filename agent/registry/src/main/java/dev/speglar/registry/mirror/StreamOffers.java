@@ -12,7 +12,7 @@ import java.util.function.ToLongFunction;
  * and a node that just started may itself follow a slow source. Offers within {@link #SPREAD_MARGIN} of the most
  * advanced count as equal and the first of them to answer wins, so askers spread over the nodes that are about as far
  * along instead of all picking the seed. The race holds an offer while other in-flight peers it asked have not
- * answered, for at most {@link #HOLD} after the first offer.
+ * answered, for as long again as the first offer took to arrive after the first offer, at least {@link #HOLD}.
  */
 final class StreamOffers {
     /** About a third of a second at 200 Mbit/s: closer than this, being first to answer matters more. */
@@ -31,9 +31,19 @@ final class StreamOffers {
     /** Adds the offer of {@code ex}, whose stream reports {@code arrived} bytes there already. */
     void add(PeerExchange ex, PeerHead head, long now) {
         if (offers.isEmpty()) {
-            holdEnd = now + HOLD.toNanos();
+            // As long again as the first offer took (a busy node answers late), at least HOLD.
+            holdEnd = now + Math.max(HOLD.toNanos(), ex.headLatencyNanos());
         }
         offers.add(new Offer(ex, head, arrived(ex, head)));
+    }
+
+    /** Drops the offer of {@code ex}: its stream failed while held. */
+    void remove(PeerExchange ex) {
+        offers.removeIf(o -> o.ex() == ex);
+    }
+
+    void clear() {
+        offers.clear();
     }
 
     int size() {
@@ -48,8 +58,9 @@ final class StreamOffers {
         return holdEnd;
     }
 
+    /** The offer to take; null if every held stream broke off meanwhile. */
     Offer best() {
-        return choose(offers, Offer::arrived);
+        return choose(offers.stream().filter(o -> !o.ex().brokenAfterHead()).toList(), Offer::arrived);
     }
 
     /** The first of {@code items} (in answer order) within the margin of the most advanced; null if none. */
