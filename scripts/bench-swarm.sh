@@ -17,7 +17,7 @@
 # Env: SWARM_N, SWARM_MODES, SWARM_RUNS (1), SWARM_BYTES (268435456), SWARM_LAYERS (4), SWARM_RATE (200mbit),
 #      SWARM_KILL (1), SWARM_KILL_N (8), SWARM_STAGGER_MS (100), SWARM_PULL_TIMEOUT (600 s), SWARM_WORK (mktemp),
 #      SWARM_KEEP (0: delete the work dir's node data on exit; logs and results stay), SWARM_BUILD (1),
-#      SWARM_AOT (1: the agents use an AOT cache, as packaged), SWARM_PROBE (1: scripts/swarm-probe.py records per-layer times and CPU-seconds per process class in phase 2).
+#      SWARM_AOT (0; 1: the agents use an AOT cache, as packaged), SWARM_PROBE (1: scripts/swarm-probe.py records per-layer times and CPU-seconds per process class in phase 2).
 # Results: lines starting with SWARM on stdout and a markdown table in $SWARM_WORK/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,10 +84,11 @@ fi
 . "$ROOT/bin/lib/find-java.sh"
 [ -f agent/app/target/speglar-agent.jar ] || die "agent/app/target/speglar-agent.jar missing: build first"
 
-# As packaged (packaging/packages.sh), the agents map an AOT cache trained by packaging/aot-train-agent.sh, so their
-# first requests do not load, link and verify classes from the jars; SWARM_AOT=0 runs the bare jar.
+# SWARM_AOT=1: as packaged (packaging/packages.sh), the agents map an AOT cache trained by packaging/aot-train-agent.sh,
+# so their first requests do not load, link and verify classes from the jars (less CPU, a few MiB more RSS). The
+# default runs the bare jar, as every earlier figure did.
 AGENT_OPTS=""
-if [ "${SWARM_AOT:-1}" = 1 ]; then
+if [ "${SWARM_AOT:-0}" = 1 ]; then
   AGENT_OPTS="$(sed -e 's/#.*//' packaging/agent-jvm.options | tr -s ' \n' '  ')"
   mkdir -p "$WORK/aot"
   bin/speglar-agent demo-image --out "$WORK/aot/content" --layer-size 300000 >/dev/null

@@ -136,8 +136,8 @@ def main():
                 if p:
                     classes.setdefault(cls, []).append(p)
             p = n.pid("pull")
-            if p and p not in table and n.pull_end is None and t > 0:
-                n.pull_end = t
+            if p and n.pull_end is None and not os.path.exists(f"/proc/{p}"):
+                n.pull_end = t  # (checked now: the table may predate the pull's start)
             n.sample(t)
         for cls, roots in classes.items():
             for pid in descendants(table, roots):
@@ -145,6 +145,12 @@ def main():
                 c = cpu.get(pid)
                 cpu[pid] = (cls, ticks, ticks if c is None else c[2])
         time.sleep(a.interval)
+    for n in nodes:  # the last commits and exits since the final tick
+        t = time.time() - a.t0
+        p = n.pid("pull")
+        if p and n.pull_end is None and not os.path.exists(f"/proc/{p}"):
+            n.pull_end = t
+        n.sample(t)
     m1, wall = machine(), time.time() - wall0
     # CPU each process used while sampled (a process alive before the phase counts from its first sample on)
     per = {}
