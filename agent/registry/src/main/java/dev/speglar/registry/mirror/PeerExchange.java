@@ -60,6 +60,8 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
     /** When a TLS exchange's connection became usable, or 0. */
     private volatile long usableNanos;
 
+    private final boolean tls;
+
     private State state = State.CONNECTING;
     private Channel channel;
     private boolean reused;
@@ -85,6 +87,7 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
             Listener listener,
             long stallNanos,
             boolean tls) {
+        this.tls = tls;
         this.dialing = tls;
         this.client = client;
         this.loop = loop;
@@ -328,6 +331,7 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
                     // A pooled connection the peer had closed meanwhile: not the peer's fault, retry once on a fresh
                     // one.
                     reused = false;
+                    dialing = tls;
                     state = State.CONNECTING;
                     client.connect(this);
                 } else {

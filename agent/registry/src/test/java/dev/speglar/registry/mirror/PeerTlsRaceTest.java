@@ -88,7 +88,10 @@ class PeerTlsRaceTest extends MirrorTestSupport {
         var content = blob(bytes);
         var peer = track(new FakePeer("peer-40", "127.0.0.40", GOOD, tls.server(), SLOW_HANDSHAKE))
                 .put(content);
-        var agent = agent(OrderedRouter.of(peer), b -> b.peerTls(tls).raceBudgetFloor(BUDGET));
+        // A long overall deadline: the race budget is under test, not how long six handshakes take on a loaded machine.
+        var agent = agent(
+                OrderedRouter.of(peer),
+                b -> b.peerTls(tls).raceBudgetFloor(BUDGET).deadline(Duration.ofSeconds(20)));
 
         List<CompletableFuture<HttpResponse<byte[]>>> pulls = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
