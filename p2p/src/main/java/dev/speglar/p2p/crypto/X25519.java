@@ -13,6 +13,8 @@ public final class X25519 {
     private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b656e04220420");
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b656e032100");
     private static final byte[] BASE_POINT = new byte[32];
+    /** Thread-safe; one instance avoids seeding a new generator for every handshake. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     static {
         BASE_POINT[0] = 9;
@@ -22,7 +24,7 @@ public final class X25519 {
 
     public static byte[] generatePrivate() {
         byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
+        RANDOM.nextBytes(k);
         return k;
     }
 

@@ -3,6 +3,7 @@ package dev.speglar.p2p.host;
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
+import dev.speglar.p2p.noise.NoiseStaticKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -33,6 +34,7 @@ public final class Host implements AutoCloseable {
 
     private final Ed25519Identity identity;
     private final HostConfig config;
+    private final NoiseStaticKey noiseKey;
     private final ProtocolRegistry protocols = new ProtocolRegistry();
     private final EventLoopGroup group;
     private final Map<PeerId, Connection> connections = new ConcurrentHashMap<>();
@@ -48,6 +50,7 @@ public final class Host implements AutoCloseable {
     public Host(Ed25519Identity identity, HostConfig config) {
         this.identity = identity;
         this.config = config;
+        this.noiseKey = NoiseStaticKey.generate(identity);
         this.group = Transport.newGroup(config.ioThreads());
     }
 
@@ -57,6 +60,10 @@ public final class Host implements AutoCloseable {
 
     public PeerId peerId() {
         return identity.peerId();
+    }
+
+    NoiseStaticKey noiseKey() {
+        return noiseKey;
     }
 
     public HostConfig config() {

@@ -43,6 +43,9 @@ interface BenchCluster extends AutoCloseable {
     /** Inbound DHT requests served by all nodes so far. */
     long dhtRequests() throws Exception;
 
+    /** Connections upgraded so far (one Noise handshake each), counted at both ends. */
+    long connections() throws Exception;
+
     /** Provider lookups by rounds, summed over the live nodes. */
     long[] lookupRounds() throws Exception;
 

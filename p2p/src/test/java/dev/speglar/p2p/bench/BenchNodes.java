@@ -30,6 +30,7 @@ final class BenchNodes implements BenchCluster {
     private final boolean[] dead;
     private final Map<Integer, String> peerIds = new ConcurrentHashMap<>();
     private final LongAdder dhtRequests = new LongAdder();
+    private final LongAdder connections = new LongAdder();
     private volatile String lastMissWalk = "none - -";
 
     private BenchNodes(int n, int from, int to) {
@@ -65,6 +66,7 @@ final class BenchNodes implements BenchCluster {
                         .build());
                 b.nodes.add(node);
                 BenchAccess.countDhtRequests(node, "/spegel/kad/1.0.0", b.dhtRequests);
+                BenchAccess.countConnections(node, b.connections);
                 addrs.put(i, dialAddr(node));
                 earlier.add(i);
                 b.peerIds.put(i, node.peerId());
@@ -240,6 +242,11 @@ final class BenchNodes implements BenchCluster {
     @Override
     public long dhtRequests() {
         return dhtRequests.sum();
+    }
+
+    @Override
+    public long connections() {
+        return connections.sum();
     }
 
     @Override

@@ -60,7 +60,9 @@ public final class DhtBench {
         try (BenchCluster c = procs == 1
                 ? BenchNodes.start(n, 0, n, seed, Map.of())
                 : WorkerCluster.start(n, procs, seed, System.getProperty("bench.workerXmx", "1g"))) {
-            log("started %d nodes in %d process(es) in %.1f s", n, procs, secs(t0));
+            log(
+                    "started %d nodes in %d process(es) in %.1f s, %d connections upgraded",
+                    n, procs, secs(t0), c.connections());
             new DhtBench(c, keys, lookups, seed).run(heap0);
         }
         System.exit(0);
@@ -80,15 +82,16 @@ public final class DhtBench {
             int pending = cluster.advertisingPending();
             if (System.nanoTime() - lastLog[0] > 15e9) {
                 log(
-                        "advertising: %d provides pending after %.0f s, %d DHT requests served",
-                        pending, secs(t1), cluster.dhtRequests());
+                        "advertising: %d provides pending after %.0f s, %d DHT requests served, %d connections"
+                                + " upgraded",
+                        pending, secs(t1), cluster.dhtRequests(), cluster.connections());
                 lastLog[0] = System.nanoTime();
             }
             return pending == 0;
         });
         log(
-                "advertised %d keys in %.1f s (%d DHT requests served so far)",
-                (long) n * keysPerNode, secs(t1), cluster.dhtRequests());
+                "advertised %d keys in %.1f s (%d DHT requests served, %d connections upgraded so far)",
+                (long) n * keysPerNode, secs(t1), cluster.dhtRequests(), cluster.connections());
         long heapPerNode = (cluster.usedHeapAfterGc() - heap0) / n;
         log("%s", diagnosis.tableCoverage());
         log("failed walk requests so far: %s", cluster.failures());

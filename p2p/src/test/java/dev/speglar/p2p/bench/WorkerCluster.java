@@ -126,6 +126,7 @@ final class WorkerCluster implements BenchCluster {
                                 nodes.lookup(
                                         Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]), Integer.parseInt(f[3]));
                             case "req" -> nodes.dhtRequests();
+                            case "conns" -> nodes.connections();
                             case "holding" -> nodes.holding(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
                             case "walk" -> nodes.lastMissWalk();
                             case "rt" -> nodes.routingTables();
@@ -259,6 +260,11 @@ final class WorkerCluster implements BenchCluster {
     @Override
     public long dhtRequests() throws IOException {
         return sum("req");
+    }
+
+    @Override
+    public long connections() throws IOException {
+        return sum("conns");
     }
 
     @Override
