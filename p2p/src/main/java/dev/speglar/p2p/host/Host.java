@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +130,7 @@ public final class Host implements AutoCloseable {
     }
 
     private Upgrade admit(boolean outbound, PeerId expected) {
-        if (closed || open.incrementAndGet() > config.maxConnections()) {
+        if (closed || (open.incrementAndGet() > config.maxConnections() && !trimIdle())) {
             open.decrementAndGet();
             if (!closed) {
                 counters.refusedTotal.increment();
@@ -143,6 +144,35 @@ public final class Host implements AutoCloseable {
             }
         });
         return u;
+    }
+
+    /**
+     * At the cap, closes the connection that has had no open stream for longest, if that is at least a tenth of the
+     * idle timeout (10 s by default), and lets the new one in; false if every connection is in use or fresh. Like
+     * go-libp2p's connection manager, which trims rather than refuses: in a cluster larger than the cap, a node must
+     * still reach the peers closest to a key, and a refused dial would leave records misplaced and walks short.
+     */
+    private boolean trimIdle() {
+        Duration min = config.idleTimeout().dividedBy(10);
+        Connection victim = null;
+        Duration longest = Duration.ZERO;
+        for (Connection c : connections.values()) {
+            Duration idle = c.session().sinceLastStreamChange();
+            if (c.isUsable()
+                    && c.session().streamCount() == 0
+                    && idle.compareTo(min) >= 0
+                    && idle.compareTo(longest) > 0) {
+                victim = c;
+                longest = idle;
+            }
+        }
+        // Unregistered at once, so a concurrent admit picks another; the count drops when its channel closes.
+        if (victim == null || !connections.remove(victim.remotePeer(), victim)) {
+            return false;
+        }
+        LOG.debug("at the cap of {} connections: closing {}, idle for {}", config.maxConnections(), victim, longest);
+        victim.close();
+        return true;
     }
 
     /** The registered live connection to {@code peer}, if any. */

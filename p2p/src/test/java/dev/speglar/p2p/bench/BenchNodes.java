@@ -62,7 +62,7 @@ final class BenchNodes implements BenchCluster {
                         // 15 min reprovide interval (the queue would never drain) or the 19 min record validity.
                         .reprovideInterval(Duration.ofHours(6))
                         .providerValidity(Duration.ofHours(7))
-                        .maxConnections(Math.max(64, Math.min(n, 512)))
+                        // The default cap (512) as agents run it: with N near it, idle connections are trimmed.
                         .build());
                 b.nodes.add(node);
                 BenchAccess.countDhtRequests(node, "/spegel/kad/1.0.0", b.dhtRequests);
