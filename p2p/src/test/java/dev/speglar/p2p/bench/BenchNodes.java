@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,6 +36,14 @@ final class BenchNodes implements BenchCluster {
     private final LongAdder dhtRequests = new LongAdder();
     private final LongAdder connections = new LongAdder();
     private volatile String lastMissWalk = "none - -";
+    /** Starts each node's advertising at its slot (see {@link #advertise}). */
+    private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-advertise");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Nodes whose advertising has not started yet (counted as pending). */
+    private final AtomicInteger starting = new AtomicInteger();
 
     private BenchNodes(int n, int from, int to) {
         this.n = n;
@@ -119,13 +131,23 @@ final class BenchNodes implements BenchCluster {
     }
 
     @Override
-    public void advertise(int keysPerNode) {
+    public void advertise(int keysPerNode, long spreadMillis) {
         for (int i = from; i < to(); i++) {
             List<String> ks = new ArrayList<>(keysPerNode);
             for (int k = 0; k < keysPerNode; k++) {
                 ks.add(key(i, k));
             }
-            node(i).advertise(ks);
+            int node = i;
+            starting.incrementAndGet();
+            starter.schedule(
+                    () -> {
+                        if (!dead[node - from]) {
+                            node(node).advertise(ks);
+                        }
+                        starting.decrementAndGet();
+                    },
+                    spreadMillis * i / n,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -135,7 +157,7 @@ final class BenchNodes implements BenchCluster {
         for (int i = 0; i < nodes.size(); i++) {
             sum += dead[i] ? 0 : BenchAccess.advertisingPending(nodes.get(i));
         }
-        return sum;
+        return sum + starting.get();
     }
 
     @Override
@@ -271,6 +293,7 @@ final class BenchNodes implements BenchCluster {
 
     @Override
     public void close() {
+        starter.shutdownNow();
         nodes.forEach(P2pNode::close);
     }
 }

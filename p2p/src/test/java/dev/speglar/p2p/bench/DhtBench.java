@@ -16,8 +16,10 @@ import java.util.Random;
  * Then 10% of the nodes die without goodbye and cold/warm repeat. Each lookup asks for one provider and succeeds if
  * it is the key's owner. Lookups run one at a time. Not a test: run it by hand (docs/benchmarks-p2p.md).
  *
- * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1] [processes=1]}; system property
- * {@code bench.workerXmx} (default 1g) sizes each worker's heap.
+ * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1] [processes=1]}; system properties:
+ * {@code bench.workerXmx} (default 1g) sizes each worker's heap; {@code bench.advertiseSpreadSeconds} (default 0)
+ * starts node i's advertising at i/N of that time instead of all at once, as a rolling restart would: hundreds of
+ * nodes sharing two cores otherwise time out on each other.
  */
 public final class DhtBench {
     private static final Duration READY_WAIT = Duration.ofMinutes(30);
@@ -75,7 +77,11 @@ public final class DhtBench {
             Thread.sleep(settle * 1000); // a benchmark phase, not synchronisation
         }
         long t1 = System.nanoTime();
-        cluster.advertise(keysPerNode);
+        long spread = Long.getLong("bench.advertiseSpreadSeconds", 0);
+        if (spread > 0) {
+            log("advertising starts node by node over %d s", spread);
+        }
+        cluster.advertise(keysPerNode, spread * 1000);
         // Advertising is asynchronous: wait until every node's provide queue has drained.
         long[] lastLog = {System.nanoTime()};
         waitUntil("advertising drained", () -> {
