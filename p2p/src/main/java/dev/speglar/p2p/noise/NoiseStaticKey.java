@@ -14,14 +14,13 @@ import java.util.List;
 public final class NoiseStaticKey {
     private final byte[] privateKey;
     private final byte[] publicKey;
-    private final byte[] identityKey;
-    private final byte[] identitySig;
+    /** Identity key and signature over the static key; muxers are added per handshake. */
+    private final NoisePayload signed;
 
     private NoiseStaticKey(Ed25519Identity identity, byte[] privateKey) {
         this.privateKey = privateKey.clone();
         this.publicKey = X25519.publicKey(this.privateKey);
-        this.identityKey = identity.publicKeyProtobuf();
-        this.identitySig = identity.sign(NoiseIdentity.signedData(publicKey));
+        this.signed = NoiseIdentity.payload(identity, publicKey, List.of());
     }
 
     /** A fresh static key for {@code identity}. */
@@ -34,17 +33,13 @@ public final class NoiseStaticKey {
         return new NoiseStaticKey(identity, privateKey);
     }
 
-    byte[] privateKey() {
-        return privateKey;
-    }
-
     public byte[] publicKey() {
         return publicKey.clone();
     }
 
     /** The signed handshake payload announcing {@code muxers}. */
     public NoisePayload payload(List<String> muxers) {
-        return new NoisePayload(identityKey, identitySig, muxers);
+        return new NoisePayload(signed.identityKey(), signed.identitySig(), muxers);
     }
 
     /** A handshake in {@code role} with this static key and a fresh ephemeral key. */
