@@ -148,6 +148,9 @@ class HostTest {
             // A fresh connection is not trimmed: the cap refuses.
             assertThatThrownBy(() -> b.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
+            // The listener registers its side after reading the last handshake message, maybe after the dialer.
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> small.connection(a.peerId()).isPresent());
             Connection held = small.connection(a.peerId()).orElseThrow();
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> held.session().sinceLastStreamChange().toMillis() >= 300);
