@@ -16,7 +16,8 @@
 #   SWARM_N="4" SWARM_MODES="off" SWARM_KILL=0 SWARM_BYTES=67108864 scripts/bench-swarm.sh   # quick check
 # Env: SWARM_N, SWARM_MODES, SWARM_RUNS (1), SWARM_BYTES (268435456), SWARM_LAYERS (4), SWARM_RATE (200mbit),
 #      SWARM_KILL (1), SWARM_KILL_N (8), SWARM_STAGGER_MS (100), SWARM_PULL_TIMEOUT (600 s), SWARM_WORK (mktemp),
-#      SWARM_KEEP (0: delete the work dir's node data on exit; logs and results stay), SWARM_BUILD (1).
+#      SWARM_KEEP (0: delete the work dir's node data on exit; logs and results stay), SWARM_BUILD (1),
+#      SWARM_AOT (0; 1: the agents use an AOT cache, as packaged), SWARM_PROBE (1: scripts/swarm-probe.py records per-layer times and CPU-seconds per process class in phase 2).
 # Results: lines starting with SWARM on stdout and a markdown table in $SWARM_WORK/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ RATE=${SWARM_RATE:-200mbit}
 KILL=${SWARM_KILL:-1}
 KILL_N=${SWARM_KILL_N:-8}
 STAGGER_MS=${SWARM_STAGGER_MS:-100}
+PROBE=${SWARM_PROBE:-1}
 PULL_TIMEOUT=${SWARM_PULL_TIMEOUT:-600}
 WORK=${SWARM_WORK:-$(mktemp -d /tmp/swarm-bench.XXXXXX)}
 P=swb$$
@@ -81,6 +83,23 @@ if [ "${SWARM_BUILD:-1}" = 1 ]; then
 fi
 . "$ROOT/bin/lib/find-java.sh"
 [ -f agent/app/target/speglar-agent.jar ] || die "agent/app/target/speglar-agent.jar missing: build first"
+
+# SWARM_AOT=1: as packaged (packaging/packages.sh), the agents map an AOT cache trained by packaging/aot-train-agent.sh,
+# so their first requests do not load, link and verify classes from the jars (less CPU, a few MiB more RSS). The
+# default runs the bare jar, as every earlier figure did.
+AGENT_OPTS=""
+if [ "${SWARM_AOT:-0}" = 1 ]; then
+  AGENT_OPTS="$(sed -e 's/#.*//' packaging/agent-jvm.options | tr -s ' \n' '  ')"
+  mkdir -p "$WORK/aot"
+  bin/speglar-agent demo-image --out "$WORK/aot/content" --layer-size 300000 >/dev/null
+  log "AOT training run (packaging/aot-train-agent.sh)"
+  SPEGLAR_JAVA_OPTS="$AGENT_OPTS -XX:AOTCacheOutput=$WORK/aot/agent.aot -Xlog:aot=error" \
+    packaging/aot-train-agent.sh bin/speglar-agent "$WORK/aot/content" "$WORK/aot/data" >"$WORK/logs/aot.log" 2>&1 \
+    || die "AOT training failed: $WORK/logs/aot.log"
+  AGENT_OPTS="$AGENT_OPTS -XX:AOTCache=$WORK/aot/agent.aot"
+fi
+export SPEGLAR_JAVA_OPTS="${SPEGLAR_JAVA_OPTS:-$AGENT_OPTS}"
+[ -n "$SPEGLAR_JAVA_OPTS" ] || unset SPEGLAR_JAVA_OPTS
 
 SHARING_FLAG=1
 if ! bin/speglar-agent registry --help 2>&1 | grep -q -- '--in-flight-sharing'; then
@@ -133,6 +152,7 @@ health:
 EOF
 ip netns exec "${P}u" docker-registry serve "$WORK/registry/config.yml" >"$WORK/logs/registry.log" 2>&1 &
 PIDS+=($!)
+REGISTRY_PID=$!
 for _ in $(seq 100); do ip netns exec "${P}u" curl -sf "http://$REG/v2/" >/dev/null && break; sleep 0.1; done
 ip netns exec "${P}u" curl -sf "http://$REG/v2/" >/dev/null || die "registry did not start"
 ip netns exec "${P}u" skopeo --insecure-policy copy --quiet --dest-tls-verify=false --preserve-digests \
@@ -225,6 +245,7 @@ start_pull() { # I DIR -> pid in PULL_PID
     >"$2/pull.log" 2>&1 &
   PULL_PID=$!
   PIDS+=("$PULL_PID")
+  echo "$PULL_PID" >"$2/pull.pid"
 }
 # rss_sampler OUT DIR...: the largest agent VmRSS (MiB) seen so far, written to OUT every 0.2 s until OUT.stop exists
 rss_sampler() {
@@ -253,6 +274,27 @@ RESULTS="$WORK/results.md"
 echo "| run | mode | case | N | T_alone s | T_all s | T_all/T_alone | upstream bytes / S | pulls ok | verified | mirror hit/miss | agent peak RSS MiB | load |" >"$RESULTS"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$RESULTS"
 
+# probe_start BASE T0 DIR...: scripts/swarm-probe.py samples the nodes until probe_stop (SWARM_PROBE=1)
+PROBE_PID=""
+probe_start() {
+  local base=$1 t0=$2; shift 2
+  PROBE_PID=""
+  [ "$PROBE" = 1 ] || return 0
+  python3 "$ROOT/scripts/swarm-probe.py" --out "$base/probe.txt" --stop "$base/probe.stop" --t0 "$t0" \
+    --registry-pid "$REGISTRY_PID" --layers "$WORK/image.txt" --max "$PULL_TIMEOUT" "$@" &
+  PROBE_PID=$!
+  PIDS+=("$PROBE_PID")
+}
+# probe_stop BASE LABEL: ends the probe (before verification, whose hashing is not part of the pull) and logs its report
+probe_stop() {
+  [ -n "$PROBE_PID" ] || return 0
+  touch "$1/probe.stop"
+  wait "$PROBE_PID" 2>/dev/null || true
+  mkdir -p "$WORK/logs/${1#"$WORK/run/"}"
+  cp "$1/probe.txt" "$WORK/logs/${1#"$WORK/run/"}/" 2>/dev/null || true
+  sed "s/^/PROBE $2: /" "$1/probe.txt" | tee -a "$WORK/bench.log" >&2 || true
+}
+
 # phase 1: node 0 alone; sets T_ALONE
 phase_alone() {
   local run=$1 mode=$2 dir="$WORK/run/r$1-$2-alone/n0" tx0 t0 rc=0 ok=0
@@ -261,9 +303,11 @@ phase_alone() {
   [ "$mode" = none ] || await_http "${P}n0" "http://$(node_ip 0):5000/livez" 120 || die "agent 0 not live"
   local l; l=$(load)
   tx0=$(tx_bytes); t0=$(now)
+  probe_start "$WORK/run/r$1-$2-alone" "$t0" "$dir"
   start_pull 0 "$dir"
   wait_pulls $((SECONDS + PULL_TIMEOUT)) "$PULL_PID" || rc=1
   T_ALONE=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}')
+  probe_stop "$WORK/run/r$1-$2-alone" "$mode alone"
   [ $rc = 0 ] && verify "$dir" && ok=1
   local up; up=$(ratio $(($(tx_bytes) - tx0)) "$S")
   echo "SWARM run=$run mode=$mode case=alone n=1 t_alone=$T_ALONE upstream_S=$up ok=$((1 - rc))/1 verified=$ok/1 load=$l"
@@ -298,6 +342,7 @@ phase_swarm() {
   local sampler=$!
   PIDS+=("$sampler")
   local tx0 t0; tx0=$(tx_bytes); t0=$(now)
+  probe_start "$base" "$t0" "${dirs[@]}"
   for i in $(seq 1 "$n"); do
     start_pull "$i" "$base/n$i"
     pids+=("$PULL_PID")
@@ -330,6 +375,7 @@ phase_swarm() {
     local e; e=$(stat -c %.9Y "$base/n$i/pull.log")
     t_end=$(awk -v a="$t_end" -v b="$e" 'BEGIN {print (b > a ? b : a)}')
   done
+  probe_stop "$base" "$mode $case n=$n"
   local up t_all counted=$((n - first + 1))
   up=$(ratio $(($(tx_bytes) - tx0)) "$S")
   t_all=$(awk -v a="$t0" -v b="$t_end" 'BEGIN {printf "%.2f", b - a}')

@@ -21,7 +21,10 @@ fi
 
 echo "== generating a test image into node 1's OCI layout store"
 for n in 1 2 3; do mkdir -p "$WORK/node$n/layout" "$WORK/node$n/data"; done
-DIGEST=$(bin/speglar-agent demo-image --out "$WORK/node1/layout" --name docker.io/library/speglar-demo:1.0)
+# SPEGLAR_DEMO_LAYER_SIZE (bytes of random data in the layer, default 4 MiB): the agents stream any size in bounded
+# memory, e.g. SPEGLAR_DEMO_LAYER_SIZE=500000000 ./scripts/demo.sh
+DIGEST=$(bin/speglar-agent demo-image --out "$WORK/node1/layout" --name docker.io/library/speglar-demo:1.0 \
+  --layer-size "${SPEGLAR_DEMO_LAYER_SIZE:-4194304}" 2>"$WORK/demo-image.log") || { cat "$WORK/demo-image.log"; exit 1; }
 for n in 2 3; do
   printf '{"imageLayoutVersion":"1.0.0"}' > "$WORK/node$n/layout/oci-layout"
   printf '{"schemaVersion":2,"manifests":[]}' > "$WORK/node$n/layout/index.json"

@@ -3,7 +3,12 @@ package dev.speglar.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.speglar.testkit.BlobInfo;
+import dev.speglar.testkit.Exec;
 import dev.speglar.testkit.RawHttp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,16 +56,29 @@ class BadRequestE2ETest {
                 row("traversal", "GET /v2/../../etc/passwd HTTP/1.1", 404, "UNSUPPORTED"),
                 row("traversal in name", "GET /v2/../../../etc/manifests/passwd HTTP/1.1", 400, "NAME_INVALID"),
                 row("encoded traversal", "GET /v2/%2e%2e/%2e%2e/etc/passwd HTTP/1.1", 404, "UNSUPPORTED"),
+                // The path is decoded once (as upstream's Go server does): these name no endpoint...
                 row(
                         "encoded traversal as digest",
                         "GET /v2/library/test/blobs/..%2f..%2f..%2fetc%2fpasswd HTTP/1.1",
-                        400,
-                        "DIGEST_INVALID"),
+                        404,
+                        "UNSUPPORTED"),
                 row(
                         "traversal as digest hex",
                         "GET /v2/library/test/blobs/sha256:..%2f..%2fetc%2fpasswd HTTP/1.1",
+                        404,
+                        "UNSUPPORTED"),
+                // ...and what double encoding or a malformed escape leaves is no name or digest.
+                row(
+                        "double-encoded traversal as digest",
+                        "GET /v2/library/test/blobs/..%252f..%252fetc HTTP/1.1",
                         400,
                         "DIGEST_INVALID"),
+                row(
+                        "double-encoded slash in name",
+                        "GET /v2/library%252Ftest/manifests/1.0 HTTP/1.1",
+                        400,
+                        "NAME_INVALID"),
+                row("malformed escape", "GET /v2/library%zztest/manifests/1.0 HTTP/1.1", 400, null),
                 row(
                         "unknown digest algorithm",
                         "GET /v2/library/test/blobs/md5:d41d8cd98f00b204e9800998ecf8427e HTTP/1.1",
@@ -148,6 +166,39 @@ class BadRequestE2ETest {
                 agent.address(), "HEAD /v2/library/test/manifests/1.0?ns=registry.invalid HTTP/1.1\r\nHost: speglar");
 
         assertThat(r.status()).isEqualTo(404);
+    }
+
+    @Test
+    void curlPercentEncodedNamesAndDigestsAreServedAsUpstreamDecodesThem() {
+        String manifest = source.images.test().manifest().digest();
+        Exec.Result name = curl("-I", "--path-as-is", base() + "/v2/library%2Ftest/manifests/1.0");
+        assertThat(name.stdout()).startsWith("200 ");
+        Exec.Result digest = curl("-I", base() + "/v2/library/test/manifests/" + manifest.replace(":", "%3A"));
+        assertThat(digest.stdout()).startsWith("200 ");
+    }
+
+    @Test
+    void curlHttp2PriorKnowledgeIs505AndClosedWhileAnH2cUpgradeIsAnsweredInHttp11() {
+        // Go's server sends an HTTP/1.1 505 to the h2 preface, which curl reports as an empty reply (52), at once.
+        Exec.Result prior = curl("--http2-prior-knowledge", base() + "/v2/");
+        assertThat(prior.exitCode()).as(prior.stderr()).isEqualTo(52);
+        Exec.Result upgrade = curl("--http2", base() + layer);
+        assertThat(upgrade.exitCode()).as(upgrade.stderr()).isZero();
+        assertThat(upgrade.stdout()).isEqualTo("200 1.1");
+        assertStillServing();
+    }
+
+    private static String base() {
+        return "http://" + agent.address().getHostString() + ":"
+                + agent.address().getPort();
+    }
+
+    /** curl printing {@code <status> <HTTP version>}, body discarded, 10 s at most. */
+    private static Exec.Result curl(String... args) {
+        List<String> cmd = new ArrayList<>(
+                List.of("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code} %{http_version}"));
+        cmd.addAll(List.of(args));
+        return Exec.run(Duration.ofSeconds(20), Map.of(), cmd);
     }
 
     private static void assertStillServing() {

@@ -190,7 +190,6 @@ public final class Agent implements AutoCloseable {
                 .addKeyValue(
                         "router",
                         c.p2p().standalone() ? "standalone" : c.listen().routerAddr())
-                .addKeyValue("sha256", dev.speglar.oci.hashing.Digests.sha256Provider())
                 .addKeyValue("peer", router instanceof P2pRouter p ? p.node().peerId() : "")
                 .log("running Speglar");
     }

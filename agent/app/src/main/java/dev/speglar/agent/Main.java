@@ -57,6 +57,12 @@ public final class Main implements Runnable {
                     "io.netty.eventLoopThreads",
                     Integer.toString(Math.min(2, Runtime.getRuntime().availableProcessors())));
         }
+        // Netty 4.2 runs queued tasks for up to 1 s before it looks at sockets again; socket writes that used up their
+        // spin count continue as such tasks, so while blobs stream, a new connection (a kubelet probe) waited seconds.
+        // 100 ms is Netty's floor.
+        if (System.getProperty("io.netty.eventLoop.maxTaskProcessingQuantumMs") == null) {
+            System.setProperty("io.netty.eventLoop.maxTaskProcessingQuantumMs", "100");
+        }
         System.exit(run(args));
     }
 

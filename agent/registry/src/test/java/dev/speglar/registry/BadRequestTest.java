@@ -47,12 +47,18 @@ class BadRequestTest {
                 Arguments.of("GET", "/v2/../../etc/passwd", null, 404, unsupported),
                 Arguments.of("GET", "/v2/a/../../etc/blobs/" + DIGEST, null, 400, badName),
                 Arguments.of("GET", "/v2/a/%2e%2e/%2e%2e/blobs/" + DIGEST, null, 400, badName),
+                // Decoded once (as Go's net/http does upstream): this is /v2/a/blobs/../../etc/passwd, no endpoint.
+                Arguments.of("GET", "/v2/a/blobs/..%2f..%2fetc%2fpasswd", null, 404, unsupported),
                 Arguments.of(
                         "GET",
-                        "/v2/a/blobs/..%2f..%2fetc%2fpasswd",
+                        "/v2/a/blobs/..%252f..%252fetc",
                         null,
                         400,
                         "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"invalid checksum digest format\"}]}"),
+                Arguments.of("GET", "/v2/a%252Fb/blobs/BLOB", null, 400, badName),
+                Arguments.of("GET", "/v2/Library%2Fa/blobs/BLOB", null, 400, badName),
+                Arguments.of("GET", "/v2/a%zz/blobs/BLOB", null, 400, ""),
+                Arguments.of("GET", "/v2/a/blobs/BLOB%4", null, 400, ""),
                 Arguments.of("GET", "/../../etc/passwd", null, 404, ""),
                 Arguments.of(
                         "GET",
@@ -127,6 +133,65 @@ class BadRequestTest {
                 assertThat(r.header("content-type")).isEqualTo("application/json");
             }
             // Every refusal leaves a healthy keep-alive connection.
+            assertThat(c.exchange("GET", "/livez").status()).isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} is served")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "/v2/library%2Fa/blobs/BLOB",
+                "/v2/a%2fb%2Fc/blobs/BLOB",
+                "/v2/a/blobs/sha256%3AHEX",
+                "/v2/%61/blobs/BLOB"
+            })
+    void percentEncodedNamesAndDigestsAreDecodedOnceAsUpstreamDoes(String target) throws Exception {
+        String hex = blob.substring("sha256:".length());
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange("GET", target.replace("BLOB", blob).replace("HEX", hex));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("0123456789");
+            assertThat(r.header("docker-content-digest")).isEqualTo(blob);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} is 505 and closed")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                // curl --http2-prior-knowledge: the HTTP/2 connection preface, then binary frames
+                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000\u0000\u0000\u0000\u0000",
+                "GET /v2/ HTTP/3.0\r\nHost: t\r\n\r\n",
+                "GET /v2/ HTTP/0.9\r\nHost: t\r\n\r\n",
+                // pipelined behind a good request: that one is answered first
+                "GET /livez HTTP/1.1\r\nHost: t\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+            })
+    void otherMajorVersionsAre505AsFromGo(String raw) throws Exception {
+        try (RawHttp c = new RawHttp(address)) {
+            c.sendRaw(raw.getBytes(StandardCharsets.ISO_8859_1));
+            if (raw.startsWith("GET /livez")) {
+                assertThat(c.read(false).status()).isEqualTo(200);
+            }
+            Response r = c.read(false);
+            assertThat(r.status()).isEqualTo(505);
+            assertThat(r.bodyText()).isEqualTo("505 HTTP Version Not Supported");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void anH2cUpgradeIsAnsweredInHttp11AndTheConnectionStaysUsable() throws Exception {
+        // curl --http2 on a cleartext URL: Go (upstream) ignores the Upgrade and answers in HTTP/1.1, and so do we.
+        try (RawHttp c = new RawHttp(address)) {
+            Response r = c.exchange(
+                    "GET",
+                    "/v2/a/blobs/" + blob,
+                    "Connection: Upgrade, HTTP2-Settings",
+                    "Upgrade: h2c",
+                    "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("upgrade")).isNull();
+            assertThat(r.bodyText()).isEqualTo("0123456789");
             assertThat(c.exchange("GET", "/livez").status()).isEqualTo(200);
         }
     }

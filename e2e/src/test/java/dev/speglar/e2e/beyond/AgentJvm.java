@@ -39,17 +39,8 @@ final class AgentJvm implements AutoCloseable {
     /** An agent inside network namespace {@code netns} (see {@link dev.speglar.testkit.NetNamespaces}). */
     AgentJvm(String netns, String name, String registryHostPort, String metricsHostPort, List<String> flags) {
         this.netns = netns;
-        Path repo = Path.of(System.getProperty("user.dir")).getParent();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions(repo.resolve("packaging/agent-jvm.options")));
+        List<String> cmd = command("registry");
         cmd.addAll(List.of(
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.speglar.agent.Main",
-                "registry",
                 "--registry-addr=" + registryHostPort,
                 "--metrics-addr=" + metricsHostPort,
                 "--verify-containerd-config=false",
@@ -65,6 +56,22 @@ final class AgentJvm implements AutoCloseable {
         registryUrl = "http://" + (registryHostPort.startsWith(":") ? "127.0.0.1" : "") + registryHostPort;
         metricsUrl = "http://" + (metricsHostPort.startsWith(":") ? "127.0.0.1" : "") + metricsHostPort + "/metrics";
         process.awaitReady(Duration.ofSeconds(60), () -> status(registryUrl + "/livez") == 200);
+    }
+
+    /** The java command line of an agent subcommand with the packaged JVM options; more arguments may be added. */
+    static List<String> command(String... subcommand) {
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions(repo.resolve("packaging/agent-jvm.options")));
+        cmd.addAll(List.of(
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.speglar.agent.Main"));
+        cmd.addAll(List.of(subcommand));
+        return cmd;
     }
 
     private static List<String> jvmOptions(Path file) {

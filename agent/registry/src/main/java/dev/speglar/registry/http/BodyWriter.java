@@ -64,8 +64,8 @@ final class BodyWriter {
         } else if (source.channel() != null && ctx.pipeline().get(SslHandler.class) != null) {
             // No sendfile through TLS: the file is read in chunks and encrypted.
             try {
-                last = ctx.writeAndFlush(new HttpChunkedInput(
-                        new ChunkedNioFile(source.channel(), source.offset(), source.length(), CHUNK)));
+                last = ctx.writeAndFlush(new HttpChunkedInput(YieldingChunks.of(
+                        ctx, new ChunkedNioFile(source.channel(), source.offset(), source.length(), CHUNK))));
             } catch (java.io.IOException e) {
                 source.closeQuietly();
                 ctx.close();
@@ -78,7 +78,7 @@ final class BodyWriter {
             last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
             InputStream bounded = new BoundedInputStream(source.stream(), source.length());
-            last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedStream(bounded, CHUNK)));
+            last = ctx.writeAndFlush(new HttpChunkedInput(YieldingChunks.of(ctx, new ChunkedStream(bounded, CHUNK))));
         }
         last.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
     }

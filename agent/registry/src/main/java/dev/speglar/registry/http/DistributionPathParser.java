@@ -13,9 +13,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
 
 /**
- * Parses {@code /v2/<name>/(manifests|blobs)/<reference>} into a {@link DistributionRequest}. The raw path is never
- * percent-decoded: no valid name, tag or digest contains {@code %}, so encoded traversal tricks simply fail the name
- * grammar. Nothing here touches the file system.
+ * Parses {@code /v2/<name>/(manifests|blobs)/<reference>} into a {@link DistributionRequest}. The path arrives
+ * percent-decoded exactly once ({@link PercentDecoding}, as upstream's Go server does), so {@code library%2Fnginx} is
+ * {@code library/nginx}; whatever decoding yields must pass the name, tag and digest grammar, so encoded traversal
+ * tricks ({@code %2e%2e}, double encoding) fail it. Nothing here touches the file system.
  */
 public final class DistributionPathParser {
     private static final String MANIFESTS = "/manifests/";
@@ -33,7 +34,7 @@ public final class DistributionPathParser {
     }
 
     /**
-     * @param path raw path starting with {@code /v2/}, without query
+     * @param path percent-decoded path starting with {@code /v2/}, without query
      * @param ns decoded {@code ns} query value or null
      * @param rangeHeader the {@code Range} header or null; honoured for blobs only (a server may ignore Range)
      * @throws RegistryException with the status and OCI code to answer

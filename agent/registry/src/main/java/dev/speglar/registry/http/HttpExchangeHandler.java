@@ -42,6 +42,8 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
     private final Drain drain;
     private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
     private Exchange current;
+    /** A 505 was sent: the connection closes and nothing more is read. */
+    private boolean closing;
 
     /** @param metrics where to record exchanges, or null */
     public HttpExchangeHandler(HttpMetrics metrics) {
@@ -96,6 +98,9 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                 ReferenceCountUtil.release(msg);
                 request = copyHead(request);
             }
+            if (closing) {
+                return; // after a 505 nothing more is read
+            }
             originForm(request);
             if (current != null) {
                 pending.add(request);
@@ -104,8 +109,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                 }
                 return;
             }
-            begin(ctx, request);
-            ctx.fireChannelRead(request);
+            start(ctx, request);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -154,6 +158,15 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         super.channelInactive(ctx);
     }
 
+    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        if (!HttpVersions.supported(request)) {
+            unsupportedVersion(ctx);
+            return;
+        }
+        begin(ctx, request);
+        ctx.fireChannelRead(request);
+    }
+
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
         Exchange e = new Exchange(request, System.nanoTime());
         current = e;
@@ -177,8 +190,7 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
         }
         HttpRequest next = pending.poll();
         if (next != null) {
-            begin(ctx, next);
-            ctx.fireChannelRead(next);
+            start(ctx, next);
         } else if (!ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -213,6 +225,13 @@ public final class HttpExchangeHandler extends ChannelDuplexHandler {
                     .addKeyValue("complete", success)
                     .log(success ? "request" : "request aborted");
         }
+    }
+
+    /** A 505 ends the connection: nothing queued or following is served (see {@link HttpVersions}). */
+    private void unsupportedVersion(ChannelHandlerContext ctx) {
+        closing = true;
+        pending.clear();
+        HttpVersions.refuse(ctx);
     }
 
     /**

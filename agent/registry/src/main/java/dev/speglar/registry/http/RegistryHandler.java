@@ -137,11 +137,20 @@ public final class RegistryHandler extends SimpleChannelInboundHandler<HttpReque
         boolean head = method.equals(HttpMethod.HEAD);
         String uri = request.uri();
         int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
         try {
+            String path = decodedPath(q < 0 ? uri : uri.substring(0, q));
             route(ctx, request, head, path, q < 0 ? null : uri.substring(q + 1), keepAlive);
         } catch (RegistryException e) {
             refuse(ctx, e, head, keepAlive);
+        }
+    }
+
+    /** Decoded once before routing, as Go's net/http does for upstream; then validated by the path grammar. */
+    private static String decodedPath(String raw) {
+        try {
+            return PercentDecoding.path(raw);
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.empty(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.speglar.registry.InvalidRangeException;
 import dev.speglar.registry.OciErrors;
 import dev.speglar.store.Arrival;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -108,11 +110,32 @@ public final class ArrivalResponder {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         headers(head.headers(), a, first, last, req.range().isPresent());
         HttpUtil.setKeepAlive(head, keepAlive);
-        GrowingFileInput input =
-                new GrowingFileInput(file, first, last + 1, sharing.stall().toNanos());
         LOG.debug("serving arriving {} from {} ({} of {} bytes there)", req.digest(), first, a.size(), a.total());
         ctx.write(head);
-        var done = ctx.writeAndFlush(new HttpChunkedInput(input));
+        ChannelFuture done = ctx.pipeline().get(SslHandler.class) == null
+                ? GrowingFileStream.start(
+                        ctx, file, first, last + 1, sharing.stall().toNanos(), POLL_MILLIS)
+                : chunked(ctx, file, first, last + 1);
+        done.addListener(f -> {
+            if (!f.isSuccess()) {
+                // An asker that took another peer's offer closes this stream at once: routine, so not at info.
+                boolean askerLeft = !ctx.channel().isActive();
+                String why = f.cause() == null ? "closed" : f.cause().toString();
+                if (askerLeft) {
+                    LOG.debug("stream of arriving {} ended early, the asker left: {}", req.digest(), why);
+                } else {
+                    LOG.info("stream of arriving {} ended early: {}", req.digest(), why);
+                }
+            }
+        });
+        done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        return true;
+    }
+
+    /** Through TLS, no sendfile: the file is read in chunks, and a poll resumes the paused chunked writer. */
+    private ChannelFuture chunked(ChannelHandlerContext ctx, FileChannel file, long start, long end) {
+        var done = ctx.writeAndFlush(new HttpChunkedInput(dev.speglar.registry.http.YieldingChunks.of(
+                ctx, new GrowingFileInput(file, start, end, sharing.stall().toNanos()))));
         ScheduledFuture<?> poll = ctx.executor()
                 .scheduleAtFixedRate(
                         () -> {
@@ -124,17 +147,8 @@ public final class ArrivalResponder {
                         POLL_MILLIS,
                         POLL_MILLIS,
                         TimeUnit.MILLISECONDS);
-        done.addListener(f -> {
-            poll.cancel(false);
-            if (!f.isSuccess()) {
-                LOG.info(
-                        "stream of arriving {} ended early: {}",
-                        req.digest(),
-                        f.cause() == null ? "closed" : f.cause().toString());
-            }
-        });
-        done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-        return true;
+        done.addListener(f -> poll.cancel(false));
+        return done;
     }
 
     /** A fresh ingest with no byte and no decision yet: the pull is about to ask this node's mirror. */
@@ -180,7 +194,8 @@ public final class ArrivalResponder {
         h.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
                 .set(HttpHeaderNames.CONTENT_LENGTH, last - first + 1)
                 .set("Docker-Content-Digest", a.digest().toString())
-                .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+                .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                .set(InFlightSharing.ARRIVED_HEADER, a.size());
         if (ranged) {
             h.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + a.total());
         }

@@ -33,6 +33,12 @@ public record InFlightSharing(
      */
     public static final String STATE_HEADER = "Speglar-Arrival";
 
+    /**
+     * Header of a stream of an arriving blob: how many bytes of it the serving node holds right now, so an asker that
+     * got several offers takes the most advanced one.
+     */
+    public static final String ARRIVED_HEADER = "Speglar-Arrived";
+
     public static final String DECIDING = "deciding";
     public static final String STALLED = "stalled";
 

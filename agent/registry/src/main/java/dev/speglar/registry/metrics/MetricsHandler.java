@@ -65,6 +65,10 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             send(ctx, empty(ctx, HttpResponseStatus.BAD_REQUEST), false);
             return;
         }
+        if (!dev.speglar.registry.http.HttpVersions.supported(request)) {
+            dev.speglar.registry.http.HttpVersions.refuse(ctx);
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         String route = path.equals("/metrics") ? path : route(path);

@@ -136,9 +136,17 @@ final class LocalFetch {
             if (!session.pause(Math.min(left, sharing.settle().toNanos()))) {
                 return new Race.Outcome.Gone();
             }
-            var fresh = mirror.router.lookup(InFlightKeys.of(digest), IN_FLIGHT_PROVIDERS, true);
-            session.add(fresh, true, p -> true);
-            session.pool.awaitOnly(fresh);
+            if (rounds == 1) {
+                var fresh = mirror.router.lookup(InFlightKeys.of(digest), IN_FLIGHT_PROVIDERS, true);
+                session.add(fresh, true, p -> true);
+                session.pool.awaitOnly(fresh);
+            } else {
+                // Later rounds only ask again the nodes that were still deciding: they now stream or have seen this
+                // node. A node that this round's walk did not reach stored its record after it, so its own walk finds
+                // this node's. A new walk here would only add its latency (seconds on a loaded node) to every round.
+                l.busy().forEach(session.pool::add);
+                session.pool.awaitNone();
+            }
             // The round lasts until a peer answers or the lookup has asked every node that may hold a record: each
             // deciding node stores its own record before it looks, so of two that miss together at least one sees the
             // other (a timer would only guess how long the records take to spread).

@@ -57,6 +57,9 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private boolean endHeld;
     private Throwable failureHeld;
+    /** The connection failed after the head, before a sink was attached (read from the race's thread). */
+    private volatile boolean brokenAfterHead;
+
     private BodySink sink;
     private boolean readPending;
     private long lastProgress;
@@ -86,6 +89,11 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
     /** The response head; valid once {@link Listener#onHead} was called. */
     HttpResponse response() {
         return response;
+    }
+
+    /** True once the body broke off while nobody consumed it yet: an offer not worth taking. */
+    boolean brokenAfterHead() {
+        return brokenAfterHead;
     }
 
     long headLatencyNanos() {
@@ -287,7 +295,10 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
                     listener.onFailure(this, cause);
                 }
             }
-            case HEAD -> failureHeld = cause;
+            case HEAD -> {
+                failureHeld = cause;
+                brokenAfterHead = true;
+            }
             case BODY -> sink.onError(cause);
             default -> {}
         }

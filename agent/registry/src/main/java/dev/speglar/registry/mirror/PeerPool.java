@@ -54,6 +54,12 @@ final class PeerPool {
         openLookups.retainAll(java.util.Set.of(lookup));
     }
 
+    /** Waits for no lookup from now on: the pool holds every peer a round asks. */
+    void awaitNone() {
+        openLookups.clear();
+        lookupDone = true;
+    }
+
     /** The non-acquired peer used least so far, or null. */
     PeerTarget acquire() {
         Slot best = null;

@@ -57,6 +57,11 @@ final class Race {
     private final DistributionRequest req;
     private final Plan plan;
     private final Set<PeerExchange> inflight = new HashSet<>();
+    /** Exchanges that sent their head (offers, or answers still reading a manifest body). */
+    private final Set<PeerExchange> heard = new HashSet<>();
+
+    private final StreamOffers offers = new StreamOffers();
+    private int inFlightAsked;
     private final java.util.List<PeerTarget> busy = new java.util.ArrayList<>();
     private int attempts;
     private int stalled;
@@ -93,6 +98,9 @@ final class Race {
                     pending--;
                     attempts++;
                     inflight.add(mirror.start(session, req, t, plan.range()));
+                    if (t.inFlight() && !plan.patient() && ++inFlightAsked < StreamOffers.FANOUT) {
+                        pending++; // in-flight peers are asked a few at once, to take the most advanced offer
+                    }
                     if (!raceArmed && !plan.patient()) {
                         raceArmed = true;
                         raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
@@ -115,11 +123,31 @@ final class Race {
                 if (nextHedge < hedges.length) {
                     wait = Math.min(wait, start + hedges[nextHedge] - now);
                 }
+                if (!offers.isEmpty()) {
+                    if (now - offers.holdEnd() >= 0 || !awaitingInFlight()) {
+                        StreamOffers.Offer best = taken();
+                        if (best != null) {
+                            winner = best.ex();
+                            return new Outcome.Won(winner, best.head(), null);
+                        }
+                        offers.clear(); // every held stream broke off: their exchanges are failures
+                        for (PeerExchange ex : java.util.List.copyOf(inflight)) {
+                            if (ex.brokenAfterHead()) {
+                                failed(ex, "body broke off before it was taken");
+                            }
+                        }
+                        continue;
+                    }
+                    wait = Math.min(wait, offers.holdEnd() - now);
+                }
                 MirrorEvent e = session.poll(wait);
                 now = System.nanoTime();
                 if (e == null) {
                     if (nextHedge < hedges.length && now - start >= hedges[nextHedge]) {
                         continue; // a late wake-up: hedges that were due come before the race timer
+                    }
+                    if (!offers.isEmpty()) {
+                        continue; // the hold ended: the best offer wins (above)
                     }
                     if (now - deadline >= 0) {
                         return new Outcome.Expired();
@@ -138,7 +166,11 @@ final class Race {
                     }
                     case MirrorEvent.Head h
                     when inflight.contains(h.ex()) -> {
+                        heard.add(h.ex());
                         Outcome o = onHead(h.ex());
+                        if (o instanceof Outcome.Won w && offered(w, now)) {
+                            continue; // held while other in-flight peers may offer a more advanced stream
+                        }
                         if (o != null) {
                             winner = h.ex();
                             return o;
@@ -170,6 +202,36 @@ final class Race {
                 }
             }
         }
+    }
+
+    /**
+     * True if {@code w} is an in-flight peer's stream that joined the offers: other in-flight peers asked in this race
+     * have not answered yet. A peer holding the whole blob, or the only one asked, wins at once.
+     */
+    private boolean offered(Outcome.Won w, long now) {
+        if (!w.ex().target.inFlight() || (offers.isEmpty() && !awaitingInFlight())) {
+            return false;
+        }
+        offers.add(w.ex(), w.head(), now);
+        return true;
+    }
+
+    /** Some in-flight peer asked in this race has not sent its head yet. */
+    private boolean awaitingInFlight() {
+        return inflight.stream().anyMatch(ex -> ex.target.inFlight() && !heard.contains(ex));
+    }
+
+    private StreamOffers.Offer taken() {
+        StreamOffers.Offer taken = offers.best();
+        if (taken != null && offers.size() > 1) {
+            PeerMirror.LOG.debug(
+                    "{} of {} in-flight offers for {}: {} bytes there",
+                    taken.ex().target,
+                    offers.size(),
+                    req.key(),
+                    taken.arrived());
+        }
+        return taken;
     }
 
     /**
@@ -241,6 +303,7 @@ final class Race {
 
     private void failed(PeerExchange ex, String why) {
         inflight.remove(ex);
+        offers.remove(ex);
         session.pool.remove(ex.target);
         PeerMirror.LOG.debug("request to peer {} failed for {}: {}", ex.target, req.key(), why);
         trigger();

@@ -74,6 +74,19 @@ class MetricsServerTest {
     }
 
     @Test
+    void anHttp2PrefaceIs505AndClosedAsFromGo() throws Exception {
+        try (MetricsServer metrics = new MetricsServer(
+                        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), new PrometheusRegistry());
+                RawHttp c = new RawHttp(metrics.start())) {
+            c.sendRaw("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Response r = c.read(false);
+            assertThat(r.status()).isEqualTo(505);
+            assertThat(r.bodyText()).isEqualTo("505 HTTP Version Not Supported");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void twoServersShareOneRegistry() throws Exception {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         FakeContentStore store = new FakeContentStore(null);

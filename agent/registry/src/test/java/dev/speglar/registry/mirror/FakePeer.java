@@ -84,6 +84,11 @@ final class FakePeer implements AutoCloseable {
 
     final java.util.concurrent.atomic.AtomicInteger bodiesWritten = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, Content> contents = new ConcurrentHashMap<>();
+    /** As an in-flight node: the {@code Speglar-Arrived} value its streams carry; -1 sends none. */
+    volatile long arrived = -1;
+    /** As an in-flight node still choosing its source: this many requests are answered 503 "deciding" first. */
+    final java.util.concurrent.atomic.AtomicInteger decidingAnswers = new java.util.concurrent.atomic.AtomicInteger();
+
     private volatile Mode mode;
     private final Channel server;
 
@@ -146,6 +151,16 @@ final class FakePeer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             requests.add(new Recorded(req.method(), req.uri(), req.headers().copy()));
             Mode m = mode;
+            if (decidingAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                var busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+                busy.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+                busy.headers()
+                        .set(
+                                dev.speglar.registry.inflight.InFlightSharing.STATE_HEADER,
+                                dev.speglar.registry.inflight.InFlightSharing.DECIDING);
+                ctx.writeAndFlush(busy);
+                return;
+            }
             switch (m) {
                 case SILENT -> {}
                 case NOT_FOUND -> error(ctx, HttpResponseStatus.NOT_FOUND);
@@ -207,6 +222,9 @@ final class FakePeer implements AutoCloseable {
                             HttpHeaderNames.CONTENT_TYPE,
                             m == Mode.MANIFEST_TYPE ? "application/vnd.oci.image.manifest.v1+json" : c.mediaType());
             r.headers().set(HttpHeaderNames.CONTENT_LENGTH, len);
+            if (arrived >= 0) {
+                r.headers().set(dev.speglar.registry.inflight.InFlightSharing.ARRIVED_HEADER, arrived);
+            }
             r.headers()
                     .set(
                             "Docker-Content-Digest",

@@ -47,6 +47,15 @@ final class MirrorHarness implements AutoCloseable {
     private final Channel server;
 
     MirrorHarness(Router router, UnaryOperator<MirrorConfig.Builder> tune) throws InterruptedException {
+        this(router, tune, null);
+    }
+
+    /** {@code inFlight}: the mirror also uses in-flight records and settles local fetches (null = off). */
+    MirrorHarness(
+            Router router,
+            UnaryOperator<MirrorConfig.Builder> tune,
+            dev.speglar.registry.inflight.InFlightSharing inFlight)
+            throws InterruptedException {
         PeerMirror[] holder = new PeerMirror[1];
         server = new ServerBootstrap()
                 .group(GROUP)
@@ -68,7 +77,7 @@ final class MirrorHarness implements AutoCloseable {
                         // for their timing here.
                         .raceBudgetFloor(java.time.Duration.ofSeconds(5)))
                 .build();
-        mirror = new PeerMirror(router, config, registry);
+        mirror = new PeerMirror(router, config, registry, inFlight);
         holder[0] = mirror;
     }
 
