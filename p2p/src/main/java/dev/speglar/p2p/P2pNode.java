@@ -98,6 +98,9 @@ public final class P2pNode implements AutoCloseable {
                 TimeUnit.MINUTES);
         long refresh = dht.config().refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> dht.refresh(), refresh, refresh, TimeUnit.MILLISECONDS);
+        for (Duration d : Dht.EARLY_REFRESHES) {
+            scheduler.schedule(() -> dht.refresh(), d.toMillis(), TimeUnit.MILLISECONDS);
+        }
         try {
             // Several comma-separated addresses listen side by side (dual-stack: "10.0.0.5:5001,[fd00::5]:5001").
             List<InetSocketAddress> bound = new java.util.ArrayList<>();

@@ -4,7 +4,6 @@ import dev.speglar.p2p.host.Connection;
 import dev.speglar.p2p.host.ProtocolRegistry;
 import dev.speglar.p2p.yamux.StreamHandler;
 import java.lang.reflect.Field;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -69,19 +68,20 @@ public final class BenchAccess {
         }
     }
 
-    /** Provides queued or running; 0 once advertising has drained. */
+    /** Provides queued, running or waiting for a retry; 0 once advertising has drained. */
     public static int advertisingPending(P2pNode node) {
         try {
-            Object reprovider = field(P2pNode.class, "reprovider").get(node);
-            synchronized (reprovider) {
-                Collection<?> queue =
-                        (Collection<?>) field(reprovider.getClass(), "queue").get(reprovider);
-                int running = field(reprovider.getClass(), "running").getInt(reprovider);
-                return queue.size() + running;
-            }
+            return ((dev.speglar.p2p.kad.Reprovider)
+                            field(P2pNode.class, "reprovider").get(node))
+                    .pending();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot inspect the reprovider", e);
         }
+    }
+
+    /** Adds one to {@code n} for every connection the node upgrades (one Noise handshake each), either direction. */
+    public static void countConnections(P2pNode node, LongAdder n) {
+        node.host().onConnection(c -> n.increment());
     }
 
     private static Field field(Class<?> c, String name) throws NoSuchFieldException {

@@ -13,6 +13,12 @@ public final class X25519 {
     private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b656e04220420");
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b656e032100");
     private static final byte[] BASE_POINT = new byte[32];
+    /**
+     * One generator per thread: the default (NativePRNG) serialises every caller on one global lock, and with hundreds
+     * of handshakes at once (a cluster starting) most event-loop threads were found parked on it. DRBG instances are
+     * independent, each seeded from the system's entropy.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(X25519::newRandom);
 
     static {
         BASE_POINT[0] = 9;
@@ -20,9 +26,17 @@ public final class X25519 {
 
     private X25519() {}
 
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
     public static byte[] generatePrivate() {
         byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
+        RANDOM.get().nextBytes(k);
         return k;
     }
 

@@ -12,12 +12,18 @@ import java.util.concurrent.CompletableFuture;
 /** A secured, multiplexed connection to one authenticated peer. */
 public final class Connection {
     private final Channel channel;
+    private final InetSocketAddress remoteAddress;
     private final PeerId remote;
     private final boolean outbound;
     private final Host host;
     private final YamuxSession session;
 
     Connection(Channel channel, PeerId remote, boolean outbound, Host host) {
+        // Netty answers null once the channel is closed, which can happen during the upgrade: keep it from now on.
+        if (!(channel.remoteAddress() instanceof InetSocketAddress a)) {
+            throw new dev.speglar.p2p.P2pProtocolException("connection closed during the upgrade");
+        }
+        this.remoteAddress = a;
         this.channel = channel;
         this.remote = remote;
         this.outbound = outbound;
@@ -33,8 +39,9 @@ public final class Connection {
         return outbound;
     }
 
+    /** The peer's socket address, also after the connection closed. */
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) channel.remoteAddress();
+        return remoteAddress;
     }
 
     public Multiaddr remoteMultiaddr() {
@@ -106,6 +113,6 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return "Connection[" + remote + (outbound ? " -> " : " <- ") + channel.remoteAddress() + "]";
+        return "Connection[" + remote + (outbound ? " -> " : " <- ") + remoteAddress + "]";
     }
 }

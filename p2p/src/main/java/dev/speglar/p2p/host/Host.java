@@ -3,6 +3,7 @@ package dev.speglar.p2p.host;
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.multiformats.Multiaddr;
 import dev.speglar.p2p.multiformats.PeerId;
+import dev.speglar.p2p.noise.NoiseStaticKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,7 @@ public final class Host implements AutoCloseable {
 
     private final Ed25519Identity identity;
     private final HostConfig config;
+    private final NoiseStaticKey noiseKey;
     private final ProtocolRegistry protocols = new ProtocolRegistry();
     private final EventLoopGroup group;
     private final Map<PeerId, Connection> connections = new ConcurrentHashMap<>();
@@ -48,6 +51,7 @@ public final class Host implements AutoCloseable {
     public Host(Ed25519Identity identity, HostConfig config) {
         this.identity = identity;
         this.config = config;
+        this.noiseKey = NoiseStaticKey.generate(identity);
         this.group = Transport.newGroup(config.ioThreads());
     }
 
@@ -57,6 +61,10 @@ public final class Host implements AutoCloseable {
 
     public PeerId peerId() {
         return identity.peerId();
+    }
+
+    NoiseStaticKey noiseKey() {
+        return noiseKey;
     }
 
     public HostConfig config() {
@@ -122,7 +130,7 @@ public final class Host implements AutoCloseable {
     }
 
     private Upgrade admit(boolean outbound, PeerId expected) {
-        if (closed || open.incrementAndGet() > config.maxConnections()) {
+        if (closed || (open.incrementAndGet() > config.maxConnections() && !trimIdle())) {
             open.decrementAndGet();
             if (!closed) {
                 counters.refusedTotal.increment();
@@ -136,6 +144,35 @@ public final class Host implements AutoCloseable {
             }
         });
         return u;
+    }
+
+    /**
+     * At the cap, closes the connection that has had no open stream for longest, if that is at least a tenth of the
+     * idle timeout (10 s by default), and lets the new one in; false if every connection is in use or fresh. Like
+     * go-libp2p's connection manager, which trims rather than refuses: in a cluster larger than the cap, a node must
+     * still reach the peers closest to a key, and a refused dial would leave records misplaced and walks short.
+     */
+    private boolean trimIdle() {
+        Duration min = config.idleTimeout().dividedBy(10);
+        Connection victim = null;
+        Duration longest = Duration.ZERO;
+        for (Connection c : connections.values()) {
+            Duration idle = c.session().sinceLastStreamChange();
+            if (c.isUsable()
+                    && c.session().streamCount() == 0
+                    && idle.compareTo(min) >= 0
+                    && idle.compareTo(longest) > 0) {
+                victim = c;
+                longest = idle;
+            }
+        }
+        // Unregistered at once, so a concurrent admit picks another; the count drops when its channel closes.
+        if (victim == null || !connections.remove(victim.remotePeer(), victim)) {
+            return false;
+        }
+        LOG.debug("at the cap of {} connections: closing {}, idle for {}", config.maxConnections(), victim, longest);
+        victim.close();
+        return true;
     }
 
     /** The registered live connection to {@code peer}, if any. */

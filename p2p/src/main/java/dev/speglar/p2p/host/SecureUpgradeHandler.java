@@ -1,7 +1,6 @@
 package dev.speglar.p2p.host;
 
 import dev.speglar.p2p.P2pProtocolException;
-import dev.speglar.p2p.crypto.X25519;
 import dev.speglar.p2p.multistream.MultistreamNegotiator;
 import dev.speglar.p2p.noise.CipherState;
 import dev.speglar.p2p.noise.NoiseHandshake;
@@ -49,9 +48,8 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
                 return;
             }
             selecting = false;
-            handshake = NoiseHandshake.create(
-                    upgrade.outbound ? NoiseHandshake.Role.INITIATOR : NoiseHandshake.Role.RESPONDER,
-                    X25519.generatePrivate());
+            handshake = upgrade.noiseKey.handshake(
+                    upgrade.outbound ? NoiseHandshake.Role.INITIATOR : NoiseHandshake.Role.RESPONDER);
             if (upgrade.outbound) {
                 writeFrame(ctx, handshake.writeMessage1());
             }
@@ -92,8 +90,7 @@ final class SecureUpgradeHandler extends ByteToMessageDecoder {
 
     private byte[] ourPayload() {
         List<String> muxers = upgrade.earlyMuxer ? List.of(NoiseIdentity.YAMUX) : List.of();
-        return NoiseIdentity.payload(upgrade.identity, handshake.localStaticPublic(), muxers)
-                .encode();
+        return upgrade.noiseKey.payload(muxers).encode();
     }
 
     private void finish(ChannelHandlerContext ctx, NoiseIdentity.Remote remote) {

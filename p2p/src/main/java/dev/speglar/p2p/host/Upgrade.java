@@ -2,6 +2,7 @@ package dev.speglar.p2p.host;
 
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.multiformats.PeerId;
+import dev.speglar.p2p.noise.NoiseStaticKey;
 import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,6 +12,8 @@ final class Upgrade {
     final Ed25519Identity identity;
     /** The id we dialed, or null to accept whoever answers (bootstrap by address). */
     final PeerId expected;
+    /** The host's Noise static key, shared by all its handshakes. */
+    final NoiseStaticKey noiseKey;
 
     final boolean earlyMuxer;
     final CompletableFuture<Connection> result = new CompletableFuture<>();
@@ -21,6 +24,7 @@ final class Upgrade {
         this.outbound = outbound;
         this.identity = host.identity();
         this.expected = expected;
+        this.noiseKey = host.noiseKey();
         this.earlyMuxer = host.config().earlyMuxer();
     }
 

@@ -39,6 +39,8 @@ public final class Reprovider {
     private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
     /** Retries so far of keys whose last provide may have missed closer peers. */
     private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+    /** Retries scheduled and not yet queued. */
+    private int waiting;
 
     private final Duration retryAfter;
 
@@ -82,6 +84,11 @@ public final class Reprovider {
     /** How many times every key was re-announced (on the interval and on coming online) since start. */
     public long runs() {
         return runs.get();
+    }
+
+    /** Provides queued, running or waiting to be retried: 0 once every key is placed or out of retries. */
+    public synchronized int pending() {
+        return queue.size() + running + waiting;
     }
 
     /** Keys currently advertised. */
@@ -138,8 +145,14 @@ public final class Reprovider {
             return;
         }
         LOG.debug("provide of {} may have missed closer peers; retry {} of {}", hex, n, RETRIES);
+        synchronized (this) {
+            waiting++;
+        }
         scheduler.schedule(
                 () -> {
+                    synchronized (this) {
+                        waiting--;
+                    }
                     if (keys.containsKey(hex)) {
                         enqueue(key);
                     }

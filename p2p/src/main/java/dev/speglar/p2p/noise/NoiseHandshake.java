@@ -28,9 +28,14 @@ public final class NoiseHandshake {
     private int step;
 
     public NoiseHandshake(Role role, byte[] staticPrivate, byte[] ephemeralPrivate) {
+        this(role, staticPrivate, X25519.publicKey(staticPrivate), ephemeralPrivate);
+    }
+
+    /** With the static public key already derived (see {@link NoiseStaticKey}). */
+    NoiseHandshake(Role role, byte[] staticPrivate, byte[] staticPublic, byte[] ephemeralPrivate) {
         this.role = role;
         this.sPriv = staticPrivate.clone();
-        this.sPub = X25519.publicKey(sPriv);
+        this.sPub = staticPublic.clone();
         this.ePriv = ephemeralPrivate.clone();
         this.ePub = X25519.publicKey(ePriv);
         ss.mixHash(new byte[0]); // empty prologue

@@ -28,6 +28,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
     private final Map<Long, CompletableFuture<Void>> pings = new HashMap<>();
     private long nextPing = 1;
     private volatile long lastStreamChange = System.nanoTime();
+    private volatile long lastRead = System.nanoTime();
 
     /**
      * @param client true on the dialing side (opens odd ids)
@@ -82,6 +83,11 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
         return java.time.Duration.ofNanos(System.nanoTime() - lastStreamChange);
     }
 
+    /** {@link System#nanoTime()} when the last frame of any kind arrived (proof the peer is alive). */
+    public long lastReadNanos() {
+        return lastRead;
+    }
+
     /** Opens a stream (sending SYN at once); completes exceptionally after GO_AWAY or on a closed channel. */
     public CompletableFuture<YamuxStream> open(StreamHandler handler) {
         CompletableFuture<YamuxStream> f = new CompletableFuture<>();
@@ -129,6 +135,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         YamuxFrame f = (YamuxFrame) msg;
+        lastRead = System.nanoTime();
         switch (f.type()) {
             case YamuxFrame.PING -> onPing(f);
             case YamuxFrame.GO_AWAY -> goAway = true;

@@ -13,8 +13,11 @@ interface BenchCluster extends AutoCloseable {
     /** Base58 peer id of node {@code i}. */
     String peerId(int i);
 
-    /** Every node provides its {@code keysPerNode} keys (asynchronously). */
-    void advertise(int keysPerNode) throws Exception;
+    /**
+     * Every node provides its {@code keysPerNode} keys (asynchronously); node i starts at i/N of {@code spreadMillis}
+     * (0: all at once).
+     */
+    void advertise(int keysPerNode, long spreadMillis) throws Exception;
 
     /** Provides still queued or running, over all nodes. */
     int advertisingPending() throws Exception;
@@ -42,6 +45,9 @@ interface BenchCluster extends AutoCloseable {
 
     /** Inbound DHT requests served by all nodes so far. */
     long dhtRequests() throws Exception;
+
+    /** Connections upgraded so far (one Noise handshake each), counted at both ends. */
+    long connections() throws Exception;
 
     /** Provider lookups by rounds, summed over the live nodes. */
     long[] lookupRounds() throws Exception;

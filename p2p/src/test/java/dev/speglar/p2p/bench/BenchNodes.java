@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,7 +34,16 @@ final class BenchNodes implements BenchCluster {
     private final boolean[] dead;
     private final Map<Integer, String> peerIds = new ConcurrentHashMap<>();
     private final LongAdder dhtRequests = new LongAdder();
+    private final LongAdder connections = new LongAdder();
     private volatile String lastMissWalk = "none - -";
+    /** Starts each node's advertising at its slot (see {@link #advertise}). */
+    private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-advertise");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Nodes whose advertising has not started yet (counted as pending). */
+    private final AtomicInteger starting = new AtomicInteger();
 
     private BenchNodes(int n, int from, int to) {
         this.n = n;
@@ -61,10 +74,11 @@ final class BenchNodes implements BenchCluster {
                         // 15 min reprovide interval (the queue would never drain) or the 19 min record validity.
                         .reprovideInterval(Duration.ofHours(6))
                         .providerValidity(Duration.ofHours(7))
-                        .maxConnections(Math.max(64, Math.min(n, 512)))
+                        // The default cap (512) as agents run it: with N near it, idle connections are trimmed.
                         .build());
                 b.nodes.add(node);
                 BenchAccess.countDhtRequests(node, "/spegel/kad/1.0.0", b.dhtRequests);
+                BenchAccess.countConnections(node, b.connections);
                 addrs.put(i, dialAddr(node));
                 earlier.add(i);
                 b.peerIds.put(i, node.peerId());
@@ -117,13 +131,23 @@ final class BenchNodes implements BenchCluster {
     }
 
     @Override
-    public void advertise(int keysPerNode) {
+    public void advertise(int keysPerNode, long spreadMillis) {
         for (int i = from; i < to(); i++) {
             List<String> ks = new ArrayList<>(keysPerNode);
             for (int k = 0; k < keysPerNode; k++) {
                 ks.add(key(i, k));
             }
-            node(i).advertise(ks);
+            int node = i;
+            starting.incrementAndGet();
+            starter.schedule(
+                    () -> {
+                        if (!dead[node - from]) {
+                            node(node).advertise(ks);
+                        }
+                        starting.decrementAndGet();
+                    },
+                    spreadMillis * i / n,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -133,7 +157,7 @@ final class BenchNodes implements BenchCluster {
         for (int i = 0; i < nodes.size(); i++) {
             sum += dead[i] ? 0 : BenchAccess.advertisingPending(nodes.get(i));
         }
-        return sum;
+        return sum + starting.get();
     }
 
     @Override
@@ -243,6 +267,11 @@ final class BenchNodes implements BenchCluster {
     }
 
     @Override
+    public long connections() {
+        return connections.sum();
+    }
+
+    @Override
     public long[] lookupRounds() {
         long[] sum = new long[16];
         for (int i = 0; i < nodes.size(); i++) {
@@ -264,6 +293,7 @@ final class BenchNodes implements BenchCluster {
 
     @Override
     public void close() {
+        starter.shutdownNow();
         nodes.forEach(P2pNode::close);
     }
 }

@@ -16,8 +16,10 @@ import java.util.Random;
  * Then 10% of the nodes die without goodbye and cold/warm repeat. Each lookup asks for one provider and succeeds if
  * it is the key's owner. Lookups run one at a time. Not a test: run it by hand (docs/benchmarks-p2p.md).
  *
- * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1] [processes=1]}; system property
- * {@code bench.workerXmx} (default 1g) sizes each worker's heap.
+ * <p>Arguments: {@code N [keysPerNode=200] [lookups=1000] [seed=1] [processes=1]}; system properties:
+ * {@code bench.workerXmx} (default 1g) sizes each worker's heap; {@code bench.advertiseSpreadSeconds} (default 0)
+ * starts node i's advertising at i/N of that time instead of all at once, as a rolling restart would: hundreds of
+ * nodes sharing two cores otherwise time out on each other.
  */
 public final class DhtBench {
     private static final Duration READY_WAIT = Duration.ofMinutes(30);
@@ -60,7 +62,9 @@ public final class DhtBench {
         try (BenchCluster c = procs == 1
                 ? BenchNodes.start(n, 0, n, seed, Map.of())
                 : WorkerCluster.start(n, procs, seed, System.getProperty("bench.workerXmx", "1g"))) {
-            log("started %d nodes in %d process(es) in %.1f s", n, procs, secs(t0));
+            log(
+                    "started %d nodes in %d process(es) in %.1f s, %d connections upgraded",
+                    n, procs, secs(t0), c.connections());
             new DhtBench(c, keys, lookups, seed).run(heap0);
         }
         System.exit(0);
@@ -73,22 +77,27 @@ public final class DhtBench {
             Thread.sleep(settle * 1000); // a benchmark phase, not synchronisation
         }
         long t1 = System.nanoTime();
-        cluster.advertise(keysPerNode);
+        long spread = Long.getLong("bench.advertiseSpreadSeconds", 0);
+        if (spread > 0) {
+            log("advertising starts node by node over %d s", spread);
+        }
+        cluster.advertise(keysPerNode, spread * 1000);
         // Advertising is asynchronous: wait until every node's provide queue has drained.
         long[] lastLog = {System.nanoTime()};
         waitUntil("advertising drained", () -> {
             int pending = cluster.advertisingPending();
             if (System.nanoTime() - lastLog[0] > 15e9) {
                 log(
-                        "advertising: %d provides pending after %.0f s, %d DHT requests served",
-                        pending, secs(t1), cluster.dhtRequests());
+                        "advertising: %d provides pending after %.0f s, %d DHT requests served, %d connections"
+                                + " upgraded",
+                        pending, secs(t1), cluster.dhtRequests(), cluster.connections());
                 lastLog[0] = System.nanoTime();
             }
             return pending == 0;
         });
         log(
-                "advertised %d keys in %.1f s (%d DHT requests served so far)",
-                (long) n * keysPerNode, secs(t1), cluster.dhtRequests());
+                "advertised %d keys in %.1f s (%d DHT requests served, %d connections upgraded so far)",
+                (long) n * keysPerNode, secs(t1), cluster.dhtRequests(), cluster.connections());
         long heapPerNode = (cluster.usedHeapAfterGc() - heap0) / n;
         log("%s", diagnosis.tableCoverage());
         log("failed walk requests so far: %s", cluster.failures());

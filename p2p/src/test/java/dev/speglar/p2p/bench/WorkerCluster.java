@@ -117,7 +117,7 @@ final class WorkerCluster implements BenchCluster {
                 out.println("@"
                         + switch (f[0]) {
                             case "advertise" -> {
-                                nodes.advertise(Integer.parseInt(f[1]));
+                                nodes.advertise(Integer.parseInt(f[1]), Long.parseLong(f[2]));
                                 yield "ok";
                             }
                             case "pending" -> nodes.advertisingPending();
@@ -126,6 +126,7 @@ final class WorkerCluster implements BenchCluster {
                                 nodes.lookup(
                                         Integer.parseInt(f[1]), f[4], Integer.parseInt(f[2]), Integer.parseInt(f[3]));
                             case "req" -> nodes.dhtRequests();
+                            case "conns" -> nodes.connections();
                             case "holding" -> nodes.holding(Integer.parseInt(f[1]), f[3], Integer.parseInt(f[2]));
                             case "walk" -> nodes.lastMissWalk();
                             case "rt" -> nodes.routingTables();
@@ -195,10 +196,10 @@ final class WorkerCluster implements BenchCluster {
     }
 
     @Override
-    public void advertise(int keysPerNode) throws IOException {
+    public void advertise(int keysPerNode, long spreadMillis) throws IOException {
         // All workers at once: queueing the first provides can keep a worker busy for a while.
         for (Worker w : workers) {
-            w.in.write("advertise " + keysPerNode + "\n");
+            w.in.write("advertise " + keysPerNode + " " + spreadMillis + "\n");
             w.in.flush();
         }
         for (Worker w : workers) {
@@ -259,6 +260,11 @@ final class WorkerCluster implements BenchCluster {
     @Override
     public long dhtRequests() throws IOException {
         return sum("req");
+    }
+
+    @Override
+    public long connections() throws IOException {
+        return sum("conns");
     }
 
     @Override

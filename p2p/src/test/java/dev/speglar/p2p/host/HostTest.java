@@ -2,6 +2,7 @@ package dev.speglar.p2p.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.speglar.p2p.crypto.Ed25519Identity;
 import dev.speglar.p2p.identify.IdentifyMessage;
@@ -129,6 +130,34 @@ class HostTest {
             a.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS);
             assertThatThrownBy(() -> b.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
+            assertThat(small.counters().refusedTotal()).isEqualTo(1);
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void atTheCapTheLongestIdleConnectionMakesRoomForANewOne() throws Exception {
+        // Idle timeout 3 s: a connection without streams for 300 ms (a tenth) may be trimmed.
+        Host small = newHost(HostConfig.defaults()
+                .withMaxConnections(1)
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(3)));
+        try {
+            InetSocketAddress addr = small.listen(new InetSocketAddress("127.0.0.6", 0));
+            Connection first = a.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS);
+            // A fresh connection is not trimmed: the cap refuses.
+            assertThatThrownBy(() -> b.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+            // The listener registers its side after reading the last handshake message, maybe after the dialer.
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> small.connection(a.peerId()).isPresent());
+            Connection held = small.connection(a.peerId()).orElseThrow();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> held.session().sinceLastStreamChange().toMillis() >= 300);
+            Connection second = b.dial(addr, small.peerId()).get(10, TimeUnit.SECONDS);
+            assertThat(PingService.ping(second).get(10, TimeUnit.SECONDS)).isPositive();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !first.isActive());
+            assertThat(small.connection(a.peerId())).isEmpty();
             assertThat(small.counters().refusedTotal()).isEqualTo(1);
         } finally {
             small.close();

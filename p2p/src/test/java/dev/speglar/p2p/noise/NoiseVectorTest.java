@@ -40,6 +40,11 @@ class NoiseVectorTest {
         NoisePayload p2 = NoiseIdentity.payload(b, r.localStaticPublic(), List.of(NoiseIdentity.YAMUX));
         assertThat(NoiseIdentity.signedData(r.localStaticPublic())).isEqualTo(hex(n.get("responderSignedData")));
         assertThat(p2.encode()).isEqualTo(hex(n.get("payload2")));
+        // A host's reused static key signs once and sends the same bytes (Ed25519 signatures are deterministic).
+        assertThat(NoiseStaticKey.of(b, hex(keys.get("rStatic")))
+                        .payload(List.of(NoiseIdentity.YAMUX))
+                        .encode())
+                .isEqualTo(hex(n.get("payload2")));
         byte[] m2 = r.writeMessage2(p2.encode());
         assertThat(m2).isEqualTo(unframe(hex(n.get("msg2Framed"))));
 
