@@ -44,6 +44,9 @@ public final class BootstrapLoop implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private Duration backoff = MIN_BACKOFF;
     private volatile Duration lowPeersCheck = LOW_PEERS_CHECK;
+    /** A low-peers fix ran and the table has not been seen recovered since. */
+    private volatile boolean fixedLow;
+
     private volatile int attempt;
     private long lastAttempt = System.nanoTime();
     private volatile boolean closed;
@@ -106,6 +109,7 @@ public final class BootstrapLoop implements AutoCloseable {
                 return;
             }
             lowPeersCheck = LOW_PEERS_CHECK;
+            endLowPeers();
             if (System.nanoTime() - lastAttempt >= PERIODIC.toNanos()) {
                 lastAttempt = System.nanoTime();
                 try {
@@ -148,9 +152,11 @@ public final class BootstrapLoop implements AutoCloseable {
         }
     }
 
-    /** Like go's fixLowPeers: dial the seeds again, then walk to ourselves; the next tick is scheduled when done. */
+    /** Like go's fixLowPeers: check connected peers, dial the seeds again, then walk to ourselves; the next tick is scheduled when done. */
     private void fixLowPeers() {
         int before = dht.routingTable().size();
+        fixedLow = true;
+        dht.admitConnected();
         CompletableFuture<?>[] dials;
         try {
             dials = connectAll(bootstrapper.get());
@@ -171,6 +177,9 @@ public final class BootstrapLoop implements AutoCloseable {
                 .handle((v, e) -> null)
                 .thenCompose(v -> dht.refresh().orTimeout(60, TimeUnit.SECONDS).handle((p, e) -> null))
                 .whenComplete((v, e) -> {
+                    if (!dht.lowOnPeers()) {
+                        endLowPeers();
+                    }
                     Duration next = lowPeersCheck;
                     boolean grew = dht.routingTable().size() > before;
                     Duration doubled = next.multipliedBy(2);
@@ -178,6 +187,14 @@ public final class BootstrapLoop implements AutoCloseable {
                             grew ? LOW_PEERS_CHECK : doubled.compareTo(LOW_PEERS_MAX) > 0 ? LOW_PEERS_MAX : doubled;
                     schedule(next);
                 });
+    }
+
+    private void endLowPeers() {
+        if (fixedLow) {
+            fixedLow = false;
+            LOG.debug("routing table recovered: {} peers", dht.routingTable().size());
+            dht.recovered();
+        }
     }
 
     /** Logs when the search changes character: seeds to dial, or nobody but ourselves (a lone node). */

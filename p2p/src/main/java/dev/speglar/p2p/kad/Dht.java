@@ -124,6 +124,25 @@ public final class Dht {
             addrs.add(c.remoteMultiaddr());
         }
         peerStore.add(peer, addrs);
+        check(peer);
+    }
+
+    /**
+     * Checks every connected peer that identify showed speaking our protocol and that is missing from the routing
+     * table (dropped after failures while the network was busy): like go's fixLowPeers, the first thing a node short of
+     * peers tries, as re-dialing a connected seed does not identify it again.
+     */
+    public void admitConnected() {
+        for (Connection c : host.connections()) {
+            PeerId peer = c.remotePeer();
+            if (peer != null && !peerStore.get(peer).isEmpty()) {
+                check(peer);
+            }
+        }
+    }
+
+    /** Admits {@code peer} once it answers a FIND_NODE for itself, if the table has room and lacks it. */
+    private void check(PeerId peer) {
         if (routingTable.contains(peer) || !routingTable.hasRoomFor(peer)) {
             return;
         }
@@ -174,9 +193,6 @@ public final class Dht {
             if (wasEmpty) {
                 onlineListeners.forEach(Runnable::run);
             }
-            if (routingTable.size() == LOW_PEERS) {
-                recoveredListeners.forEach(Runnable::run);
-            }
         }
     }
 
@@ -185,9 +201,17 @@ public final class Dht {
         return routingTable.size() < LOW_PEERS;
     }
 
-    /** Runs (on a network thread) whenever the routing table grows to {@link #LOW_PEERS} peers. */
+    /** Runs when the node has recovered from being short of peers (see {@link #recovered()}). */
     public void onRecovered(Runnable r) {
         recoveredListeners.add(r);
+    }
+
+    /**
+     * Called by whoever fixed a routing table short of peers, once it holds {@link #LOW_PEERS} or more and the self walk
+     * is done (so the small-network guess is fresh): runs the {@link #onRecovered} listeners.
+     */
+    public void recovered() {
+        recoveredListeners.forEach(Runnable::run);
     }
 
     /** Runs (on a network thread) whenever the routing table goes from empty to non-empty. */
