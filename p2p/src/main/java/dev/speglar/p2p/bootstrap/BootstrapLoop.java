@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * then refreshes the table; while online it re-checks every 10 s (starting over if the table emptied) and
  * contacts the seeds again every 30 min. While the table holds fewer than {@link Dht#LOW_PEERS} peers (a node left
  * nearly alone by a connection storm at start) it dials the seeds again and walks to itself, every 10 s, backing
- * off to 30 s while that does not help (a network that small), one attempt at a time. It logs once per change of state (searching, alone, online, lost peers),
- * never once per attempt: a lone node retries quietly.
+ * off to 30 s while that does not help (a network that small), one attempt at a time. It logs once per change of
+ * state (searching, alone, online, lost peers), never once per attempt: a lone node retries quietly.
  */
 public final class BootstrapLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapLoop.class);
@@ -152,7 +152,10 @@ public final class BootstrapLoop implements AutoCloseable {
         }
     }
 
-    /** Like go's fixLowPeers: check connected peers, dial the seeds again, then walk to ourselves; the next tick is scheduled when done. */
+    /**
+     * Like go's fixLowPeers: check connected peers, dial the seeds again, then walk to ourselves; the next tick is
+     * scheduled when that is done, so at most one fix is in flight.
+     */
     private void fixLowPeers() {
         int before = dht.routingTable().size();
         fixedLow = true;
