@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two agents with --peer-tls-dir (certificates made by the openssl CLI): B fetches A's layer over mutual TLS; a
- * client without a valid certificate, or speaking plain HTTP from another address, gets nothing; rotated certificates
+ * Two agents with --peer-tls-dir (certificates made by the openssl CLI): B fetches A's layer over mutual TLS, also
+ * for several clients at once; a client without a valid certificate, or speaking plain HTTP from another address, gets nothing; rotated certificates
  * apply without a restart.
  */
 @Tag("real")
@@ -104,6 +104,23 @@ class PeerTlsE2ETest {
             assertThat(viaB.statusCode()).isEqualTo(200);
             assertThat(Digest.sha256(viaB.body()).toString()).isEqualTo(layer.group(1));
         });
+        // Several clients at once (containerd pulls in parallel): each needs its own peer connection, most of them a
+        // new
+        // handshake; none may give up on a handshake in progress and fall back upstream.
+        List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> wave = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            wave.add(HttpClient.newHttpClient()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create(urlB + blobPath)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        for (var pull : wave) {
+            HttpResponse<byte[]> r = pull.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode())
+                    .as(new String(r.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
+            assertThat(Digest.sha256(r.body()).toString()).isEqualTo(layer.group(1));
+        }
 
         InetSocketAddress addrA = new InetSocketAddress(hostA, port);
         // A certificate from the cluster CA opens the door, from any address.

@@ -10,6 +10,9 @@ sealed interface MirrorEvent {
 
     record Head(PeerExchange ex) implements MirrorEvent {}
 
+    /** A TLS exchange's connection became usable: the race budget counts again from now. */
+    record Usable(PeerExchange ex) implements MirrorEvent {}
+
     record Failed(PeerExchange ex, Throwable cause) implements MirrorEvent {}
 
     /** A manifest body was read whole; {@code body} null when it failed ({@code integrity}: wrong bytes). */

@@ -55,9 +55,10 @@ final class PeerClient implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 // No peer host: agents are dialed by IP and their certificates name agents, not addresses.
-                ch.pipeline()
-                        .addLast("tls", tls.client().newHandler(ch.alloc()))
-                        .addLast("codec", new HttpClientCodec());
+                var ssl = tls.client().newHandler(ch.alloc());
+                // The dial's own bound: a peer that accepts but never completes the handshake fails within it.
+                ssl.setHandshakeTimeoutMillis(connectTimeoutMillis);
+                ch.pipeline().addLast("tls", ssl).addLast("codec", new HttpClientCodec());
             }
         };
     }
@@ -76,7 +77,7 @@ final class PeerClient implements AutoCloseable {
             loop = loop != null ? loop : client.attr(FALLBACK_LOOP).get();
             transport = NioSocketChannel.class;
         }
-        PeerExchange ex = new PeerExchange(this, loop, transport, target, request, listener, stallNanos);
+        PeerExchange ex = new PeerExchange(this, loop, transport, target, request, listener, stallNanos, tls != null);
         loop.execute(() -> begin(ex));
         return ex;
     }

@@ -29,6 +29,9 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
         void onHead(PeerExchange ex);
 
         void onFailure(PeerExchange ex, Throwable cause);
+
+        /** The connection of a TLS exchange became usable (see {@link #dialing()}). */
+        default void onUsable(PeerExchange ex) {}
     }
 
     private enum State {
@@ -49,6 +52,16 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
     private final long stallNanos;
     private final long startNanos = System.nanoTime();
     private volatile long headNanos;
+    /**
+     * A TLS exchange whose connection is still being made: TCP connect, then the handshake, each bounded by the
+     * connect timeout. Read by the race, which does not charge this time against its budget.
+     */
+    private volatile boolean dialing;
+    /** When a TLS exchange's connection became usable, or 0. */
+    private volatile long usableNanos;
+
+    private final boolean tls;
+
     private State state = State.CONNECTING;
     private Channel channel;
     private boolean reused;
@@ -72,7 +85,10 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
             PeerTarget target,
             HttpRequest request,
             Listener listener,
-            long stallNanos) {
+            long stallNanos,
+            boolean tls) {
+        this.tls = tls;
+        this.dialing = tls;
         this.client = client;
         this.loop = loop;
         this.transport = transport;
@@ -96,6 +112,18 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
         return brokenAfterHead;
     }
 
+    boolean dialing() {
+        return dialing;
+    }
+
+    long usableNanos() {
+        return usableNanos;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
     long headLatencyNanos() {
         return headNanos - startNanos;
     }
@@ -110,6 +138,19 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
         reused = pooled;
         state = State.WAITING;
         ch.pipeline().addLast(PeerClient.EXCHANGE, this);
+        if (dialing) {
+            // The request waits in the SslHandler until the handshake is done (a pooled connection: done already).
+            ch.pipeline()
+                    .get(io.netty.handler.ssl.SslHandler.class)
+                    .handshakeFuture()
+                    .addListener(f -> {
+                        dialing = false;
+                        if (f.isSuccess()) {
+                            usableNanos = System.nanoTime();
+                            listener.onUsable(this);
+                        } // a failed handshake fails the exchange through exceptionCaught/channelInactive
+                    });
+        }
         ch.write(request);
         ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
             if (!f.isSuccess()) {
@@ -122,6 +163,7 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
     /** Connecting failed on every address. */
     void connectFailed(Throwable cause) {
         if (state == State.CONNECTING) {
+            dialing = false;
             state = State.CLOSED;
             listener.onFailure(this, cause);
         }
@@ -289,6 +331,7 @@ final class PeerExchange extends ChannelInboundHandlerAdapter {
                     // A pooled connection the peer had closed meanwhile: not the peer's fault, retry once on a fresh
                     // one.
                     reused = false;
+                    dialing = tls;
                     state = State.CONNECTING;
                     client.connect(this);
                 } else {

@@ -83,6 +83,11 @@ public final class PeerMirror implements MissHandler, AutoCloseable {
             public void onFailure(PeerExchange ex, Throwable cause) {
                 session.post(new MirrorEvent.Failed(ex, cause));
             }
+
+            @Override
+            public void onUsable(PeerExchange ex) {
+                session.post(new MirrorEvent.Usable(ex));
+            }
         });
     }
 

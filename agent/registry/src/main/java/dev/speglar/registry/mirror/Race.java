@@ -86,6 +86,7 @@ final class Race {
             long[] hedges = mirror.hedger.delaysNanos();
             int nextHedge = 0;
             long raceEnd = 0;
+            long budget = 0;
             boolean raceArmed = false;
             while (true) {
                 long now = System.nanoTime();
@@ -103,7 +104,8 @@ final class Race {
                     }
                     if (!raceArmed && !plan.patient()) {
                         raceArmed = true;
-                        raceEnd = now + mirror.hedger.raceBudgetNanos(floor());
+                        budget = mirror.hedger.raceBudgetNanos(floor());
+                        raceEnd = now + budget;
                     }
                 }
                 if (inflight.isEmpty() && session.pool.exhausted()) {
@@ -117,8 +119,14 @@ final class Race {
                 if (inflight.isEmpty()) {
                     wait = Math.min(wait, idleEnd - now);
                 }
+                boolean held = false;
                 if (raceArmed && !answered) {
-                    wait = Math.min(wait, raceEnd - now);
+                    long end = dialAware(raceEnd, budget);
+                    held = end == HELD;
+                    if (!held) {
+                        raceEnd = end;
+                        wait = Math.min(wait, raceEnd - now);
+                    }
                 }
                 if (nextHedge < hedges.length) {
                     wait = Math.min(wait, start + hedges[nextHedge] - now);
@@ -152,7 +160,7 @@ final class Race {
                     if (now - deadline >= 0) {
                         return new Outcome.Expired();
                     }
-                    if (raceArmed && !answered && now - raceEnd >= 0) {
+                    if (raceArmed && !answered && !held && now - raceEnd >= 0) {
                         return lost("waited too long for inflight dials to complete for ");
                     }
                     if (inflight.isEmpty() && now - idleEnd >= 0) {
@@ -202,6 +210,34 @@ final class Race {
                 }
             }
         }
+    }
+
+    private static final long HELD = Long.MIN_VALUE;
+
+    /**
+     * The race timer's end, or {@link #HELD}: a peer connection still being made over TLS (TCP connect and handshake,
+     * each bounded by the connect timeout; the overall deadline still applies) holds the timer, and the budget counts
+     * again from the moment it became usable, plus the time the dial took. Requests on a loaded node then wait for a dial that is progressing
+     * instead of giving up on it; a refusing peer still fails at once.
+     */
+    private long dialAware(long raceEnd, long budget) {
+        long end = raceEnd;
+        for (PeerExchange ex : inflight) {
+            if (ex.dialing()) {
+                return HELD;
+            }
+            long done = ex.usableNanos();
+            if (done != 0) {
+                // The peer completes its half of the handshake (verifying our certificate) only after ours, on a node
+                // likely as loaded: its first answer gets as long again, up to the connect timeout, on top.
+                long grace = Math.min(
+                        done - ex.startNanos(), mirror.config.connectTimeout().toNanos());
+                if (done + grace + budget - end > 0) {
+                    end = done + grace + budget;
+                }
+            }
+        }
+        return end;
     }
 
     /**

@@ -93,6 +93,15 @@ final class FakePeer implements AutoCloseable {
     private final Channel server;
 
     FakePeer(String id, String ip, Mode mode) throws InterruptedException {
+        this(id, ip, mode, null, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Serves over TLS with {@code tls} (null: plain HTTP); the handshake starts only {@code handshakeDelay} after a
+     * connection was accepted, as on a node too loaded to answer a ClientHello at once (a negative delay: never).
+     */
+    FakePeer(String id, String ip, Mode mode, io.netty.handler.ssl.SslContext tls, java.time.Duration handshakeDelay)
+            throws InterruptedException {
         this.id = id;
         this.mode = mode;
         try {
@@ -108,6 +117,19 @@ final class FakePeer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
+                        if (tls != null) {
+                            ch.config().setAutoRead(false); // the ClientHello waits in the socket meanwhile
+                            if (!handshakeDelay.isNegative()) {
+                                ch.eventLoop()
+                                        .schedule(
+                                                () -> {
+                                                    ch.pipeline().addFirst(tls.newHandler(ch.alloc()));
+                                                    ch.config().setAutoRead(true);
+                                                },
+                                                handshakeDelay.toNanos(),
+                                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                            }
+                        }
                     }
                 })
                 .bind(new InetSocketAddress(address, 0))
