@@ -17,17 +17,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects to seeds until the routing table is not empty, retrying with exponential backoff from 50 ms to 10 s,
- * then refreshes the table; while online it re-checks every 30 s (starting over if the table emptied) and
- * contacts the seeds again every 30 min. It logs once per change of state (searching, alone, online, lost peers),
- * never once per attempt: a lone node retries quietly.
+ * then refreshes the table; while online it re-checks every 10 s (starting over if the table emptied) and
+ * contacts the seeds again every 30 min. While the table holds fewer than {@link Dht#LOW_PEERS} peers (a node left
+ * nearly alone by a connection storm at start) it dials the seeds again and walks to itself, every 10 s, backing
+ * off to 30 s while that does not help (a network that small), one attempt at a time. It logs once per change of
+ * state (searching, alone, online, lost peers), never once per attempt: a lone node retries quietly.
  */
 public final class BootstrapLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapLoop.class);
     static final Duration MIN_BACKOFF = Duration.ofMillis(50);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-    static final Duration ONLINE_CHECK = Duration.ofSeconds(30);
+    /** Cheap (the table's size), so often: a node left short of peers is noticed within seconds. */
+    static final Duration ONLINE_CHECK = Duration.ofSeconds(10);
     /** Like upstream: while online, seeds are contacted again every 30 min so split clusters heal. */
     static final Duration PERIODIC = Duration.ofMinutes(30);
+    /** First delay between low-peers fixes; doubles up to {@link #LOW_PEERS_MAX} while the table does not grow. */
+    static final Duration LOW_PEERS_CHECK = Duration.ofSeconds(10);
+
+    static final Duration LOW_PEERS_MAX = Duration.ofSeconds(30);
 
     private final Bootstrapper bootstrapper;
     private final Host host;
@@ -36,6 +43,10 @@ public final class BootstrapLoop implements AutoCloseable {
     private final int tcpPort;
     private final ScheduledExecutorService scheduler;
     private Duration backoff = MIN_BACKOFF;
+    private volatile Duration lowPeersCheck = LOW_PEERS_CHECK;
+    /** A low-peers fix ran and the table has not been seen recovered since. */
+    private volatile boolean fixedLow;
+
     private volatile int attempt;
     private long lastAttempt = System.nanoTime();
     private volatile boolean closed;
@@ -80,13 +91,25 @@ public final class BootstrapLoop implements AutoCloseable {
             return;
         }
         if (dht.routingTable().size() > 0) {
-            if (attempt > 0) {
+            boolean justJoined = attempt > 0;
+            if (justJoined) {
                 LOG.info("bootstrap completed, connectivity reached after {} attempt(s)", attempt);
                 attempt = 0;
                 dht.refresh();
             }
             state = State.ONLINE;
             backoff = MIN_BACKOFF;
+            if (justJoined && dht.lowOnPeers()) {
+                // The walk just started fills the table; check again once it had time to.
+                schedule(lowPeersCheck);
+                return;
+            }
+            if (dht.lowOnPeers()) {
+                fixLowPeers();
+                return;
+            }
+            lowPeersCheck = LOW_PEERS_CHECK;
+            endLowPeers();
             if (System.nanoTime() - lastAttempt >= PERIODIC.toNanos()) {
                 lastAttempt = System.nanoTime();
                 try {
@@ -126,6 +149,54 @@ public final class BootstrapLoop implements AutoCloseable {
             }
             LOG.debug("failed to run bootstrap (attempt {}): {}", attempt, e.toString());
             schedule(wait);
+        }
+    }
+
+    /**
+     * Like go's fixLowPeers: check connected peers, dial the seeds again, then walk to ourselves; the next tick is
+     * scheduled when that is done, so at most one fix is in flight.
+     */
+    private void fixLowPeers() {
+        int before = dht.routingTable().size();
+        fixedLow = true;
+        dht.admitConnected();
+        CompletableFuture<?>[] dials;
+        try {
+            dials = connectAll(bootstrapper.get());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            LOG.debug("low-peers bootstrap failed: {}", e.toString());
+            dials = new CompletableFuture<?>[0];
+        }
+        LOG.debug(
+                "routing table has {} peer(s), fewer than {}: dialing seeds and walking to self",
+                before,
+                Dht.LOW_PEERS);
+        CompletableFuture.allOf(dials)
+                .orTimeout(30, TimeUnit.SECONDS)
+                .handle((v, e) -> null)
+                .thenCompose(v -> dht.refresh().orTimeout(60, TimeUnit.SECONDS).handle((p, e) -> null))
+                .whenComplete((v, e) -> {
+                    if (!dht.lowOnPeers()) {
+                        endLowPeers();
+                    }
+                    Duration next = lowPeersCheck;
+                    boolean grew = dht.routingTable().size() > before;
+                    Duration doubled = next.multipliedBy(2);
+                    lowPeersCheck =
+                            grew ? LOW_PEERS_CHECK : doubled.compareTo(LOW_PEERS_MAX) > 0 ? LOW_PEERS_MAX : doubled;
+                    schedule(next);
+                });
+    }
+
+    private void endLowPeers() {
+        if (fixedLow) {
+            fixedLow = false;
+            LOG.debug("routing table recovered: {} peers", dht.routingTable().size());
+            dht.recovered();
         }
     }
 

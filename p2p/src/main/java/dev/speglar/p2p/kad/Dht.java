@@ -52,6 +52,13 @@ public final class Dht {
             java.time.Duration.ofMinutes(2),
             java.time.Duration.ofMinutes(4));
 
+    /**
+     * Below this many routing-table peers a node is short of peers (go-libp2p-kad-dht's minRTRefreshThreshold): its
+     * walks end early and its provides land on the few peers it knows, so it dials its seeds again and walks to
+     * itself until the table has recovered (see the bootstrap loop), then provides again what it placed while short.
+     */
+    public static final int LOW_PEERS = 10;
+
     /** Failures in a row (other than an unreachable dial) after which a routing-table peer is dropped. */
     static final int MAX_STRIKES = 3;
 
@@ -61,6 +68,7 @@ public final class Dht {
     private volatile WalkOutcome lastWalk = new WalkOutcome("none", List.of(), List.of());
 
     private final List<Runnable> onlineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> recoveredListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Provider lookups by rounds (index = hops, the last slot counts everything deeper), for benchmarks. */
     private final java.util.concurrent.atomic.AtomicLongArray lookupRounds =
             new java.util.concurrent.atomic.AtomicLongArray(16);
@@ -116,6 +124,25 @@ public final class Dht {
             addrs.add(c.remoteMultiaddr());
         }
         peerStore.add(peer, addrs);
+        check(peer);
+    }
+
+    /**
+     * Checks every connected peer that identify showed speaking our protocol and that is missing from the routing
+     * table (dropped after failures while the network was busy): like go's fixLowPeers, the first thing a node short of
+     * peers tries, as re-dialing a connected seed does not identify it again.
+     */
+    public void admitConnected() {
+        for (Connection c : host.connections()) {
+            PeerId peer = c.remotePeer();
+            if (peer != null && !peerStore.get(peer).isEmpty()) {
+                check(peer);
+            }
+        }
+    }
+
+    /** Admits {@code peer} once it answers a FIND_NODE for itself, if the table has room and lacks it. */
+    private void check(PeerId peer) {
         if (routingTable.contains(peer) || !routingTable.hasRoomFor(peer)) {
             return;
         }
@@ -167,6 +194,24 @@ public final class Dht {
                 onlineListeners.forEach(Runnable::run);
             }
         }
+    }
+
+    /** True while the routing table holds fewer than {@link #LOW_PEERS} peers. */
+    public boolean lowOnPeers() {
+        return routingTable.size() < LOW_PEERS;
+    }
+
+    /** Runs when the node has recovered from being short of peers (see {@link #recovered()}). */
+    public void onRecovered(Runnable r) {
+        recoveredListeners.add(r);
+    }
+
+    /**
+     * Called by whoever fixed a routing table short of peers, once it holds {@link #LOW_PEERS} or more and the self walk
+     * is done (so the small-network guess is fresh): runs the {@link #onRecovered} listeners.
+     */
+    public void recovered() {
+        recoveredListeners.forEach(Runnable::run);
     }
 
     /** Runs (on a network thread) whenever the routing table goes from empty to non-empty. */
@@ -335,7 +380,8 @@ public final class Dht {
 
     /**
      * Stores our own record and announces it to the k closest peers. When the last self walk met fewer than k peers
-     * and the table still holds fewer than k, the table is the whole network, so the walk is skipped. A node that has
+     * and the table still holds fewer than k (but at least {@link #LOW_PEERS}), the table is the whole network, so the
+     * walk is skipped. A node that has
      * just joined a larger network also knows fewer than k peers, but those are not the closest: it walks. Completes
      * with false when peers closer than those announced to failed to answer, fewer than k answered in a network
      * not known to be small, or an announcement could not be sent: the record may be misplaced, so the caller should
@@ -344,7 +390,8 @@ public final class Dht {
     public CompletableFuture<Boolean> provide(byte[] key) {
         providerStore.add(key, self(), selfAddrs());
         List<PeerId> known = routingTable.peers();
-        if (smallNetwork && known.size() < config.k()) {
+        // A node short of peers cannot tell a small network from its own isolation: it walks.
+        if (smallNetwork && known.size() < config.k() && !lowOnPeers()) {
             return addProvider(key, known);
         }
         IterativeQuery walk = findNodeWalk(key);

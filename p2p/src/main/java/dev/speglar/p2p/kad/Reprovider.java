@@ -3,6 +3,7 @@ package dev.speglar.p2p.kad;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * when the node comes online after being alone. At most {@link #PARALLEL} provides run at once. A provide whose walk
  * could not reach some of the closest peers (timeouts while the network is busy, e.g. every node advertising at
  * start) is retried after a backoff, up to {@link #RETRIES} times, instead of leaving the record misplaced until the
- * next reprovide.
+ * next reprovide. Keys placed while the node was short of peers ({@link Dht#lowOnPeers()}) went to the few peers it
+ * knew, not the closest: they are provided again when the table recovers.
  */
 public final class Reprovider {
     private static final Logger LOG = LoggerFactory.getLogger(Reprovider.class);
@@ -39,6 +41,8 @@ public final class Reprovider {
     private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
     /** Retries so far of keys whose last provide may have missed closer peers. */
     private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+    /** Keys whose last provide finished while the routing table was short of peers. */
+    private final java.util.Set<String> placedWhileLow = ConcurrentHashMap.newKeySet();
     /** Retries scheduled and not yet queued. */
     private int waiting;
 
@@ -56,6 +60,17 @@ public final class Reprovider {
         long every = dht.config().reprovideInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::reprovideAll, every, every, TimeUnit.MILLISECONDS);
         dht.onOnline(this::reprovideAll);
+        dht.onRecovered(this::reprovidePlacedWhileLow);
+    }
+
+    private void reprovidePlacedWhileLow() {
+        for (String hex : List.copyOf(placedWhileLow)) {
+            placedWhileLow.remove(hex);
+            byte[] key = keys.get(hex);
+            if (key != null) {
+                enqueue(key);
+            }
+        }
     }
 
     public void add(byte[] key) {
@@ -69,6 +84,7 @@ public final class Reprovider {
 
     public void remove(byte[] key) {
         keys.remove(HexFormat.of().formatHex(key));
+        placedWhileLow.remove(HexFormat.of().formatHex(key));
         dht.unprovide(key);
     }
 
@@ -126,10 +142,20 @@ public final class Reprovider {
                                     LOG.debug("provide failed: {}", e.toString());
                                 }
                                 done();
+                                markIfLow(next);
                                 retryIfMisplaced(next, e == null && placed);
                                 pump();
                             },
                             scheduler);
+        }
+    }
+
+    private void markIfLow(byte[] key) {
+        String hex = HexFormat.of().formatHex(key);
+        if (dht.lowOnPeers()) {
+            placedWhileLow.add(hex);
+        } else {
+            placedWhileLow.remove(hex);
         }
     }
 
