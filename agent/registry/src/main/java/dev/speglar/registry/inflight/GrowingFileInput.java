@@ -10,8 +10,9 @@ import java.nio.channels.FileChannel;
 /**
  * The bytes {@code [start, end)} of a file that is still being written: each chunk is what the file holds beyond the
  * position, and when it holds nothing more yet the input answers "not now" (null) so the chunked writer pauses until
- * resumed. A file that does not change size for the stall bound ends the input with an error, which closes the
- * connection: the peer sees a short body and resumes elsewhere. Confined to one event loop.
+ * resumed. A file that shrinks or does not grow for the stall bound ends the input with an error ({@link
+ * ArrivingSize}), which closes the connection: the peer sees a short body and resumes elsewhere. Confined to one event
+ * loop.
  */
 final class GrowingFileInput implements ChunkedInput<ByteBuf> {
     private static final int CHUNK = 64 * 1024;
@@ -19,17 +20,15 @@ final class GrowingFileInput implements ChunkedInput<ByteBuf> {
     private final FileChannel file;
     private final long start;
     private final long end;
-    private final long stallNanos;
+    private final ArrivingSize arriving;
     private long position;
-    private long lastSize = -1;
-    private long lastChange = System.nanoTime();
 
     GrowingFileInput(FileChannel file, long start, long end, long stallNanos) {
         this.file = file;
         this.start = start;
         this.end = end;
         this.position = start;
-        this.stallNanos = stallNanos;
+        this.arriving = new ArrivingSize(file, stallNanos);
     }
 
     @Override
@@ -53,17 +52,8 @@ final class GrowingFileInput implements ChunkedInput<ByteBuf> {
         if (position >= end) {
             return null;
         }
-        long size = file.size();
-        long now = System.nanoTime();
-        if (size != lastSize) {
-            lastSize = size;
-            lastChange = now;
-        }
-        long available = Math.min(size, end) - position;
-        if (available <= 0) {
-            if (now - lastChange > stallNanos) {
-                throw new IOException("arriving content stalled at " + position + " of " + end);
-            }
+        long available = arriving.available(position, end);
+        if (available == 0) {
             return null;
         }
         int n = (int) Math.min(available, CHUNK);
@@ -71,7 +61,7 @@ final class GrowingFileInput implements ChunkedInput<ByteBuf> {
         try {
             while (buf.writerIndex() < n) {
                 if (buf.writeBytes(file, position + buf.writerIndex(), n - buf.writerIndex()) <= 0) {
-                    break; // containerd truncated the file to restart it: the same bytes come again
+                    break; // the file shrank since its size was read: the next chunk's size check ends the input
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -27,12 +27,10 @@ final class GrowingFileStream {
     private final ChannelHandlerContext ctx;
     private final SharedFile file;
     private final long end;
-    private final long stallNanos;
+    private final ArrivingSize arriving;
     private final long pollMillis;
     private final ChannelPromise done;
     private long position;
-    private long lastSize = -1;
-    private long lastChange = System.nanoTime();
     private boolean released;
 
     private GrowingFileStream(
@@ -41,7 +39,7 @@ final class GrowingFileStream {
         this.file = new SharedFile(file);
         this.position = start;
         this.end = end;
-        this.stallNanos = stallNanos;
+        this.arriving = new ArrivingSize(file, stallNanos);
         this.pollMillis = pollMillis;
         this.done = ctx.newPromise();
     }
@@ -76,30 +74,16 @@ final class GrowingFileStream {
             });
             return;
         }
-        long size;
+        long available;
         try {
-            size = file.channel.size();
+            available = arriving.available(position, end);
         } catch (IOException e) {
             fail(e);
             return;
         }
-        if (size < lastSize) {
-            fail(new IOException("arriving content truncated from " + lastSize + " to " + size));
-            return;
-        }
-        long now = System.nanoTime();
-        if (size != lastSize) {
-            lastSize = size;
-            lastChange = now;
-        }
-        long available = Math.min(size, end) - position;
-        if (available <= 0) {
-            if (now - lastChange > stallNanos) {
-                fail(new IOException("arriving content stalled at " + position + " of " + end));
-            } else {
-                ctx.flush(); // the response head, written but not flushed, tells the peer its stream is coming
-                ctx.executor().schedule(this::step, pollMillis, TimeUnit.MILLISECONDS);
-            }
+        if (available == 0) {
+            ctx.flush(); // the response head, written but not flushed, tells the peer its stream is coming
+            ctx.executor().schedule(this::step, pollMillis, TimeUnit.MILLISECONDS);
             return;
         }
         long n = Math.min(available, MAX_REGION);
