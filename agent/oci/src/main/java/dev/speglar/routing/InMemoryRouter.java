@@ -1,12 +1,10 @@
 package dev.speglar.routing;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,20 +74,7 @@ public final class InMemoryRouter implements Router {
                 found.add(p);
             }
         }
-        return new Lookup() {
-            @Override
-            public synchronized Optional<Peer> next(Duration timeout) {
-                return Optional.ofNullable(found.poll());
-            }
-
-            @Override
-            public synchronized boolean finished() {
-                return found.isEmpty();
-            }
-
-            @Override
-            public void close() {}
-        };
+        return Lookup.of(found);
     }
 
     @Override

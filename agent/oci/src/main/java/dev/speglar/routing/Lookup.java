@@ -1,6 +1,9 @@
 package dev.speglar.routing;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.Optional;
 
 /** Providers of one key, delivered as the DHT finds them. */
@@ -18,4 +21,23 @@ public interface Lookup extends AutoCloseable {
     /** Stops the lookup; idempotent. */
     @Override
     void close();
+
+    /** A lookup whose providers are all known already: hands them out in order, then is finished. */
+    static Lookup of(Collection<Peer> providers) {
+        Deque<Peer> found = new ArrayDeque<>(providers);
+        return new Lookup() {
+            @Override
+            public synchronized Optional<Peer> next(Duration timeout) {
+                return Optional.ofNullable(found.poll());
+            }
+
+            @Override
+            public synchronized boolean finished() {
+                return found.isEmpty();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
 }

@@ -62,20 +62,7 @@ class InFlightChoiceTest extends MirrorTestSupport {
                 inFlightLookups.incrementAndGet();
             }
             var found = new ArrayDeque<>(inFlightKey ? inFlight : List.<Peer>of());
-            return new Lookup() {
-                @Override
-                public synchronized Optional<Peer> next(Duration timeout) {
-                    return Optional.ofNullable(found.poll());
-                }
-
-                @Override
-                public synchronized boolean finished() {
-                    return found.isEmpty();
-                }
-
-                @Override
-                public void close() {}
-            };
+            return Lookup.of(found);
         }
 
         @Override

@@ -3,12 +3,10 @@ package dev.speglar.registry.mirror;
 import dev.speglar.routing.Lookup;
 import dev.speglar.routing.Peer;
 import dev.speglar.routing.Router;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A router that finds the given peers for every key, in the given order (InMemoryRouter's order is a hash order). */
@@ -46,20 +44,7 @@ final class OrderedRouter implements Router {
         lookups.incrementAndGet();
         List<Peer> now = peers;
         Deque<Peer> found = new ArrayDeque<>(now.subList(0, Math.min(count, now.size())));
-        return new Lookup() {
-            @Override
-            public synchronized Optional<Peer> next(Duration timeout) {
-                return Optional.ofNullable(found.poll());
-            }
-
-            @Override
-            public synchronized boolean finished() {
-                return found.isEmpty();
-            }
-
-            @Override
-            public void close() {}
-        };
+        return Lookup.of(found);
     }
 
     @Override
